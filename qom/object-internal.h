@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * What object.c and property.c share and nobody else uses.
+ */
+#ifndef KEMU_QOM_OBJECT_INTERNAL_H
+#define KEMU_QOM_OBJECT_INTERNAL_H
+
+#include "qom/object.h"
+
+/* Set in Object.ref for instances embedded in another struct. */
+#define OBJECT_REF_EMBEDDED 0x80000000u
+
+/* Release every instance property (children, links) before finalize. */
+void object_property_del_all(Object *obj);
+
+#endif
