@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Creating a device from options, as `-device` and QMP's device_add do.
+ */
+#ifndef KEMU_SYSTEM_DEVICE_ADD_H
+#define KEMU_SYSTEM_DEVICE_ADD_H
+
+#include "util/option.h"
+#include "hw/core/machine.h"
+
+/**
+ * qdev_device_add - create, configure and realize the device opts describe
+ * (driver=TYPE, id=, bus=, then properties).  The device goes to
+ * /machine/peripheral/<id> (or peripheral-anon) before its properties are
+ * set; on any error it is removed again and errp names what was wrong.
+ * Every key must be used: an unknown property is an error.
+ * Return: the device (owned by the tree), or NULL.
+ */
+DeviceState *qdev_device_add(MachineState *ms, KemuOpts *opts, Error **errp);
+
+/** qdev_find_bus - the bus named name anywhere in the machine, or NULL. */
+BusState *qdev_find_bus(MachineState *ms, const char *name);
+
+/** qdev_find_bus_by_type - the first bus of typename in the machine. */
+BusState *qdev_find_bus_by_type(MachineState *ms, const char *typename);
+
+/**
+ * qdev_device_help - `-device help` / `-device TYPE,help` for opts when
+ * they ask for help.  Return: true if help was asked for (and printed,
+ * or errp set for an unknown type).
+ */
+bool qdev_device_help(KemuOpts *opts, Error **errp);
+
+#endif

@@ -1,0 +1,954 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * kemu-system-x86_64: QEMU's command line to a running machine.
+ * Options are read into a KemuConfig first (help requests answered, bad
+ * flags refused with one line), then the machine is built in a fixed
+ * order: accelerator, board, chardevs and netdevs, -device devices,
+ * monitors and the qtest server, reset, vCPUs, main loop.
+ */
+#include "util/osdep.h"
+#include <glib-unix.h>
+#include "util/error.h"
+#include "util/log.h"
+#include "util/module.h"
+#include "util/option.h"
+#include "util/cutils.h"
+#include "util/main-loop.h"
+#include "util/timer.h"
+#include "qom/object.h"
+#include "hw/core/qdev.h"
+#include "hw/core/machine.h"
+#include "accel/accel.h"
+#include "system/chardev.h"
+#include "system/device-add.h"
+#include "system/monitor.h"
+#include "system/qtest.h"
+#include "net/net.h"
+
+#define MAX_SERIAL_PORTS 4
+
+typedef struct KemuConfig {
+    KemuOpts *machine_opts;
+    GPtrArray *accels;        /* accelerator names, in order */
+    uint64_t ram_size;        /* 0: the machine's default */
+    int smp_cpus;
+    const char *kernel, *initrd, *append, *bios, *name, *cpu;
+    bool no_reboot, no_shutdown, nographic, start_paused, no_defaults;
+    GPtrArray *devices;       /* KemuOpts * */
+    GPtrArray *chardevs;      /* KemuOpts * */
+    GPtrArray *netdevs;       /* KemuOpts * */
+    GPtrArray *nics;          /* KemuOpts * */
+    GPtrArray *objects;       /* KemuOpts * */
+    GPtrArray *mons;          /* KemuOpts * */
+    GPtrArray *serials;       /* spec strings */
+    GPtrArray *qmps;          /* spec strings, pretty flag ignored */
+    const char *monitor;      /* -monitor spec */
+    const char *qtest, *qtest_log;
+    const char *log_items, *log_file, *pidfile;
+    KemuOpts *rtc_opts;
+} KemuConfig;
+
+typedef enum {
+    ARG_NONE,
+    ARG_REQUIRED,
+} ArgKind;
+
+typedef bool (*OptHandler)(KemuConfig *cfg, const char *opt, const char *arg,
+                           Error **errp);
+
+typedef struct OptionDef {
+    const char *name;
+    ArgKind arg;
+    OptHandler handler;
+    const char *help;
+} OptionDef;
+
+static void print_version(void)
+{
+    printf("kemu-system-x86_64 version %s\n"
+           "A QEMU-style machine emulator for x86-64 guests on KVM\n",
+           KEMU_VERSION);
+}
+
+static const OptionDef *option_table(void);
+
+static void print_usage(void)
+{
+    printf("usage: kemu-system-x86_64 [options]\n\n");
+    for (const OptionDef *o = option_table(); o->name; o++) {
+        g_autofree char *left = g_strdup_printf(
+            "-%s%s", o->name, o->arg == ARG_REQUIRED ? " ARG" : "");
+        printf("  %-22s %s\n", left, o->help);
+    }
+    printf("\nAn option kemu does not implement is refused, never "
+           "ignored.\n");
+}
+
+/* ---- Option handlers ---- */
+
+static bool opt_help(KemuConfig *cfg, const char *opt, const char *arg,
+                     Error **errp)
+{
+    print_usage();
+    exit(0);
+}
+
+static bool opt_version(KemuConfig *cfg, const char *opt, const char *arg,
+                        Error **errp)
+{
+    print_version();
+    exit(0);
+}
+
+static bool opt_machine(KemuConfig *cfg, const char *opt, const char *arg,
+                        Error **errp)
+{
+    KemuOpts *opts = kemu_opts_parse_full(opt, arg, "type", 0, errp);
+
+    if (!opts) {
+        return false;
+    }
+    if (kemu_opts_has_help(opts) ||
+        !g_strcmp0(kemu_opts_get(opts, "type"), "help") ||
+        !g_strcmp0(kemu_opts_get(opts, "type"), "?")) {
+        machine_print_help(stdout);
+        exit(0);
+    }
+    kemu_opts_free(cfg->machine_opts);
+    cfg->machine_opts = opts;
+    return true;
+}
+
+static bool add_accels(KemuConfig *cfg, const char *list)
+{
+    g_auto(GStrv) names = g_strsplit(list, ":", -1);
+
+    for (char **n = names; *n; n++) {
+        if (**n) {
+            g_ptr_array_add(cfg->accels, g_strdup(*n));
+        }
+    }
+    return true;
+}
+
+static bool opt_accel(KemuConfig *cfg, const char *opt, const char *arg,
+                      Error **errp)
+{
+    g_autoptr(KemuOpts) opts = kemu_opts_parse_full(opt, arg, "accel", 0,
+                                                    errp);
+    const char *name;
+    KemuOptsIter it;
+    const char *key, *value;
+
+    if (!opts) {
+        return false;
+    }
+    name = kemu_opts_get(opts, "accel");
+    if (kemu_opts_has_help(opts) || !g_strcmp0(name, "help")) {
+        printf("Accelerators supported in kemu binary:\nkvm\nqtest\n");
+        exit(0);
+    }
+    if (!name) {
+        error_setg(errp, "%s: parameter 'accel' is missing", opt);
+        return false;
+    }
+    /* QEMU's per-accelerator knobs that change nothing here. */
+    kemu_opts_iter_init(&it, opts, NULL);
+    while (kemu_opts_iter_next(&it, &key, &value)) {
+        if (strcmp(key, "accel") && strcmp(key, "thread") &&
+            strcmp(key, "kernel-irqchip")) {
+            error_setg(errp, "%s: invalid parameter '%s'",
+                       kemu_opts_context(opts), key);
+            return false;
+        }
+    }
+    return add_accels(cfg, name);
+}
+
+static bool opt_enable_kvm(KemuConfig *cfg, const char *opt, const char *arg,
+                           Error **errp)
+{
+    return add_accels(cfg, "kvm");
+}
+
+static bool opt_m(KemuConfig *cfg, const char *opt, const char *arg,
+                  Error **errp)
+{
+    g_autoptr(KemuOpts) opts = kemu_opts_parse_full(opt, arg, "size", 0,
+                                                    errp);
+    uint64_t size;
+
+    if (!opts ||
+        !kemu_opts_get_size_unit(opts, "size", 'M', 0, &size, errp)) {
+        return false;
+    }
+    /* slots/maxmem describe hotplug memory, which kemu does not have. */
+    if (!kemu_opts_check_unused(opts, errp)) {
+        return false;
+    }
+    if (size < 1 * MiB) {
+        error_setg(errp, "%s: at least 1 MiB of RAM is needed, got '%s'",
+                   opt, arg);
+        return false;
+    }
+    cfg->ram_size = ROUND_UP(size, 8 * KiB);
+    return true;
+}
+
+static bool opt_smp(KemuConfig *cfg, const char *opt, const char *arg,
+                    Error **errp)
+{
+    g_autoptr(KemuOpts) opts = kemu_opts_parse_full(opt, arg, "cpus", 0,
+                                                    errp);
+    uint64_t cpus, sockets, cores, threads, maxcpus;
+
+    if (!opts || !kemu_opts_get_number(opts, "cpus", 0, &cpus, errp) ||
+        !kemu_opts_get_number(opts, "sockets", 1, &sockets, errp) ||
+        !kemu_opts_get_number(opts, "cores", 1, &cores, errp) ||
+        !kemu_opts_get_number(opts, "threads", 1, &threads, errp) ||
+        !kemu_opts_get_number(opts, "maxcpus", 0, &maxcpus, errp) ||
+        !kemu_opts_check_unused(opts, errp)) {
+        return false;
+    }
+    if (!cpus) {
+        cpus = sockets * cores * threads;
+    }
+    if (cpus < 1 || cpus > 255 || (maxcpus && maxcpus < cpus)) {
+        error_setg(errp, "%s: invalid number of CPUs in '%s' (1 to 255)",
+                   opt, arg);
+        return false;
+    }
+    cfg->smp_cpus = cpus;
+    return true;
+}
+
+static bool opt_cpu(KemuConfig *cfg, const char *opt, const char *arg,
+                    Error **errp)
+{
+    static const char *const models[] = { "host", "max", "qemu64", "kvm64",
+                                          NULL };
+    g_auto(GStrv) parts = g_strsplit(arg, ",", 2);
+
+    if (!strcmp(parts[0], "help")) {
+        printf("Available CPUs (each is the CPU KVM supports):\n");
+        for (int i = 0; models[i]; i++) {
+            printf("x86 %s\n", models[i]);
+        }
+        exit(0);
+    }
+    if (!g_strv_contains(models, parts[0])) {
+        error_setg(errp, "%s: unable to find CPU model '%s' (see -cpu help)",
+                   opt, parts[0]);
+        return false;
+    }
+    if (parts[1]) {
+        error_setg(errp, "%s: CPU feature flags ('%s') are not supported",
+                   opt, parts[1]);
+        return false;
+    }
+    cfg->cpu = arg;
+    return true;
+}
+
+#define STRING_OPTION(fn, field)                                               \
+    static bool fn(KemuConfig *cfg, const char *opt, const char *arg,         \
+                   Error **errp)                                              \
+    {                                                                          \
+        cfg->field = arg;                                                      \
+        return true;                                                           \
+    }
+
+STRING_OPTION(opt_kernel, kernel)
+STRING_OPTION(opt_initrd, initrd)
+STRING_OPTION(opt_append, append)
+STRING_OPTION(opt_bios, bios)
+STRING_OPTION(opt_qtest, qtest)
+STRING_OPTION(opt_qtest_log, qtest_log)
+STRING_OPTION(opt_log_file, log_file)
+STRING_OPTION(opt_pidfile, pidfile)
+STRING_OPTION(opt_monitor, monitor)
+
+#define FLAG_OPTION(fn, field)                                                 \
+    static bool fn(KemuConfig *cfg, const char *opt, const char *arg,         \
+                   Error **errp)                                              \
+    {                                                                          \
+        cfg->field = true;                                                     \
+        return true;                                                           \
+    }
+
+FLAG_OPTION(opt_no_reboot, no_reboot)
+FLAG_OPTION(opt_no_shutdown, no_shutdown)
+FLAG_OPTION(opt_nographic, nographic)
+FLAG_OPTION(opt_start_paused, start_paused)
+FLAG_OPTION(opt_nodefaults, no_defaults)
+
+static bool opt_log_items(KemuConfig *cfg, const char *opt, const char *arg,
+                          Error **errp)
+{
+    if (!strcmp(arg, "help") || !strcmp(arg, "?")) {
+        kemu_log_help(stdout);
+        exit(0);
+    }
+    cfg->log_items = arg;
+    return true;
+}
+
+static bool opt_name(KemuConfig *cfg, const char *opt, const char *arg,
+                     Error **errp)
+{
+    g_autoptr(KemuOpts) opts = kemu_opts_parse_full(opt, arg, "guest", 0,
+                                                    errp);
+    const char *name;
+
+    if (!opts) {
+        return false;
+    }
+    name = kemu_opts_get(opts, "guest");
+    kemu_opts_get(opts, "debug-threads");
+    kemu_opts_get(opts, "process");
+    if (!kemu_opts_check_unused(opts, errp)) {
+        return false;
+    }
+    cfg->name = name ? g_strdup(name) : NULL;
+    return true;
+}
+
+static bool opt_display(KemuConfig *cfg, const char *opt, const char *arg,
+                        Error **errp)
+{
+    if (strcmp(arg, "none") && !g_str_has_prefix(arg, "none,")) {
+        error_setg(errp, "%s: display '%s' is not supported (only 'none'; "
+                   "use -nographic for a serial console)", opt, arg);
+        return false;
+    }
+    return true;
+}
+
+static bool opt_none_only(KemuConfig *cfg, const char *opt, const char *arg,
+                          Error **errp)
+{
+    /* -audio none, -vga none: nothing to create, which is what kemu has. */
+    if (strcmp(arg, "none")) {
+        error_setg(errp, "%s: '%s' is not supported (only 'none')", opt,
+                   arg);
+        return false;
+    }
+    return true;
+}
+
+static bool opt_ignored_firmware_dir(KemuConfig *cfg, const char *opt,
+                                     const char *arg, Error **errp)
+{
+    /* -L names where firmware lives; kemu loads only what -bios names. */
+    return true;
+}
+
+static bool opt_no_user_config(KemuConfig *cfg, const char *opt,
+                               const char *arg, Error **errp)
+{
+    return true; /* kemu reads no config files */
+}
+
+static bool push_opts(GPtrArray *list, const char *opt, const char *arg,
+                      const char *implied, unsigned flags, Error **errp)
+{
+    KemuOpts *opts = kemu_opts_parse_full(opt, arg, implied, flags, errp);
+
+    if (!opts) {
+        return false;
+    }
+    g_ptr_array_add(list, opts);
+    return true;
+}
+
+static bool opt_device(KemuConfig *cfg, const char *opt, const char *arg,
+                       Error **errp)
+{
+    return push_opts(cfg->devices, opt, arg, "driver", 0, errp);
+}
+
+static bool opt_chardev(KemuConfig *cfg, const char *opt, const char *arg,
+                        Error **errp)
+{
+    return push_opts(cfg->chardevs, opt, arg, "backend", 0, errp);
+}
+
+static bool opt_netdev(KemuConfig *cfg, const char *opt, const char *arg,
+                       Error **errp)
+{
+    return push_opts(cfg->netdevs, opt, arg, "type", 0, errp);
+}
+
+static bool opt_nic(KemuConfig *cfg, const char *opt, const char *arg,
+                    Error **errp)
+{
+    return push_opts(cfg->nics, opt, arg, "type", 0, errp);
+}
+
+static bool opt_object(KemuConfig *cfg, const char *opt, const char *arg,
+                       Error **errp)
+{
+    return push_opts(cfg->objects, opt, arg, "qom-type", 0, errp);
+}
+
+static bool opt_mon(KemuConfig *cfg, const char *opt, const char *arg,
+                    Error **errp)
+{
+    return push_opts(cfg->mons, opt, arg, "chardev", KEMU_OPTS_ALLOW_FLAGS,
+                     errp);
+}
+
+static bool opt_serial(KemuConfig *cfg, const char *opt, const char *arg,
+                       Error **errp)
+{
+    if (cfg->serials->len >= MAX_SERIAL_PORTS) {
+        error_setg(errp, "%s: too many serial ports (at most %d)", opt,
+                   MAX_SERIAL_PORTS);
+        return false;
+    }
+    g_ptr_array_add(cfg->serials, (gpointer)arg);
+    return true;
+}
+
+static bool opt_qmp(KemuConfig *cfg, const char *opt, const char *arg,
+                    Error **errp)
+{
+    g_ptr_array_add(cfg->qmps, (gpointer)arg);
+    return true;
+}
+
+static bool opt_rtc(KemuConfig *cfg, const char *opt, const char *arg,
+                    Error **errp)
+{
+    KemuOpts *opts = kemu_opts_parse_full(opt, arg, NULL, 0, errp);
+
+    if (!opts) {
+        return false;
+    }
+    kemu_opts_free(cfg->rtc_opts);
+    cfg->rtc_opts = opts;
+    return true;
+}
+
+static bool opt_unsupported(KemuConfig *cfg, const char *opt, const char *arg,
+                            Error **errp)
+{
+    error_setg(errp, "%s: not supported by kemu yet", opt);
+    return false;
+}
+
+static const OptionDef options[] = {
+    { "h", ARG_NONE, opt_help, "print this help and exit" },
+    { "help", ARG_NONE, opt_help, "print this help and exit" },
+    { "version", ARG_NONE, opt_version, "print the version and exit" },
+    { "machine", ARG_REQUIRED, opt_machine,
+      "select the machine: pc[,accel=kvm|qtest] (help lists them)" },
+    { "M", ARG_REQUIRED, opt_machine, "same as -machine" },
+    { "accel", ARG_REQUIRED, opt_accel,
+      "kvm or qtest; repeat to try several, the first that works is used" },
+    { "enable-kvm", ARG_NONE, opt_enable_kvm, "same as -accel kvm" },
+    { "cpu", ARG_REQUIRED, opt_cpu, "host, max, qemu64 or kvm64" },
+    { "m", ARG_REQUIRED, opt_m, "RAM size, e.g. 512M or 2G (default 128M)" },
+    { "smp", ARG_REQUIRED, opt_smp, "number of vCPUs: N or cpus=N,..." },
+    { "bios", ARG_REQUIRED, opt_bios,
+      "a flat firmware image mapped below 4 GiB" },
+    { "L", ARG_REQUIRED, opt_ignored_firmware_dir,
+      "firmware directory (kemu loads only -bios)" },
+    { "kernel", ARG_REQUIRED, opt_kernel,
+      "a Linux bzImage or an ELF with a PVH entry" },
+    { "initrd", ARG_REQUIRED, opt_initrd, "an initial ramdisk" },
+    { "append", ARG_REQUIRED, opt_append, "the kernel command line" },
+    { "device", ARG_REQUIRED, opt_device,
+      "add a device: DRIVER[,prop=value,...] (help lists them)" },
+    { "chardev", ARG_REQUIRED, opt_chardev,
+      "a character device: BACKEND,id=ID,..." },
+    { "serial", ARG_REQUIRED, opt_serial,
+      "connect the next serial port: stdio, null, file:PATH, unix:PATH..." },
+    { "netdev", ARG_REQUIRED, opt_netdev,
+      "a network backend: user|tap|socket|hubport,id=ID,..." },
+    { "nic", ARG_REQUIRED, opt_nic,
+      "a backend and a NIC at once: user[,model=e1000]" },
+    { "object", ARG_REQUIRED, opt_object,
+      "an object: filter-dump,id=ID,netdev=ID,file=PATH" },
+    { "qmp", ARG_REQUIRED, opt_qmp,
+      "a QMP monitor on a chardev spec: unix:PATH,server=on,wait=off" },
+    { "qmp-pretty", ARG_REQUIRED, opt_qmp, "same as -qmp" },
+    { "mon", ARG_REQUIRED, opt_mon,
+      "a monitor on a chardev: chardev=ID,mode=control|readline" },
+    { "monitor", ARG_REQUIRED, opt_monitor,
+      "a human monitor on a chardev spec (stdio, none)" },
+    { "qtest", ARG_REQUIRED, opt_qtest,
+      "the qtest protocol on a chardev spec: unix:PATH" },
+    { "qtest-log", ARG_REQUIRED, opt_qtest_log, "log qtest traffic to FILE" },
+    { "rtc", ARG_REQUIRED, opt_rtc,
+      "base=utc|localtime|DATE,clock=host|rt|vm" },
+    { "name", ARG_REQUIRED, opt_name, "the guest's name" },
+    { "S", ARG_NONE, opt_start_paused, "do not start the vCPUs (QMP cont)" },
+    { "no-reboot", ARG_NONE, opt_no_reboot, "exit instead of rebooting" },
+    { "no-shutdown", ARG_NONE, opt_no_shutdown,
+      "stop instead of exiting on guest shutdown" },
+    { "nographic", ARG_NONE, opt_nographic,
+      "serial and monitor on stdio (Ctrl-A h for help)" },
+    { "display", ARG_REQUIRED, opt_display, "none" },
+    { "vga", ARG_REQUIRED, opt_none_only, "none" },
+    { "audio", ARG_REQUIRED, opt_none_only, "none" },
+    { "nodefaults", ARG_NONE, opt_nodefaults, "no default devices" },
+    { "no-user-config", ARG_NONE, opt_no_user_config,
+      "accepted (kemu reads no config files)" },
+    { "d", ARG_REQUIRED, opt_log_items,
+      "log items: guest-errors,unimp,... (help lists them)" },
+    { "D", ARG_REQUIRED, opt_log_file, "log to FILE instead of stderr" },
+    { "pidfile", ARG_REQUIRED, opt_pidfile, "write the process id to FILE" },
+    { "drive", ARG_REQUIRED, opt_unsupported, "not supported yet" },
+    { "blockdev", ARG_REQUIRED, opt_unsupported, "not supported yet" },
+    { "daemonize", ARG_NONE, opt_unsupported, "not supported" },
+    { "global", ARG_REQUIRED, opt_unsupported, "not supported yet" },
+    { NULL },
+};
+
+static const OptionDef *option_table(void)
+{
+    return options;
+}
+
+static const OptionDef *find_option(const char *name)
+{
+    for (const OptionDef *o = options; o->name; o++) {
+        if (!strcmp(o->name, name)) {
+            return o;
+        }
+    }
+    return NULL;
+}
+
+static void config_init(KemuConfig *cfg)
+{
+    memset(cfg, 0, sizeof(*cfg));
+    cfg->accels = g_ptr_array_new_with_free_func(g_free);
+    cfg->devices = g_ptr_array_new_with_free_func(
+        (GDestroyNotify)kemu_opts_free);
+    cfg->chardevs = g_ptr_array_new_with_free_func(
+        (GDestroyNotify)kemu_opts_free);
+    cfg->netdevs = g_ptr_array_new_with_free_func(
+        (GDestroyNotify)kemu_opts_free);
+    cfg->nics = g_ptr_array_new_with_free_func(
+        (GDestroyNotify)kemu_opts_free);
+    cfg->objects = g_ptr_array_new_with_free_func(
+        (GDestroyNotify)kemu_opts_free);
+    cfg->mons = g_ptr_array_new_with_free_func(
+        (GDestroyNotify)kemu_opts_free);
+    cfg->serials = g_ptr_array_new();
+    cfg->qmps = g_ptr_array_new();
+}
+
+static void config_free(KemuConfig *cfg)
+{
+    kemu_opts_free(cfg->machine_opts);
+    kemu_opts_free(cfg->rtc_opts);
+    g_ptr_array_free(cfg->accels, true);
+    g_ptr_array_free(cfg->devices, true);
+    g_ptr_array_free(cfg->chardevs, true);
+    g_ptr_array_free(cfg->netdevs, true);
+    g_ptr_array_free(cfg->nics, true);
+    g_ptr_array_free(cfg->objects, true);
+    g_ptr_array_free(cfg->mons, true);
+    g_ptr_array_free(cfg->serials, true);
+    g_ptr_array_free(cfg->qmps, true);
+    g_free((char *)cfg->name);
+}
+
+/* Read argv into cfg.  Help requests print and exit 0. */
+static bool parse_args(KemuConfig *cfg, int argc, char **argv, Error **errp)
+{
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        const char *name;
+        const OptionDef *o;
+
+        if (arg[0] != '-' || !arg[1]) {
+            error_setg(errp, "%s: invalid argument (options start with '-'; "
+                       "a disk image needs -drive)", arg);
+            return false;
+        }
+        name = arg + 1;
+        if (name[0] == '-') {
+            name++; /* --option works as -option */
+        }
+        o = find_option(name);
+        if (!o) {
+            error_setg(errp, "%s: invalid option", arg);
+            return false;
+        }
+        if (o->arg == ARG_REQUIRED) {
+            if (i + 1 >= argc) {
+                error_setg(errp, "%s: requires an argument", arg);
+                return false;
+            }
+            if (!o->handler(cfg, arg, argv[++i], errp)) {
+                return false;
+            }
+        } else if (!o->handler(cfg, arg, NULL, errp)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* ---- Building the machine ---- */
+
+static MachineClass *select_machine(KemuConfig *cfg, Error **errp)
+{
+    const char *type = cfg->machine_opts
+                           ? kemu_opts_get(cfg->machine_opts, "type")
+                           : NULL;
+    MachineClass *mc;
+
+    if (!type) {
+        mc = machine_class_default();
+        if (!mc) {
+            error_setg(errp, "no default machine");
+        }
+        return mc;
+    }
+    mc = machine_class_find(type);
+    if (!mc) {
+        error_setg(errp, "-machine %s: unsupported machine type (use "
+                   "-machine help to list them)", type);
+    }
+    return mc;
+}
+
+/* -machine's own keys besides the type. */
+static bool apply_machine_opts(KemuConfig *cfg, Error **errp)
+{
+    KemuOpts *opts = cfg->machine_opts;
+    const char *accel;
+    bool dummy;
+
+    if (!opts) {
+        return true;
+    }
+    accel = kemu_opts_get(opts, "accel");
+    if (accel) {
+        add_accels(cfg, accel);
+    }
+    /* QEMU knobs whose only value here is the one kemu already has. */
+    if (!kemu_opts_get_bool(opts, "usb", false, &dummy, errp) ||
+        !kemu_opts_get_bool(opts, "dump-guest-core", true, &dummy, errp) ||
+        !kemu_opts_get_bool(opts, "mem-merge", true, &dummy, errp) ||
+        !kemu_opts_get_bool(opts, "vmport", false, &dummy, errp)) {
+        return false;
+    }
+    kemu_opts_get(opts, "kernel-irqchip");
+    return kemu_opts_check_unused(opts, errp);
+}
+
+static bool start_accel(MachineState *ms, KemuConfig *cfg, Error **errp)
+{
+    Error *last = NULL;
+
+    if (cfg->accels->len == 0) {
+        g_ptr_array_add(cfg->accels, g_strdup("kvm"));
+    }
+    for (guint i = 0; i < cfg->accels->len; i++) {
+        const char *name = cfg->accels->pdata[i];
+        const AccelOps *ops = accel_find(name);
+
+        if (!ops) {
+            error_free(last);
+            last = NULL;
+            error_setg(&last, "-accel %s: invalid accelerator (kvm or "
+                       "qtest)", name);
+            continue;
+        }
+        ms->accel = ops;
+        error_free(last);
+        last = NULL;
+        if (!ops->init || ops->init(ms, &last)) {
+            return true;
+        }
+        ms->accel = NULL;
+    }
+    error_propagate(errp, last);
+    return false;
+}
+
+static bool create_chardevs(MachineState *ms, Object *root, KemuConfig *cfg,
+                            Error **errp)
+{
+    for (guint i = 0; i < cfg->chardevs->len; i++) {
+        if (!qemu_chr_new_from_opts(root, ms->main_loop,
+                                    cfg->chardevs->pdata[i], errp)) {
+            return false;
+        }
+    }
+    if (cfg->serials->len == 0 && cfg->nographic) {
+        g_ptr_array_add(cfg->serials, (gpointer) "mon:stdio");
+    }
+    for (guint i = 0; i < cfg->serials->len; i++) {
+        const char *spec = cfg->serials->pdata[i];
+        g_autofree char *id = g_strdup_printf("serial%u", i);
+
+        if (!strcmp(spec, "none")) {
+            continue;
+        }
+        if (!qemu_chr_new(root, ms->main_loop, id, spec, errp)) {
+            error_prepend(errp, "-serial %s: ", spec);
+            return false;
+        }
+        ms->serial_chardev[i] = g_strdup(id);
+    }
+    return true;
+}
+
+static bool create_netdevs(MachineState *ms, KemuConfig *cfg, Error **errp)
+{
+    for (guint i = 0; i < cfg->netdevs->len; i++) {
+        if (!net_client_init(ms->net, cfg->netdevs->pdata[i], true, errp)) {
+            return false;
+        }
+    }
+    for (guint i = 0; i < cfg->nics->len; i++) {
+        if (!net_client_init(ms->net, cfg->nics->pdata[i], false, errp)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool create_devices(MachineState *ms, KemuConfig *cfg, Error **errp)
+{
+    for (guint i = 0; i < cfg->devices->len; i++) {
+        if (!qdev_device_add(ms, cfg->devices->pdata[i], errp)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool create_objects(MachineState *ms, KemuConfig *cfg, Error **errp)
+{
+    for (guint i = 0; i < cfg->objects->len; i++) {
+        KemuOpts *opts = cfg->objects->pdata[i];
+        const char *type = kemu_opts_get(opts, "qom-type");
+
+        if (g_strcmp0(type, "filter-dump")) {
+            error_setg(errp, "%s: object type '%s' is not supported "
+                       "(kemu has filter-dump)", kemu_opts_context(opts),
+                       type ? type : "");
+            return false;
+        }
+        if (!net_object_add(ms->net, opts, errp)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool create_monitors(MachineState *ms, Object *root, KemuConfig *cfg,
+                            Error **errp)
+{
+    for (guint i = 0; i < cfg->qmps->len; i++) {
+        const char *spec = cfg->qmps->pdata[i];
+        g_autofree char *id = g_strdup_printf("compat_monitor%u", i);
+        Chardev *chr = qemu_chr_new(root, ms->main_loop, id, spec, errp);
+
+        if (!chr) {
+            error_prepend(errp, "-qmp %s: ", spec);
+            return false;
+        }
+        if (!monitor_qmp_new(ms, chr, errp)) {
+            return false;
+        }
+    }
+    for (guint i = 0; i < cfg->mons->len; i++) {
+        KemuOpts *opts = cfg->mons->pdata[i];
+        const char *id = kemu_opts_get(opts, "chardev");
+        const char *mode = kemu_opts_get(opts, "mode");
+        bool pretty;
+        Chardev *chr;
+
+        if (!kemu_opts_get_bool(opts, "pretty", false, &pretty, errp) ||
+            !kemu_opts_check_unused(opts, errp)) {
+            return false;
+        }
+        chr = id ? qemu_chr_find(root, id) : NULL;
+        if (!chr) {
+            error_setg(errp, "%s: chardev '%s' not found",
+                       kemu_opts_context(opts), id ? id : "");
+            return false;
+        }
+        if (!mode || !strcmp(mode, "readline")) {
+            if (!monitor_hmp_new(ms, chr, errp)) {
+                return false;
+            }
+        } else if (!strcmp(mode, "control")) {
+            if (!monitor_qmp_new(ms, chr, errp)) {
+                return false;
+            }
+        } else {
+            error_setg(errp, "%s: invalid mode '%s' (control or readline)",
+                       kemu_opts_context(opts), mode);
+            return false;
+        }
+    }
+    if (cfg->monitor && strcmp(cfg->monitor, "none")) {
+        Chardev *chr = qemu_chr_new(root, ms->main_loop, "monitor0",
+                                    cfg->monitor, errp);
+
+        if (!chr || !monitor_hmp_new(ms, chr, errp)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool create_qtest(MachineState *ms, Object *root, KemuConfig *cfg,
+                         Error **errp)
+{
+    Chardev *chr;
+
+    if (!cfg->qtest) {
+        return true;
+    }
+    chr = qemu_chr_new(root, ms->main_loop, "qtest", cfg->qtest, errp);
+    if (!chr) {
+        error_prepend(errp, "-qtest %s: ", cfg->qtest);
+        return false;
+    }
+    return qtest_server_init(ms, chr, cfg->qtest_log, errp);
+}
+
+static gboolean on_signal(gpointer opaque)
+{
+    MachineState *ms = opaque;
+
+    machine_request_shutdown(ms, 0, "host-signal", false);
+    return G_SOURCE_CONTINUE;
+}
+
+static bool write_pidfile(const char *path, Error **errp)
+{
+    g_autofree char *pid = g_strdup_printf("%d\n", (int)getpid());
+    GError *gerr = NULL;
+
+    if (!g_file_set_contents(path, pid, -1, &gerr)) {
+        error_setg(errp, "-pidfile %s: %s", path, gerr->message);
+        g_error_free(gerr);
+        return false;
+    }
+    return true;
+}
+
+static void configure_machine(MachineState *ms, MachineClass *mc,
+                              KemuConfig *cfg)
+{
+    ms->ram_size = cfg->ram_size ? cfg->ram_size : mc->default_ram_size;
+    ms->smp_cpus = cfg->smp_cpus ? cfg->smp_cpus : 1;
+    ms->kernel_filename = g_strdup(cfg->kernel);
+    ms->initrd_filename = g_strdup(cfg->initrd);
+    ms->kernel_cmdline = g_strdup(cfg->append ? cfg->append : "");
+    ms->firmware = g_strdup(cfg->bios);
+    ms->name = g_strdup(cfg->name);
+    ms->no_reboot = cfg->no_reboot;
+    ms->no_shutdown = cfg->no_shutdown;
+    ms->nographic = cfg->nographic;
+    ms->start_paused = cfg->start_paused;
+    if (cfg->rtc_opts) {
+        ms->rtc_base = g_strdup(kemu_opts_get(cfg->rtc_opts, "base"));
+        ms->rtc_clock = g_strdup(kemu_opts_get(cfg->rtc_opts, "clock"));
+        kemu_opts_get(cfg->rtc_opts, "driftfix");
+    }
+}
+
+static int run(KemuConfig *cfg, Error **errp)
+{
+    Object *root = object_new(TYPE_CONTAINER);
+    MachineClass *mc;
+    MachineState *ms = NULL;
+    int status = 1;
+
+    if ((cfg->log_items && !kemu_log_parse(cfg->log_items, errp)) ||
+        (cfg->log_file && !kemu_log_set_file(cfg->log_file, errp))) {
+        goto out;
+    }
+    if (cfg->rtc_opts && !kemu_opts_check_unused(cfg->rtc_opts, errp)) {
+        goto out;
+    }
+    mc = select_machine(cfg, errp);
+    if (!mc || !apply_machine_opts(cfg, errp)) {
+        goto out;
+    }
+    if (cfg->smp_cpus > mc->max_cpus && mc->max_cpus) {
+        error_setg(errp, "-smp %d: the %s machine supports at most %d CPUs",
+                   cfg->smp_cpus, mc->name, mc->max_cpus);
+        goto out;
+    }
+    ms = machine_create(root, mc);
+    configure_machine(ms, mc, cfg);
+    ms->net = net_state_new(ms->main_loop);
+
+    if (!start_accel(ms, cfg, errp) || !create_chardevs(ms, root, cfg, errp) ||
+        !create_netdevs(ms, cfg, errp) || !create_qtest(ms, root, cfg, errp) ||
+        !machine_init_board(ms, errp) || !create_devices(ms, cfg, errp) ||
+        !create_objects(ms, cfg, errp) ||
+        !create_monitors(ms, root, cfg, errp)) {
+        goto out;
+    }
+    net_state_check_clients(ms->net);
+    if (cfg->pidfile && !write_pidfile(cfg->pidfile, errp)) {
+        goto out;
+    }
+    g_unix_signal_add(SIGTERM, on_signal, ms);
+    g_unix_signal_add(SIGINT, on_signal, ms);
+    g_unix_signal_add(SIGHUP, on_signal, ms);
+
+    if (!machine_start(ms, errp)) {
+        goto out;
+    }
+    status = main_loop_run(ms->main_loop);
+
+out:
+    if (ms) {
+        machine_destroy(ms);
+    }
+    object_unref(root);
+    if (cfg->pidfile) {
+        unlink(cfg->pidfile);
+    }
+    return status;
+}
+
+int main(int argc, char **argv)
+{
+    KemuConfig cfg;
+    Error *err = NULL;
+    int status;
+
+    error_set_progname(argv[0]);
+    module_call_init(MODULE_INIT_QOM);
+    config_init(&cfg);
+
+    if (!parse_args(&cfg, argc, argv, &err)) {
+        error_report_err(err);
+        config_free(&cfg);
+        return 1;
+    }
+    for (guint i = 0; i < cfg.devices->len; i++) {
+        if (qdev_device_help(cfg.devices->pdata[i], &err)) {
+            config_free(&cfg);
+            if (err) {
+                error_report_err(err);
+                return 1;
+            }
+            return 0;
+        }
+    }
+    status = run(&cfg, &err);
+    if (err) {
+        error_report_err(err);
+        status = 1;
+    }
+    config_free(&cfg);
+    return status;
+}
