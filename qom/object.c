@@ -206,9 +206,10 @@ static void type_initialize(Type ti)
         Type iface = type_get_by_name(ti->interface_names->pdata[i]);
 
         if (!iface) {
-            fprintf(stderr, "qom: type '%s' implements unknown interface "
-                    "'%s'\n", ti->name,
-                    (char *)ti->interface_names->pdata[i]);
+            fprintf(stderr,
+                    "qom: type '%s' implements unknown interface "
+                    "'%s'\n",
+                    ti->name, (char *)ti->interface_names->pdata[i]);
             abort();
         }
         type_initialize(iface);
@@ -265,8 +266,7 @@ const char *object_get_typename(Object *obj)
     return obj->class->type->name;
 }
 
-ObjectClass *object_class_dynamic_cast(ObjectClass *klass,
-                                       const char *typename)
+ObjectClass *object_class_dynamic_cast(ObjectClass *klass, const char *typename)
 {
     Type target;
 
@@ -317,8 +317,7 @@ Object *object_dynamic_cast(Object *obj, const char *typename)
 }
 
 Object *object_dynamic_cast_assert(Object *obj, const char *typename,
-                                   const char *file, int line,
-                                   const char *func)
+                                   const char *file, int line, const char *func)
 {
     if (obj && !object_dynamic_cast(obj, typename)) {
         fprintf(stderr,

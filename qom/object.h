@@ -19,7 +19,7 @@ typedef struct Object Object;
 typedef struct ObjectProperty ObjectProperty;
 typedef struct InterfaceClass InterfaceClass;
 
-#define TYPE_OBJECT "object"
+#define TYPE_OBJECT    "object"
 #define TYPE_INTERFACE "interface"
 #define TYPE_CONTAINER "container"
 
@@ -28,8 +28,8 @@ typedef struct InterfaceClass InterfaceClass;
  */
 struct ObjectClass {
     Type type;
-    GSList *interfaces;      /* InterfaceClass *, one per interface */
-    GHashTable *properties;  /* name -> ObjectProperty *, class-wide */
+    GSList *interfaces;     /* InterfaceClass *, one per interface */
+    GHashTable *properties; /* name -> ObjectProperty *, class-wide */
 };
 
 /**
@@ -37,9 +37,9 @@ struct ObjectClass {
  */
 struct Object {
     ObjectClass *class;
-    GHashTable *properties;  /* name -> ObjectProperty *, this instance's */
+    GHashTable *properties; /* name -> ObjectProperty *, this instance's */
     uint32_t ref;
-    Object *parent;          /* set while this object is a child property */
+    Object *parent; /* set while this object is a child property */
 };
 
 /**
@@ -101,7 +101,7 @@ void type_register_static_array(const TypeInfo *infos, int nr);
 
 /* ---- Casts ---- */
 
-#define OBJECT(obj) ((Object *)(obj))
+#define OBJECT(obj)         ((Object *)(obj))
 #define OBJECT_CLASS(klass) ((ObjectClass *)(klass))
 
 /**
@@ -157,7 +157,8 @@ ObjectClass *object_class_dynamic_cast_assert(ObjectClass *klass,
         return OBJECT_GET_CLASS(ClassType, obj, TYPE_##MODULE_NAME);           \
     }
 
-/** OBJECT_DECLARE_SIMPLE_TYPE - as above for a type with no class of its own. */
+/** OBJECT_DECLARE_SIMPLE_TYPE - as above for a type with no class of its own.
+ */
 #define OBJECT_DECLARE_SIMPLE_TYPE(InstanceType, MODULE_NAME)                  \
     typedef struct InstanceType InstanceType;                                  \
     static inline G_GNUC_UNUSED InstanceType *MODULE_NAME(const void *obj)     \
@@ -229,7 +230,7 @@ struct ObjectProperty {
     char *name;
     char *type;
     char *description;
-    char *defval;   /* default as text, for listings; NULL if none */
+    char *defval; /* default as text, for listings; NULL if none */
     PropJsonKind json;
     ObjectPropertyGet *get;
     ObjectPropertySet *set;
@@ -247,11 +248,10 @@ ObjectProperty *object_property_add(Object *obj, const char *name,
                                     ObjectPropertyRelease *release,
                                     void *opaque);
 /** object_class_property_add - add a property every instance of klass has. */
-ObjectProperty *object_class_property_add(ObjectClass *klass,
-                                          const char *name, const char *type,
+ObjectProperty *object_class_property_add(ObjectClass *klass, const char *name,
+                                          const char *type,
                                           ObjectPropertyGet *get,
-                                          ObjectPropertySet *set,
-                                          void *opaque);
+                                          ObjectPropertySet *set, void *opaque);
 void object_property_del(Object *obj, const char *name);
 void object_property_set_description(ObjectProperty *prop, const char *desc);
 
@@ -295,8 +295,7 @@ int object_property_foreach(Object *obj,
                             void *opaque);
 /** object_class_property_foreach - the same over a class (and parents). */
 int object_class_property_foreach(ObjectClass *klass,
-                                  int (*fn)(ObjectProperty *prop,
-                                            void *opaque),
+                                  int (*fn)(ObjectProperty *prop, void *opaque),
                                   void *opaque);
 
 /* Typed convenience properties over fields or callbacks. */

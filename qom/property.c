@@ -41,8 +41,7 @@ static void prop_free(ObjectProperty *prop)
     g_free(prop);
 }
 
-ObjectProperty *object_class_property_find(ObjectClass *klass,
-                                           const char *name)
+ObjectProperty *object_class_property_find(ObjectClass *klass, const char *name)
 {
     for (; klass; klass = object_class_get_parent(klass)) {
         ObjectProperty *prop = g_hash_table_lookup(klass->properties, name);
@@ -79,11 +78,10 @@ ObjectProperty *object_property_add(Object *obj, const char *name,
     return prop;
 }
 
-ObjectProperty *object_class_property_add(ObjectClass *klass,
-                                          const char *name, const char *type,
+ObjectProperty *object_class_property_add(ObjectClass *klass, const char *name,
+                                          const char *type,
                                           ObjectPropertyGet *get,
-                                          ObjectPropertySet *set,
-                                          void *opaque)
+                                          ObjectPropertySet *set, void *opaque)
 {
     ObjectProperty *prop;
 
@@ -138,8 +136,8 @@ static ObjectProperty *find_or_error(Object *obj, const char *name,
     ObjectProperty *prop = object_property_find(obj, name);
 
     if (!prop) {
-        error_setg(errp, "'%s' has no property '%s'",
-                   object_get_typename(obj), name);
+        error_setg(errp, "'%s' has no property '%s'", object_get_typename(obj),
+                   name);
     }
     return prop;
 }
@@ -270,8 +268,7 @@ static GList *sorted_props(GHashTable *table)
 }
 
 int object_class_property_foreach(ObjectClass *klass,
-                                  int (*fn)(ObjectProperty *prop,
-                                            void *opaque),
+                                  int (*fn)(ObjectProperty *prop, void *opaque),
                                   void *opaque)
 {
     GList *classes = NULL;
@@ -311,9 +308,9 @@ int object_property_foreach(Object *obj,
                                       void *opaque),
                             void *opaque)
 {
-    ForeachState st = { obj, fn, opaque };
-    int ret = object_class_property_foreach(obj->class, foreach_class_prop,
-                                            &st);
+    ForeachState st = {obj, fn, opaque};
+    int ret =
+        object_class_property_foreach(obj->class, foreach_class_prop, &st);
     GList *props;
 
     if (ret) {
@@ -441,8 +438,7 @@ static char *u64_ptr_get(Object *obj, ObjectProperty *prop, Error **errp)
 void object_property_add_uint8_ptr(Object *obj, const char *name,
                                    const uint8_t *v)
 {
-    object_property_add(obj, name, "uint8", u8_ptr_get, NULL, NULL,
-                        (void *)v);
+    object_property_add(obj, name, "uint8", u8_ptr_get, NULL, NULL, (void *)v);
 }
 
 void object_property_add_uint16_ptr(Object *obj, const char *name,
@@ -483,12 +479,11 @@ static void child_release(Object *obj, ObjectProperty *prop)
 
 void object_property_add_child(Object *obj, const char *name, Object *child)
 {
-    g_autofree char *type = g_strdup_printf("child<%s>",
-                                            object_get_typename(child));
+    g_autofree char *type =
+        g_strdup_printf("child<%s>", object_get_typename(child));
 
     assert(!child->parent);
-    object_property_add(obj, name, type, child_get, NULL, child_release,
-                        child);
+    object_property_add(obj, name, type, child_get, NULL, child_release, child);
     object_ref(child);
     child->parent = obj;
 }
@@ -567,8 +562,7 @@ void object_property_add_link(Object *obj, const char *name,
     lp->targetp = targetp;
     lp->typename = g_strdup(typename);
     lp->flags = flags;
-    object_property_add(obj, name, type, link_get, link_set, link_release,
-                        lp);
+    object_property_add(obj, name, type, link_get, link_set, link_release, lp);
 }
 
 Object *object_get_root_of(Object *obj)
@@ -668,7 +662,7 @@ static int partial_search(Object *obj, void *opaque)
 Object *object_resolve_path(Object *root, const char *path)
 {
     g_auto(GStrv) parts = g_strsplit(path, "/", -1);
-    PartialSearch ps = { parts, NULL, 0 };
+    PartialSearch ps = {parts, NULL, 0};
 
     if (path[0] == '/' || !path[0]) {
         return resolve_from(root, parts);

@@ -41,7 +41,7 @@ static int bus_search(Object *obj, void *opaque)
 static BusState *find_bus(MachineState *ms, const char *name,
                           const char *typename)
 {
-    BusSearch bs = { name, typename, NULL };
+    BusSearch bs = {name, typename, NULL};
 
     if (ms->sysbus && !bus_search(OBJECT(ms->sysbus), &bs)) {
         object_child_foreach(OBJECT(ms), bus_search, &bs);
@@ -119,18 +119,23 @@ DeviceState *qdev_device_add(MachineState *ms, KemuOpts *opts, Error **errp)
     oc = object_class_by_name(driver);
     if (!oc || !object_class_dynamic_cast(oc, TYPE_DEVICE) ||
         object_class_is_abstract(oc)) {
-        error_setg(errp, "%s: '%s' is not a valid device model name "
-                   "(see -device help)", kemu_opts_context(opts), driver);
+        error_setg(errp,
+                   "%s: '%s' is not a valid device model name "
+                   "(see -device help)",
+                   kemu_opts_context(opts), driver);
         return NULL;
     }
     dc = DEVICE_CLASS(oc);
     if (!dc->user_creatable) {
-        error_setg(errp, "%s: device '%s' can't be added with -device "
-                   "or device_add", kemu_opts_context(opts), driver);
+        error_setg(errp,
+                   "%s: device '%s' can't be added with -device "
+                   "or device_add",
+                   kemu_opts_context(opts), driver);
         return NULL;
     }
     if (id && !id_wellformed(id)) {
-        error_setg(errp, "%s: invalid id '%s': ids start with a letter and "
+        error_setg(errp,
+                   "%s: invalid id '%s': ids start with a letter and "
                    "hold only letters, digits, '-', '.' and '_'",
                    kemu_opts_context(opts), id);
         return NULL;
@@ -144,8 +149,8 @@ DeviceState *qdev_device_add(MachineState *ms, KemuOpts *opts, Error **errp)
     if (busname) {
         bus = qdev_find_bus(ms, busname);
         if (!bus) {
-            error_setg(errp, "%s: bus '%s' not found",
-                       kemu_opts_context(opts), busname);
+            error_setg(errp, "%s: bus '%s' not found", kemu_opts_context(opts),
+                       busname);
             return NULL;
         }
     } else if (dc->bus_type) {

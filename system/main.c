@@ -29,20 +29,20 @@
 
 typedef struct KemuConfig {
     KemuOpts *machine_opts;
-    GPtrArray *accels;        /* accelerator names, in order */
-    uint64_t ram_size;        /* 0: the machine's default */
+    GPtrArray *accels; /* accelerator names, in order */
+    uint64_t ram_size; /* 0: the machine's default */
     int smp_cpus;
     const char *kernel, *initrd, *append, *bios, *name, *cpu;
     bool no_reboot, no_shutdown, nographic, start_paused, no_defaults;
-    GPtrArray *devices;       /* KemuOpts * */
-    GPtrArray *chardevs;      /* KemuOpts * */
-    GPtrArray *netdevs;       /* KemuOpts * */
-    GPtrArray *nics;          /* KemuOpts * */
-    GPtrArray *objects;       /* KemuOpts * */
-    GPtrArray *mons;          /* KemuOpts * */
-    GPtrArray *serials;       /* spec strings */
-    GPtrArray *qmps;          /* spec strings, pretty flag ignored */
-    const char *monitor;      /* -monitor spec */
+    GPtrArray *devices;  /* KemuOpts * */
+    GPtrArray *chardevs; /* KemuOpts * */
+    GPtrArray *netdevs;  /* KemuOpts * */
+    GPtrArray *nics;     /* KemuOpts * */
+    GPtrArray *objects;  /* KemuOpts * */
+    GPtrArray *mons;     /* KemuOpts * */
+    GPtrArray *serials;  /* spec strings */
+    GPtrArray *qmps;     /* spec strings, pretty flag ignored */
+    const char *monitor; /* -monitor spec */
     const char *qtest, *qtest_log;
     const char *log_items, *log_file, *pidfile;
     KemuOpts *rtc_opts;
@@ -134,8 +134,7 @@ static bool add_accels(KemuConfig *cfg, const char *list)
 static bool opt_accel(KemuConfig *cfg, const char *opt, const char *arg,
                       Error **errp)
 {
-    g_autoptr(KemuOpts) opts = kemu_opts_parse_full(opt, arg, "accel", 0,
-                                                    errp);
+    g_autoptr(KemuOpts) opts = kemu_opts_parse_full(opt, arg, "accel", 0, errp);
     const char *name;
     KemuOptsIter it;
     const char *key, *value;
@@ -174,12 +173,10 @@ static bool opt_enable_kvm(KemuConfig *cfg, const char *opt, const char *arg,
 static bool opt_m(KemuConfig *cfg, const char *opt, const char *arg,
                   Error **errp)
 {
-    g_autoptr(KemuOpts) opts = kemu_opts_parse_full(opt, arg, "size", 0,
-                                                    errp);
+    g_autoptr(KemuOpts) opts = kemu_opts_parse_full(opt, arg, "size", 0, errp);
     uint64_t size;
 
-    if (!opts ||
-        !kemu_opts_get_size_unit(opts, "size", 'M', 0, &size, errp)) {
+    if (!opts || !kemu_opts_get_size_unit(opts, "size", 'M', 0, &size, errp)) {
         return false;
     }
     /* slots/maxmem describe hotplug memory, which kemu does not have. */
@@ -187,8 +184,8 @@ static bool opt_m(KemuConfig *cfg, const char *opt, const char *arg,
         return false;
     }
     if (size < 1 * MiB) {
-        error_setg(errp, "%s: at least 1 MiB of RAM is needed, got '%s'",
-                   opt, arg);
+        error_setg(errp, "%s: at least 1 MiB of RAM is needed, got '%s'", opt,
+                   arg);
         return false;
     }
     cfg->ram_size = ROUND_UP(size, 8 * KiB);
@@ -198,8 +195,7 @@ static bool opt_m(KemuConfig *cfg, const char *opt, const char *arg,
 static bool opt_smp(KemuConfig *cfg, const char *opt, const char *arg,
                     Error **errp)
 {
-    g_autoptr(KemuOpts) opts = kemu_opts_parse_full(opt, arg, "cpus", 0,
-                                                    errp);
+    g_autoptr(KemuOpts) opts = kemu_opts_parse_full(opt, arg, "cpus", 0, errp);
     uint64_t cpus, sockets, cores, threads, maxcpus;
 
     if (!opts || !kemu_opts_get_number(opts, "cpus", 0, &cpus, errp) ||
@@ -214,8 +210,8 @@ static bool opt_smp(KemuConfig *cfg, const char *opt, const char *arg,
         cpus = sockets * cores * threads;
     }
     if (cpus < 1 || cpus > 255 || (maxcpus && maxcpus < cpus)) {
-        error_setg(errp, "%s: invalid number of CPUs in '%s' (1 to 255)",
-                   opt, arg);
+        error_setg(errp, "%s: invalid number of CPUs in '%s' (1 to 255)", opt,
+                   arg);
         return false;
     }
     cfg->smp_cpus = cpus;
@@ -225,8 +221,8 @@ static bool opt_smp(KemuConfig *cfg, const char *opt, const char *arg,
 static bool opt_cpu(KemuConfig *cfg, const char *opt, const char *arg,
                     Error **errp)
 {
-    static const char *const models[] = { "host", "max", "qemu64", "kvm64",
-                                          NULL };
+    static const char *const models[] = {"host", "max", "qemu64", "kvm64",
+                                         NULL};
     g_auto(GStrv) parts = g_strsplit(arg, ",", 2);
 
     if (!strcmp(parts[0], "help")) {
@@ -242,8 +238,8 @@ static bool opt_cpu(KemuConfig *cfg, const char *opt, const char *arg,
         return false;
     }
     if (parts[1]) {
-        error_setg(errp, "%s: CPU feature flags ('%s') are not supported",
-                   opt, parts[1]);
+        error_setg(errp, "%s: CPU feature flags ('%s') are not supported", opt,
+                   parts[1]);
         return false;
     }
     cfg->cpu = arg;
@@ -251,8 +247,8 @@ static bool opt_cpu(KemuConfig *cfg, const char *opt, const char *arg,
 }
 
 #define STRING_OPTION(fn, field)                                               \
-    static bool fn(KemuConfig *cfg, const char *opt, const char *arg,         \
-                   Error **errp)                                              \
+    static bool fn(KemuConfig *cfg, const char *opt, const char *arg,          \
+                   Error **errp)                                               \
     {                                                                          \
         cfg->field = arg;                                                      \
         return true;                                                           \
@@ -269,8 +265,8 @@ STRING_OPTION(opt_pidfile, pidfile)
 STRING_OPTION(opt_monitor, monitor)
 
 #define FLAG_OPTION(fn, field)                                                 \
-    static bool fn(KemuConfig *cfg, const char *opt, const char *arg,         \
-                   Error **errp)                                              \
+    static bool fn(KemuConfig *cfg, const char *opt, const char *arg,          \
+                   Error **errp)                                               \
     {                                                                          \
         cfg->field = true;                                                     \
         return true;                                                           \
@@ -296,8 +292,7 @@ static bool opt_log_items(KemuConfig *cfg, const char *opt, const char *arg,
 static bool opt_name(KemuConfig *cfg, const char *opt, const char *arg,
                      Error **errp)
 {
-    g_autoptr(KemuOpts) opts = kemu_opts_parse_full(opt, arg, "guest", 0,
-                                                    errp);
+    g_autoptr(KemuOpts) opts = kemu_opts_parse_full(opt, arg, "guest", 0, errp);
     const char *name;
 
     if (!opts) {
@@ -317,8 +312,10 @@ static bool opt_display(KemuConfig *cfg, const char *opt, const char *arg,
                         Error **errp)
 {
     if (strcmp(arg, "none") && !g_str_has_prefix(arg, "none,")) {
-        error_setg(errp, "%s: display '%s' is not supported (only 'none'; "
-                   "use -nographic for a serial console)", opt, arg);
+        error_setg(errp,
+                   "%s: display '%s' is not supported (only 'none'; "
+                   "use -nographic for a serial console)",
+                   opt, arg);
         return false;
     }
     return true;
@@ -329,8 +326,7 @@ static bool opt_none_only(KemuConfig *cfg, const char *opt, const char *arg,
 {
     /* -audio none, -vga none: nothing to create, which is what kemu has. */
     if (strcmp(arg, "none")) {
-        error_setg(errp, "%s: '%s' is not supported (only 'none')", opt,
-                   arg);
+        error_setg(errp, "%s: '%s' is not supported (only 'none')", opt, arg);
         return false;
     }
     return true;
@@ -438,72 +434,71 @@ static bool opt_unsupported(KemuConfig *cfg, const char *opt, const char *arg,
 }
 
 static const OptionDef options[] = {
-    { "h", ARG_NONE, opt_help, "print this help and exit" },
-    { "help", ARG_NONE, opt_help, "print this help and exit" },
-    { "version", ARG_NONE, opt_version, "print the version and exit" },
-    { "machine", ARG_REQUIRED, opt_machine,
-      "select the machine: pc[,accel=kvm|qtest] (help lists them)" },
-    { "M", ARG_REQUIRED, opt_machine, "same as -machine" },
-    { "accel", ARG_REQUIRED, opt_accel,
-      "kvm or qtest; repeat to try several, the first that works is used" },
-    { "enable-kvm", ARG_NONE, opt_enable_kvm, "same as -accel kvm" },
-    { "cpu", ARG_REQUIRED, opt_cpu, "host, max, qemu64 or kvm64" },
-    { "m", ARG_REQUIRED, opt_m, "RAM size, e.g. 512M or 2G (default 128M)" },
-    { "smp", ARG_REQUIRED, opt_smp, "number of vCPUs: N or cpus=N,..." },
-    { "bios", ARG_REQUIRED, opt_bios,
-      "a flat firmware image mapped below 4 GiB" },
-    { "L", ARG_REQUIRED, opt_ignored_firmware_dir,
-      "firmware directory (kemu loads only -bios)" },
-    { "kernel", ARG_REQUIRED, opt_kernel,
-      "a Linux bzImage or an ELF with a PVH entry" },
-    { "initrd", ARG_REQUIRED, opt_initrd, "an initial ramdisk" },
-    { "append", ARG_REQUIRED, opt_append, "the kernel command line" },
-    { "device", ARG_REQUIRED, opt_device,
-      "add a device: DRIVER[,prop=value,...] (help lists them)" },
-    { "chardev", ARG_REQUIRED, opt_chardev,
-      "a character device: BACKEND,id=ID,..." },
-    { "serial", ARG_REQUIRED, opt_serial,
-      "connect the next serial port: stdio, null, file:PATH, unix:PATH..." },
-    { "netdev", ARG_REQUIRED, opt_netdev,
-      "a network backend: user|tap|socket|hubport,id=ID,..." },
-    { "nic", ARG_REQUIRED, opt_nic,
-      "a backend and a NIC at once: user[,model=e1000]" },
-    { "object", ARG_REQUIRED, opt_object,
-      "an object: filter-dump,id=ID,netdev=ID,file=PATH" },
-    { "qmp", ARG_REQUIRED, opt_qmp,
-      "a QMP monitor on a chardev spec: unix:PATH,server=on,wait=off" },
-    { "qmp-pretty", ARG_REQUIRED, opt_qmp, "same as -qmp" },
-    { "mon", ARG_REQUIRED, opt_mon,
-      "a monitor on a chardev: chardev=ID,mode=control|readline" },
-    { "monitor", ARG_REQUIRED, opt_monitor,
-      "a human monitor on a chardev spec (stdio, none)" },
-    { "qtest", ARG_REQUIRED, opt_qtest,
-      "the qtest protocol on a chardev spec: unix:PATH" },
-    { "qtest-log", ARG_REQUIRED, opt_qtest_log, "log qtest traffic to FILE" },
-    { "rtc", ARG_REQUIRED, opt_rtc,
-      "base=utc|localtime|DATE,clock=host|rt|vm" },
-    { "name", ARG_REQUIRED, opt_name, "the guest's name" },
-    { "S", ARG_NONE, opt_start_paused, "do not start the vCPUs (QMP cont)" },
-    { "no-reboot", ARG_NONE, opt_no_reboot, "exit instead of rebooting" },
-    { "no-shutdown", ARG_NONE, opt_no_shutdown,
-      "stop instead of exiting on guest shutdown" },
-    { "nographic", ARG_NONE, opt_nographic,
-      "serial and monitor on stdio (Ctrl-A h for help)" },
-    { "display", ARG_REQUIRED, opt_display, "none" },
-    { "vga", ARG_REQUIRED, opt_none_only, "none" },
-    { "audio", ARG_REQUIRED, opt_none_only, "none" },
-    { "nodefaults", ARG_NONE, opt_nodefaults, "no default devices" },
-    { "no-user-config", ARG_NONE, opt_no_user_config,
-      "accepted (kemu reads no config files)" },
-    { "d", ARG_REQUIRED, opt_log_items,
-      "log items: guest-errors,unimp,... (help lists them)" },
-    { "D", ARG_REQUIRED, opt_log_file, "log to FILE instead of stderr" },
-    { "pidfile", ARG_REQUIRED, opt_pidfile, "write the process id to FILE" },
-    { "drive", ARG_REQUIRED, opt_unsupported, "not supported yet" },
-    { "blockdev", ARG_REQUIRED, opt_unsupported, "not supported yet" },
-    { "daemonize", ARG_NONE, opt_unsupported, "not supported" },
-    { "global", ARG_REQUIRED, opt_unsupported, "not supported yet" },
-    { NULL },
+    {"h", ARG_NONE, opt_help, "print this help and exit"},
+    {"help", ARG_NONE, opt_help, "print this help and exit"},
+    {"version", ARG_NONE, opt_version, "print the version and exit"},
+    {"machine", ARG_REQUIRED, opt_machine,
+     "select the machine: pc[,accel=kvm|qtest] (help lists them)"},
+    {"M", ARG_REQUIRED, opt_machine, "same as -machine"},
+    {"accel", ARG_REQUIRED, opt_accel,
+     "kvm or qtest; repeat to try several, the first that works is used"},
+    {"enable-kvm", ARG_NONE, opt_enable_kvm, "same as -accel kvm"},
+    {"cpu", ARG_REQUIRED, opt_cpu, "host, max, qemu64 or kvm64"},
+    {"m", ARG_REQUIRED, opt_m, "RAM size, e.g. 512M or 2G (default 128M)"},
+    {"smp", ARG_REQUIRED, opt_smp, "number of vCPUs: N or cpus=N,..."},
+    {"bios", ARG_REQUIRED, opt_bios,
+     "a flat firmware image mapped below 4 GiB"},
+    {"L", ARG_REQUIRED, opt_ignored_firmware_dir,
+     "firmware directory (kemu loads only -bios)"},
+    {"kernel", ARG_REQUIRED, opt_kernel,
+     "a Linux bzImage or an ELF with a PVH entry"},
+    {"initrd", ARG_REQUIRED, opt_initrd, "an initial ramdisk"},
+    {"append", ARG_REQUIRED, opt_append, "the kernel command line"},
+    {"device", ARG_REQUIRED, opt_device,
+     "add a device: DRIVER[,prop=value,...] (help lists them)"},
+    {"chardev", ARG_REQUIRED, opt_chardev,
+     "a character device: BACKEND,id=ID,..."},
+    {"serial", ARG_REQUIRED, opt_serial,
+     "connect the next serial port: stdio, null, file:PATH, unix:PATH..."},
+    {"netdev", ARG_REQUIRED, opt_netdev,
+     "a network backend: user|tap|socket|hubport,id=ID,..."},
+    {"nic", ARG_REQUIRED, opt_nic,
+     "a backend and a NIC at once: user[,model=e1000]"},
+    {"object", ARG_REQUIRED, opt_object,
+     "an object: filter-dump,id=ID,netdev=ID,file=PATH"},
+    {"qmp", ARG_REQUIRED, opt_qmp,
+     "a QMP monitor on a chardev spec: unix:PATH,server=on,wait=off"},
+    {"qmp-pretty", ARG_REQUIRED, opt_qmp, "same as -qmp"},
+    {"mon", ARG_REQUIRED, opt_mon,
+     "a monitor on a chardev: chardev=ID,mode=control|readline"},
+    {"monitor", ARG_REQUIRED, opt_monitor,
+     "a human monitor on a chardev spec (stdio, none)"},
+    {"qtest", ARG_REQUIRED, opt_qtest,
+     "the qtest protocol on a chardev spec: unix:PATH"},
+    {"qtest-log", ARG_REQUIRED, opt_qtest_log, "log qtest traffic to FILE"},
+    {"rtc", ARG_REQUIRED, opt_rtc, "base=utc|localtime|DATE,clock=host|rt|vm"},
+    {"name", ARG_REQUIRED, opt_name, "the guest's name"},
+    {"S", ARG_NONE, opt_start_paused, "do not start the vCPUs (QMP cont)"},
+    {"no-reboot", ARG_NONE, opt_no_reboot, "exit instead of rebooting"},
+    {"no-shutdown", ARG_NONE, opt_no_shutdown,
+     "stop instead of exiting on guest shutdown"},
+    {"nographic", ARG_NONE, opt_nographic,
+     "serial and monitor on stdio (Ctrl-A h for help)"},
+    {"display", ARG_REQUIRED, opt_display, "none"},
+    {"vga", ARG_REQUIRED, opt_none_only, "none"},
+    {"audio", ARG_REQUIRED, opt_none_only, "none"},
+    {"nodefaults", ARG_NONE, opt_nodefaults, "no default devices"},
+    {"no-user-config", ARG_NONE, opt_no_user_config,
+     "accepted (kemu reads no config files)"},
+    {"d", ARG_REQUIRED, opt_log_items,
+     "log items: guest-errors,unimp,... (help lists them)"},
+    {"D", ARG_REQUIRED, opt_log_file, "log to FILE instead of stderr"},
+    {"pidfile", ARG_REQUIRED, opt_pidfile, "write the process id to FILE"},
+    {"drive", ARG_REQUIRED, opt_unsupported, "not supported yet"},
+    {"blockdev", ARG_REQUIRED, opt_unsupported, "not supported yet"},
+    {"daemonize", ARG_NONE, opt_unsupported, "not supported"},
+    {"global", ARG_REQUIRED, opt_unsupported, "not supported yet"},
+    {NULL},
 };
 
 static const OptionDef *option_table(void)
@@ -525,18 +520,16 @@ static void config_init(KemuConfig *cfg)
 {
     memset(cfg, 0, sizeof(*cfg));
     cfg->accels = g_ptr_array_new_with_free_func(g_free);
-    cfg->devices = g_ptr_array_new_with_free_func(
-        (GDestroyNotify)kemu_opts_free);
-    cfg->chardevs = g_ptr_array_new_with_free_func(
-        (GDestroyNotify)kemu_opts_free);
-    cfg->netdevs = g_ptr_array_new_with_free_func(
-        (GDestroyNotify)kemu_opts_free);
-    cfg->nics = g_ptr_array_new_with_free_func(
-        (GDestroyNotify)kemu_opts_free);
-    cfg->objects = g_ptr_array_new_with_free_func(
-        (GDestroyNotify)kemu_opts_free);
-    cfg->mons = g_ptr_array_new_with_free_func(
-        (GDestroyNotify)kemu_opts_free);
+    cfg->devices =
+        g_ptr_array_new_with_free_func((GDestroyNotify)kemu_opts_free);
+    cfg->chardevs =
+        g_ptr_array_new_with_free_func((GDestroyNotify)kemu_opts_free);
+    cfg->netdevs =
+        g_ptr_array_new_with_free_func((GDestroyNotify)kemu_opts_free);
+    cfg->nics = g_ptr_array_new_with_free_func((GDestroyNotify)kemu_opts_free);
+    cfg->objects =
+        g_ptr_array_new_with_free_func((GDestroyNotify)kemu_opts_free);
+    cfg->mons = g_ptr_array_new_with_free_func((GDestroyNotify)kemu_opts_free);
     cfg->serials = g_ptr_array_new();
     cfg->qmps = g_ptr_array_new();
 }
@@ -566,8 +559,10 @@ static bool parse_args(KemuConfig *cfg, int argc, char **argv, Error **errp)
         const OptionDef *o;
 
         if (arg[0] != '-' || !arg[1]) {
-            error_setg(errp, "%s: invalid argument (options start with '-'; "
-                       "a disk image needs -drive)", arg);
+            error_setg(errp,
+                       "%s: invalid argument (options start with '-'; "
+                       "a disk image needs -drive)",
+                       arg);
             return false;
         }
         name = arg + 1;
@@ -598,9 +593,8 @@ static bool parse_args(KemuConfig *cfg, int argc, char **argv, Error **errp)
 
 static MachineClass *select_machine(KemuConfig *cfg, Error **errp)
 {
-    const char *type = cfg->machine_opts
-                           ? kemu_opts_get(cfg->machine_opts, "type")
-                           : NULL;
+    const char *type =
+        cfg->machine_opts ? kemu_opts_get(cfg->machine_opts, "type") : NULL;
     MachineClass *mc;
 
     if (!type) {
@@ -612,8 +606,10 @@ static MachineClass *select_machine(KemuConfig *cfg, Error **errp)
     }
     mc = machine_class_find(type);
     if (!mc) {
-        error_setg(errp, "-machine %s: unsupported machine type (use "
-                   "-machine help to list them)", type);
+        error_setg(errp,
+                   "-machine %s: unsupported machine type (use "
+                   "-machine help to list them)",
+                   type);
     }
     return mc;
 }
@@ -657,8 +653,10 @@ static bool start_accel(MachineState *ms, KemuConfig *cfg, Error **errp)
         if (!ops) {
             error_free(last);
             last = NULL;
-            error_setg(&last, "-accel %s: invalid accelerator (kvm or "
-                       "qtest)", name);
+            error_setg(&last,
+                       "-accel %s: invalid accelerator (kvm or "
+                       "qtest)",
+                       name);
             continue;
         }
         ms->accel = ops;
@@ -733,9 +731,10 @@ static bool create_objects(MachineState *ms, KemuConfig *cfg, Error **errp)
         const char *type = kemu_opts_get(opts, "qom-type");
 
         if (g_strcmp0(type, "filter-dump")) {
-            error_setg(errp, "%s: object type '%s' is not supported "
-                       "(kemu has filter-dump)", kemu_opts_context(opts),
-                       type ? type : "");
+            error_setg(errp,
+                       "%s: object type '%s' is not supported "
+                       "(kemu has filter-dump)",
+                       kemu_opts_context(opts), type ? type : "");
             return false;
         }
         if (!net_object_add(ms->net, opts, errp)) {
@@ -793,8 +792,8 @@ static bool create_monitors(MachineState *ms, Object *root, KemuConfig *cfg,
         }
     }
     if (cfg->monitor && strcmp(cfg->monitor, "none")) {
-        Chardev *chr = qemu_chr_new(root, ms->main_loop, "monitor0",
-                                    cfg->monitor, errp);
+        Chardev *chr =
+            qemu_chr_new(root, ms->main_loop, "monitor0", cfg->monitor, errp);
 
         if (!chr || !monitor_hmp_new(ms, chr, errp)) {
             return false;

@@ -83,8 +83,8 @@ void error_setg_internal(Error **errp, const char *src, int line,
 }
 
 void error_setg_errno_internal(Error **errp, const char *src, int line,
-                               const char *func, int os_errno,
-                               const char *fmt, ...)
+                               const char *func, int os_errno, const char *fmt,
+                               ...)
 {
     va_list ap;
 

@@ -29,11 +29,11 @@ void error_setg_internal(Error **errp, const char *src, int line,
 
 /** error_setg_errno - like error_setg, appending ": strerror(os_errno)". */
 #define error_setg_errno(errp, os_errno, ...)                                  \
-    error_setg_errno_internal((errp), __FILE__, __LINE__, __func__,          \
+    error_setg_errno_internal((errp), __FILE__, __LINE__, __func__,            \
                               (os_errno), __VA_ARGS__)
 void error_setg_errno_internal(Error **errp, const char *src, int line,
-                               const char *func, int os_errno,
-                               const char *fmt, ...) KEMU_PRINTF(6, 7);
+                               const char *func, int os_errno, const char *fmt,
+                               ...) KEMU_PRINTF(6, 7);
 
 /** error_propagate - move local_err into *dst_errp (or free it). */
 void error_propagate(Error **dst_errp, Error *local_err);

@@ -10,14 +10,14 @@ static const struct {
     int mask;
     const char *help;
 } log_categories[] = {
-    { "guest-errors", LOG_GUEST_ERROR,
-      "invalid guest operations (bad descriptors, reserved bits)" },
-    { "unimp", LOG_UNIMP, "features and registers kemu does not implement" },
-    { "io", LOG_TRACE_IO, "every port and MMIO access dispatched" },
-    { "kvm", LOG_KVM, "KVM exits and ioctls" },
-    { "net", LOG_NET, "packets and net queues" },
-    { "int", LOG_INT, "interrupt line changes and MSIs" },
-    { "qmp", LOG_QMP, "QMP commands and replies" },
+    {"guest-errors", LOG_GUEST_ERROR,
+     "invalid guest operations (bad descriptors, reserved bits)"},
+    {"unimp", LOG_UNIMP, "features and registers kemu does not implement"},
+    {"io", LOG_TRACE_IO, "every port and MMIO access dispatched"},
+    {"kvm", LOG_KVM, "KVM exits and ioctls"},
+    {"net", LOG_NET, "packets and net queues"},
+    {"int", LOG_INT, "interrupt line changes and MSIs"},
+    {"qmp", LOG_QMP, "QMP commands and replies"},
 };
 
 static int log_mask;

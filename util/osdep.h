@@ -28,16 +28,16 @@
 
 /* The enclosing struct of a member pointer. */
 #define container_of(ptr, type, member)                                        \
-    ((type *)((char *)(ptr) - offsetof(type, member)))
+    ((type *)((char *)(ptr)-offsetof(type, member)))
 
 #define KiB (1ULL << 10)
 #define MiB (1ULL << 20)
 #define GiB (1ULL << 30)
 
-#define ROUND_UP(n, d) (((n) + (d) - 1) & -(0 ? (n) : (d)))
-#define DIV_ROUND_UP(n, d) (((n) + (d) - 1) / (d))
+#define ROUND_UP(n, d)     (((n) + (d)-1) & -(0 ? (n) : (d)))
+#define DIV_ROUND_UP(n, d) (((n) + (d)-1) / (d))
 
-#define KEMU_NORETURN __attribute__((noreturn))
+#define KEMU_NORETURN     __attribute__((noreturn))
 #define KEMU_PRINTF(a, b) __attribute__((format(printf, a, b)))
 
 #endif

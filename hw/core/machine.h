@@ -27,6 +27,39 @@ typedef struct NetState NetState;
 OBJECT_DECLARE_TYPE(MachineState, MachineClass, MACHINE)
 
 /**
+ * MachineIoeventfd - "signal eventfd @fd when the guest writes @size bytes
+ * at @addr" (in the I/O port space if @pio, else memory), only for the
+ * value @data when @datamatch.  The write then never reaches the device's
+ * MemoryRegionOps: the device reads the eventfd on the main loop instead.
+ * @size 0 matches any width (memory only).  Registrations are by address:
+ * a device whose registers move (a PCI BAR) deletes and re-adds them.
+ */
+typedef struct MachineIoeventfd {
+    int fd;
+    uint64_t addr;
+    unsigned size;
+    bool pio;
+    bool datamatch;
+    uint64_t data;
+} MachineIoeventfd;
+
+/**
+ * MachineBootCPU - how the bootstrap processor starts after every reset,
+ * filled by the board's loaders.  All zero is the architectural reset
+ * state: real mode at F000:FFF0 (firmware, -bios).  With @flat32 it starts
+ * in 32-bit protected mode at @eip with paging off, flat 4 GiB code and
+ * data segments, CR0 = PE|ET and EFLAGS = 2 (the PVH and Linux 32-bit boot
+ * protocols), with EBX and ESI as given.  Application processors always
+ * wait for INIT/SIPI.
+ */
+typedef struct MachineBootCPU {
+    bool flat32;
+    uint32_t eip;
+    uint32_t ebx;  /* PVH: the struct hvm_start_info address */
+    uint32_t esi;  /* Linux 32-bit boot: the boot_params address */
+} MachineBootCPU;
+
+/**
  * AccelOps - what a machine and its devices need from the accelerator.
  * Devices never include accel/: they reach these through the machine.
  * Every hook may be NULL where the accelerator has nothing to do.
@@ -37,16 +70,46 @@ typedef struct AccelOps {
     bool (*init)(MachineState *ms, Error **errp);
     /* Board built, RAM mapped: create and start the vCPUs. */
     bool (*start)(MachineState *ms, Error **errp);
-    /* Drive global system interrupt gsi (an IOAPIC pin / ISA IRQ). */
+    /*
+     * Drive global system interrupt gsi (an ISA IRQ / IOAPIC input; kvm
+     * routes GSI n to PIC pin n and IOAPIC pin n, except ISA IRQ 0 to
+     * IOAPIC pin 2, as QEMU's pc does).  Any thread.
+     */
     void (*set_gsi)(MachineState *ms, int gsi, int level);
     /* Deliver an MSI (address/data as the device wrote them). */
     void (*send_msi)(MachineState *ms, uint64_t addr, uint32_t data);
-    /* Pause / resume every vCPU (QMP stop/cont); reset their state. */
+    /*
+     * Pause / resume every vCPU (QMP stop/cont; main thread, machine lock
+     * held: pause returns once no vCPU runs guest code or touches a device,
+     * dropping the lock while it waits).  reset_vcpus, while paused, puts
+     * the vCPUs (and the accelerator's in-kernel PIC, IOAPIC and PIT) back
+     * to their power-on state, the BSP as ms->boot_cpu says.
+     */
     void (*pause)(MachineState *ms);
     void (*resume)(MachineState *ms);
     void (*reset_vcpus)(MachineState *ms);
     /* Tear down (vCPU threads joined, fds closed). */
     void (*shutdown)(MachineState *ms);
+
+    /*
+     * Fast paths for virtio, reached through the machine_*() wrappers
+     * below (NULL: the accelerator has none; devices then use ordinary
+     * dispatch, qemu_set_irq and send_msi).
+     */
+    bool (*add_ioeventfd)(MachineState *ms, const MachineIoeventfd *ev,
+                          Error **errp);
+    void (*del_ioeventfd)(MachineState *ms, const MachineIoeventfd *ev);
+    bool (*add_irqfd)(MachineState *ms, int fd, int resample_fd, int gsi,
+                      Error **errp);
+    void (*del_irqfd)(MachineState *ms, int fd, int gsi);
+    int (*add_msi_route)(MachineState *ms, uint64_t addr, uint32_t data,
+                         Error **errp);
+    bool (*update_msi_route)(MachineState *ms, int gsi, uint64_t addr,
+                             uint32_t data, Error **errp);
+    void (*del_msi_route)(MachineState *ms, int gsi);
+
+    /* True when the accelerator runs guest code (so a board needs some). */
+    bool runs_guest_code;
 } AccelOps;
 
 typedef enum RunState {
@@ -103,6 +166,11 @@ struct MachineState {
     const AccelOps *accel;
     void *accel_state;         /* the accelerator's own state */
     GRecMutex lock;            /* the machine lock */
+    GThread *lock_owner;       /* private to machine_lock()/_unlock() */
+    unsigned lock_depth;       /* private: the owner's nesting depth */
+
+    /* Set by the board's loaders, used by the accelerator at each reset. */
+    MachineBootCPU boot_cpu;
 
     /* Run state; changed only on the main thread. */
     RunState runstate;
@@ -136,16 +204,42 @@ MachineClass *machine_class_default(void);
 /** machine_print_help - "-machine help". */
 void machine_print_help(FILE *out);
 
-/* The machine lock (a recursive mutex). */
+/*
+ * The machine lock (a recursive mutex; docs/devel/threading.md).  Always
+ * take it through these, never with g_rec_mutex_* directly: they keep the
+ * owner and depth that machine_lock_held() and machine_unlock_all() use.
+ */
 static inline void machine_lock(MachineState *ms)
 {
     g_rec_mutex_lock(&ms->lock);
+    if (ms->lock_depth++ == 0) {
+        g_atomic_pointer_set(&ms->lock_owner, g_thread_self());
+    }
 }
 
 static inline void machine_unlock(MachineState *ms)
 {
+    if (--ms->lock_depth == 0) {
+        g_atomic_pointer_set(&ms->lock_owner, NULL);
+    }
     g_rec_mutex_unlock(&ms->lock);
 }
+
+/** machine_lock_held - whether the calling thread holds the machine lock. */
+static inline bool machine_lock_held(MachineState *ms)
+{
+    return g_atomic_pointer_get(&ms->lock_owner) == g_thread_self();
+}
+
+/**
+ * machine_unlock_all - release every hold the calling thread has on the
+ * lock (none if it holds none) and return how many, for
+ * machine_relock() after a wait that other threads must not be locked out
+ * of (vCPU threads finishing an exit while the main thread pauses them).
+ */
+unsigned machine_unlock_all(MachineState *ms);
+/** machine_relock - take the lock again depth times. */
+void machine_relock(MachineState *ms, unsigned depth);
 
 /*
  * Requests from devices and vCPU threads; each is carried out on the main
@@ -156,6 +250,9 @@ static inline void machine_unlock(MachineState *ms)
  * machine_request_shutdown - end the run with exit status (isa-debug-exit,
  * ACPI poweroff: 0, QMP quit).  reason is for the SHUTDOWN event:
  * "guest-shutdown", "host-qmp-quit", "host-signal", "guest-reset"...
+ * The first request wins.  Under -no-shutdown a guest's request with
+ * status 0 (a power-off) pauses the machine instead; a guest-chosen
+ * status (isa-debug-exit) always ends the run, as in QEMU.
  */
 void machine_request_shutdown(MachineState *ms, int status,
                               const char *reason, bool guest);
@@ -175,6 +272,78 @@ void machine_resume(MachineState *ms);
  * the tree before its properties are set, so property parsers may call it).
  */
 MachineState *qdev_get_machine(DeviceState *dev);
+
+/*
+ * Fast paths for devices (virtio).  Each fails with an error (or returns
+ * -1) when the accelerator has no such path; the device then falls back to
+ * ordinary dispatch and interrupts.  Main thread or machine lock held.
+ */
+
+/** machine_add_ioeventfd - see MachineIoeventfd. */
+bool machine_add_ioeventfd(MachineState *ms, const MachineIoeventfd *ev,
+                           Error **errp);
+/** machine_del_ioeventfd - undo machine_add_ioeventfd (the same *ev). */
+void machine_del_ioeventfd(MachineState *ms, const MachineIoeventfd *ev);
+/**
+ * machine_add_irqfd - writing to eventfd @fd raises @gsi (an ISA IRQ, or
+ * a route from machine_add_msi_route) as an edge; with @resample_fd >= 0
+ * the line is level-triggered and @resample_fd is signalled at the guest's
+ * EOI so the device can re-assert it.
+ */
+bool machine_add_irqfd(MachineState *ms, int fd, int resample_fd, int gsi,
+                       Error **errp);
+void machine_del_irqfd(MachineState *ms, int fd, int gsi);
+/**
+ * machine_add_msi_route - a GSI number that delivers the MSI (@addr,
+ * @data) when raised by an irqfd; -1 and errp on failure.
+ */
+int machine_add_msi_route(MachineState *ms, uint64_t addr, uint32_t data,
+                          Error **errp);
+/** machine_update_msi_route - point @gsi at a new MSI (vector change). */
+bool machine_update_msi_route(MachineState *ms, int gsi, uint64_t addr,
+                              uint32_t data, Error **errp);
+/** machine_del_msi_route - free @gsi (its irqfds must be gone first). */
+void machine_del_msi_route(MachineState *ms, int gsi);
+
+/* ---- Life cycle, in the order main calls it ---- */
+
+/**
+ * machine_create - a new machine of class mc at "/machine" under root,
+ * with its containers (/machine/peripheral, peripheral-anon, unattached),
+ * memory and I/O address spaces, system bus, clocks and lock, and the
+ * class's defaults (ram_size, one CPU).  With ml (NULL in unit tests) the
+ * machine's clocks run on that main loop, the loop drops the machine lock
+ * while it polls, and requests are carried out from it.  The caller then
+ * sets the command-line fields and takes the machine lock
+ * (machine_lock()), which the main thread holds from then on.
+ */
+MachineState *machine_create(Object *root, MachineClass *mc, MainLoop *ml,
+                             Error **errp);
+
+/**
+ * machine_init_accel - ms->accel = ops, then its init (create the VM).
+ * Before machine_init_board.
+ */
+bool machine_init_accel(MachineState *ms, const AccelOps *ops, Error **errp);
+
+/**
+ * machine_init_board - check the configuration (CPU count, RAM size) and
+ * build the board (mc->init): RAM, firmware or kernel, built-in devices.
+ */
+bool machine_init_board(MachineState *ms, Error **errp);
+
+/**
+ * machine_start - after the -device devices: start the accelerator (vCPU
+ * threads) and run the guest, or stay in RUN_STATE_PRELAUNCH under -S
+ * until machine_resume().
+ */
+bool machine_start(MachineState *ms, Error **errp);
+
+/**
+ * machine_teardown - once the main loop returned: stop and join the vCPU
+ * threads and release the accelerator (main thread, lock held or not).
+ */
+void machine_teardown(MachineState *ms);
 
 /** machine_add_peripheral - put a -device device at /machine/peripheral. */
 void machine_add_peripheral(MachineState *ms, DeviceState *dev);

@@ -312,8 +312,10 @@ const PropertyInfo qdev_prop_macaddr = {
 void qdev_prop_set_after_realize(DeviceState *dev, const char *name,
                                  Error **errp)
 {
-    error_setg(errp, "property '%s.%s' can't be set after the device is "
-               "realized", object_get_typename(OBJECT(dev)), name);
+    error_setg(errp,
+               "property '%s.%s' can't be set after the device is "
+               "realized",
+               object_get_typename(OBJECT(dev)), name);
 }
 
 static char *static_prop_get(Object *obj, ObjectProperty *op, Error **errp)
@@ -323,8 +325,8 @@ static char *static_prop_get(Object *obj, ObjectProperty *op, Error **errp)
     return prop->info->print(DEVICE(obj), prop);
 }
 
-static bool static_prop_set(Object *obj, ObjectProperty *op,
-                            const char *value, Error **errp)
+static bool static_prop_set(Object *obj, ObjectProperty *op, const char *value,
+                            Error **errp)
 {
     const Property *prop = op->opaque;
     DeviceState *dev = DEVICE(obj);

@@ -30,9 +30,9 @@ struct Property {
     const char *name;
     const PropertyInfo *info;
     ptrdiff_t offset;
-    uint64_t defval;      /* for integer and bool properties */
-    const char *defstr;   /* for string-typed properties */
-    int64_t min, max;     /* for signed integer properties */
+    uint64_t defval;    /* for integer and bool properties */
+    const char *defstr; /* for string-typed properties */
+    int64_t min, max;   /* for signed integer properties */
 };
 
 /* Pointer to the property's field inside dev. */

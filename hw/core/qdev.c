@@ -145,8 +145,8 @@ bool qdev_realize(DeviceState *dev, BusState *bus, Error **errp)
     Error *local_err = NULL;
 
     assert(!dev->realized);
-    if (dc->bus_type && (!bus || !object_dynamic_cast(OBJECT(bus),
-                                                      dc->bus_type))) {
+    if (dc->bus_type &&
+        (!bus || !object_dynamic_cast(OBJECT(bus), dc->bus_type))) {
         error_setg(errp, "device '%s' needs a bus of type '%s'",
                    object_get_typename(OBJECT(dev)), dc->bus_type);
         return false;
@@ -230,8 +230,7 @@ void bus_cold_reset(BusState *bus)
     }
 }
 
-BusState *qbus_new(const char *typename, DeviceState *parent,
-                   const char *name)
+BusState *qbus_new(const char *typename, DeviceState *parent, const char *name)
 {
     BusState *bus = BUS(object_new(typename));
 
@@ -408,15 +407,14 @@ static int print_one_prop(ObjectProperty *prop, void *opaque)
 
 bool qdev_print_device_help(FILE *out, const char *typename, Error **errp)
 {
-    HelpState hs = { out };
+    HelpState hs = {out};
 
     if (typename) {
         ObjectClass *oc = object_class_by_name(typename);
 
         if (!oc || !object_class_dynamic_cast(oc, TYPE_DEVICE) ||
             object_class_is_abstract(oc)) {
-            error_setg(errp, "'%s' is not a valid device model name",
-                       typename);
+            error_setg(errp, "'%s' is not a valid device model name", typename);
             return false;
         }
         fprintf(out, "%s options:\n", typename);

@@ -13,7 +13,7 @@
 #include "hw/core/irq.h"
 
 #define TYPE_DEVICE "device"
-#define TYPE_BUS "bus"
+#define TYPE_BUS    "bus"
 
 typedef struct Property Property;
 typedef struct BusState BusState;
@@ -46,8 +46,8 @@ struct DeviceClass {
     unsigned long categories; /* bit (1 << DeviceCategory) */
     const char *desc;
     Property *props;
-    bool user_creatable;  /* may be created with -device / device_add */
-    bool hotpluggable;    /* may be added and removed while running */
+    bool user_creatable; /* may be created with -device / device_add */
+    bool hotpluggable;   /* may be added and removed while running */
     DeviceRealize realize;
     DeviceUnrealize unrealize;
     DeviceReset reset;
@@ -56,15 +56,15 @@ struct DeviceClass {
 
 typedef struct NamedGPIOList {
     char *name;
-    qemu_irq *in;        /* input lines, handled by the device */
+    qemu_irq *in; /* input lines, handled by the device */
     int num_in;
-    qemu_irq **out;      /* where the device keeps its output lines */
+    qemu_irq **out; /* where the device keeps its output lines */
     int num_out;
 } NamedGPIOList;
 
 struct DeviceState {
     Object parent_obj;
-    char *id;            /* the user's id=, or NULL */
+    char *id; /* the user's id=, or NULL */
     bool realized;
     BusState *parent_bus;
     GSList *child_buses; /* BusState * */
@@ -79,14 +79,14 @@ struct BusClass {
     bool (*check_address)(BusState *bus, DeviceState *dev, Error **errp);
     /* "00:02.0"-style bus address of dev, for info qtree. */
     char *(*get_dev_path)(DeviceState *dev);
-    int max_dev;         /* 0: no limit */
+    int max_dev; /* 0: no limit */
 };
 
 struct BusState {
     Object obj;
     DeviceState *parent;
     char *name;
-    GList *children;     /* DeviceState *, in plug order */
+    GList *children; /* DeviceState *, in plug order */
     int num_children;
 };
 
@@ -113,8 +113,7 @@ void device_cold_reset(DeviceState *dev);
 void bus_cold_reset(BusState *bus);
 
 /** qbus_new - a bus of typename named name, child of parent (may be NULL). */
-BusState *qbus_new(const char *typename, DeviceState *parent,
-                   const char *name);
+BusState *qbus_new(const char *typename, DeviceState *parent, const char *name);
 BusState *qdev_get_parent_bus(DeviceState *dev);
 BusState *qdev_get_child_bus(DeviceState *dev, const char *name);
 
@@ -136,14 +135,13 @@ void qdev_connect_gpio_out_named(DeviceState *dev, const char *name, int n,
 qemu_irq qdev_get_gpio_out_named(DeviceState *dev, const char *name, int n);
 NamedGPIOList *qdev_get_named_gpio_list(DeviceState *dev, const char *name);
 
-static inline void qdev_init_gpio_in(DeviceState *dev,
-                                     qemu_irq_handler handler, int n)
+static inline void qdev_init_gpio_in(DeviceState *dev, qemu_irq_handler handler,
+                                     int n)
 {
     qdev_init_gpio_in_named(dev, handler, NULL, n);
 }
 
-static inline void qdev_init_gpio_out(DeviceState *dev, qemu_irq *pins,
-                                      int n)
+static inline void qdev_init_gpio_out(DeviceState *dev, qemu_irq *pins, int n)
 {
     qdev_init_gpio_out_named(dev, pins, NULL, n);
 }
@@ -153,8 +151,7 @@ static inline qemu_irq qdev_get_gpio_in(DeviceState *dev, int n)
     return qdev_get_gpio_in_named(dev, NULL, n);
 }
 
-static inline void qdev_connect_gpio_out(DeviceState *dev, int n,
-                                         qemu_irq irq)
+static inline void qdev_connect_gpio_out(DeviceState *dev, int n, qemu_irq irq)
 {
     qdev_connect_gpio_out_named(dev, NULL, n, irq);
 }

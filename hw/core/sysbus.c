@@ -8,8 +8,8 @@
 SysBusState *sysbus_new(MachineState *machine, DeviceState *parent,
                         MemoryRegion *mem, MemoryRegion *io)
 {
-    SysBusState *bus = SYSTEM_BUS(qbus_new(TYPE_SYSTEM_BUS, parent,
-                                           "main-system-bus"));
+    SysBusState *bus =
+        SYSTEM_BUS(qbus_new(TYPE_SYSTEM_BUS, parent, "main-system-bus"));
 
     bus->machine = machine;
     bus->mem = mem;

@@ -13,7 +13,7 @@
 typedef struct MemoryRegion MemoryRegion;
 typedef struct MachineState MachineState;
 
-#define TYPE_SYSTEM_BUS "system-bus"
+#define TYPE_SYSTEM_BUS     "system-bus"
 #define TYPE_SYS_BUS_DEVICE "sys-bus-device"
 
 OBJECT_DECLARE_SIMPLE_TYPE(SysBusState, SYSTEM_BUS)
@@ -21,9 +21,9 @@ OBJECT_DECLARE_SIMPLE_TYPE(SysBusState, SYSTEM_BUS)
 struct SysBusState {
     BusState parent_obj;
     MachineState *machine;
-    MemoryRegion *mem;  /* the machine's system memory container */
-    MemoryRegion *io;   /* the machine's I/O port container */
-    qemu_irq *irqs;     /* the board's interrupt lines (GSIs), by number */
+    MemoryRegion *mem; /* the machine's system memory container */
+    MemoryRegion *io;  /* the machine's I/O port container */
+    qemu_irq *irqs;    /* the board's interrupt lines (GSIs), by number */
     int num_irqs;
 };
 

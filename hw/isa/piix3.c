@@ -12,8 +12,8 @@
 
 #define PIIX3_RCR_PORT 0xcf9
 #define PIIX3_RCR_SRST 0x02 /* system reset (vs. CPU only) */
-#define PIIX3_RCR_RST 0x04  /* start the reset */
-#define ISA_NUM_IRQS 16
+#define PIIX3_RCR_RST  0x04 /* start the reset */
+#define ISA_NUM_IRQS   16
 
 OBJECT_DECLARE_SIMPLE_TYPE(PIIX3State, PIIX3_DEVICE)
 
@@ -22,7 +22,7 @@ struct PIIX3State {
     MemoryRegion rcr_mr;
     uint8_t rcr;
     int pirq_level[PIIX_NUM_PIRQS];
-    int isa_level[ISA_NUM_IRQS];  /* what we drive each ISA line to */
+    int isa_level[ISA_NUM_IRQS]; /* what we drive each ISA line to */
 };
 
 /* ---- PIRQ routing ---- */
@@ -42,8 +42,8 @@ static void piix3_update_irqs(PIIX3State *s)
 {
     PCIDevice *pd = PCI_DEVICE(s);
     MachineState *ms = qdev_get_machine(DEVICE(s));
-    int level[ISA_NUM_IRQS] = { 0 };
-    bool routed[ISA_NUM_IRQS] = { false };
+    int level[ISA_NUM_IRQS] = {0};
+    bool routed[ISA_NUM_IRQS] = {false};
 
     for (int p = 0; p < PIIX_NUM_PIRQS; p++) {
         uint8_t route = pd->config[PIIX_PIRQRC + p];
@@ -96,8 +96,7 @@ static void rcr_write(void *opaque, hwaddr addr, uint64_t val, unsigned size)
     PIIX3State *s = opaque;
 
     if (val & PIIX3_RCR_RST) {
-        machine_request_reset(qdev_get_machine(DEVICE(s)), "guest-reset",
-                              true);
+        machine_request_reset(qdev_get_machine(DEVICE(s)), "guest-reset", true);
         return;
     }
     s->rcr = val & PIIX3_RCR_SRST;
@@ -106,7 +105,7 @@ static void rcr_write(void *opaque, hwaddr addr, uint64_t val, unsigned size)
 static const MemoryRegionOps rcr_ops = {
     .read = rcr_read,
     .write = rcr_write,
-    .valid = { .min_access_size = 1, .max_access_size = 1 },
+    .valid = {.min_access_size = 1, .max_access_size = 1},
 };
 
 /* ---- Lifecycle ---- */
@@ -120,8 +119,7 @@ static void piix3_realize(PCIDevice *dev, Error **errp)
         dev->wmask[PIIX_PIRQRC + p] = 0x8f;
     }
     pci_bus_irqs(dev->bus, piix3_set_irq, piix3_map_irq, s, PIIX_NUM_PIRQS);
-    memory_region_init_io(&s->rcr_mr, s, &rcr_ops, s, "piix3-reset-control",
-                          1);
+    memory_region_init_io(&s->rcr_mr, s, &rcr_ops, s, "piix3-reset-control", 1);
     /* Above the host bridge's 0xCF8 dword, as on the real board. */
     memory_region_add_subregion_overlap(ms->system_io, PIIX3_RCR_PORT,
                                         &s->rcr_mr, 1);
@@ -144,12 +142,11 @@ static void piix3_reset(DeviceState *dev)
 {
     static const uint8_t routes[PIIX_NUM_PIRQS] = {
         PIIX3_DEFAULT_PIRQ_A, PIIX3_DEFAULT_PIRQ_B, PIIX3_DEFAULT_PIRQ_C,
-        PIIX3_DEFAULT_PIRQ_D
-    };
+        PIIX3_DEFAULT_PIRQ_D};
     PIIX3State *s = PIIX3_DEVICE(dev);
     PCIDevice *pd = PCI_DEVICE(dev);
-    DeviceClass *parent = DEVICE_CLASS(
-        object_class_get_parent(object_get_class(OBJECT(dev))));
+    DeviceClass *parent =
+        DEVICE_CLASS(object_class_get_parent(object_get_class(OBJECT(dev))));
 
     parent->reset(dev);
     for (int p = 0; p < PIIX_NUM_PIRQS; p++) {

@@ -14,15 +14,15 @@ OBJECT_DECLARE_SIMPLE_TYPE(I440FXHostState, I440FX_PCI_HOST_BRIDGE)
 
 struct I440FXHostState {
     SysBusDevice parent_obj;
-    MemoryRegion conf_addr;  /* 0xCF8 */
-    MemoryRegion conf_data;  /* 0xCFC..0xCFF */
+    MemoryRegion conf_addr; /* 0xCF8 */
+    MemoryRegion conf_data; /* 0xCFC..0xCFF */
     uint32_t config_reg;
     PCIBus *bus;
 };
 
-#define CONFIG_ADDR_BUS(a) (((a) >> 16) & 0xff)
+#define CONFIG_ADDR_BUS(a)   (((a) >> 16) & 0xff)
 #define CONFIG_ADDR_DEVFN(a) (((a) >> 8) & 0xff)
-#define CONFIG_ADDR_REG(a) ((a)&0xfc)
+#define CONFIG_ADDR_REG(a)   ((a)&0xfc)
 
 static uint64_t conf_addr_read(void *opaque, hwaddr addr, unsigned size)
 {
@@ -45,9 +45,8 @@ static void conf_addr_write(void *opaque, hwaddr addr, uint64_t val,
 static const MemoryRegionOps conf_addr_ops = {
     .read = conf_addr_read,
     .write = conf_addr_write,
-    .valid = { .min_access_size = 1, .max_access_size = 4 },
-    .impl = { .min_access_size = 1, .max_access_size = 4,
-              .unaligned = true },
+    .valid = {.min_access_size = 1, .max_access_size = 4},
+    .impl = {.min_access_size = 1, .max_access_size = 4, .unaligned = true},
 };
 
 /* The function and register the address latch selects, or false. */
@@ -91,10 +90,8 @@ static void conf_data_write(void *opaque, hwaddr addr, uint64_t val,
 static const MemoryRegionOps conf_data_ops = {
     .read = conf_data_read,
     .write = conf_data_write,
-    .valid = { .min_access_size = 1, .max_access_size = 4,
-               .unaligned = true },
-    .impl = { .min_access_size = 1, .max_access_size = 4,
-              .unaligned = true },
+    .valid = {.min_access_size = 1, .max_access_size = 4, .unaligned = true},
+    .impl = {.min_access_size = 1, .max_access_size = 4, .unaligned = true},
 };
 
 static void i440fx_host_realize(DeviceState *dev, Error **errp)
@@ -102,12 +99,12 @@ static void i440fx_host_realize(DeviceState *dev, Error **errp)
     I440FXHostState *s = I440FX_PCI_HOST_BRIDGE(dev);
     MachineState *ms = sysbus_machine(dev);
 
-    memory_region_init_io(&s->conf_addr, s, &conf_addr_ops, s,
-                          "pci-conf-idx", 4);
+    memory_region_init_io(&s->conf_addr, s, &conf_addr_ops, s, "pci-conf-idx",
+                          4);
     memory_region_add_subregion(sysbus_io(dev), PCI_HOST_CONFIG_ADDR,
                                 &s->conf_addr);
-    memory_region_init_io(&s->conf_data, s, &conf_data_ops, s,
-                          "pci-conf-data", 4);
+    memory_region_init_io(&s->conf_data, s, &conf_data_ops, s, "pci-conf-data",
+                          4);
     memory_region_add_subregion(sysbus_io(dev), PCI_HOST_CONFIG_DATA,
                                 &s->conf_data);
     s->bus = pci_root_bus_new(ms, dev, "pci.0", ms->system_memory,

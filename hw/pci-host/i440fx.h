@@ -10,11 +10,11 @@
 #include "hw/pci/pci.h"
 
 #define TYPE_I440FX_PCI_HOST_BRIDGE "i440FX-pcihost"
-#define TYPE_I440FX_PCI_DEVICE "i440FX"
-#define TYPE_PIIX3_DEVICE "PIIX3"
+#define TYPE_I440FX_PCI_DEVICE      "i440FX"
+#define TYPE_PIIX3_DEVICE           "PIIX3"
 
 /* The devfn QEMU's pc puts the PIIX3 at, and the IRQs SeaBIOS routes. */
-#define PIIX3_DEVFN PCI_DEVFN(1, 0)
+#define PIIX3_DEVFN          PCI_DEVFN(1, 0)
 #define PIIX3_DEFAULT_PIRQ_A 10
 #define PIIX3_DEFAULT_PIRQ_B 10
 #define PIIX3_DEFAULT_PIRQ_C 11

@@ -26,8 +26,8 @@ static unsigned mask_off(const PCIDevice *dev)
     return msi_is_64(dev) ? PCI_MSI_MASK_64 : PCI_MSI_MASK_32;
 }
 
-int msi_init(PCIDevice *dev, uint8_t offset, unsigned nr_vectors,
-             bool msi64bit, bool per_vector_mask, Error **errp)
+int msi_init(PCIDevice *dev, uint8_t offset, unsigned nr_vectors, bool msi64bit,
+             bool per_vector_mask, Error **errp)
 {
     unsigned log2 = 0, size;
     uint16_t flags;
@@ -55,8 +55,7 @@ int msi_init(PCIDevice *dev, uint8_t offset, unsigned nr_vectors,
     c = dev->config + offset;
     w = dev->wmask + offset;
     pci_set_word(c + PCI_MSI_FLAGS, flags);
-    pci_set_word(w + PCI_MSI_FLAGS,
-                 PCI_MSI_FLAGS_ENABLE | PCI_MSI_FLAGS_QSIZE);
+    pci_set_word(w + PCI_MSI_FLAGS, PCI_MSI_FLAGS_ENABLE | PCI_MSI_FLAGS_QSIZE);
     pci_set_long(w + PCI_MSI_ADDRESS_LO, 0xfffffffc);
     if (msi64bit) {
         pci_set_long(w + PCI_MSI_ADDRESS_HI, 0xffffffff);
@@ -144,9 +143,8 @@ void msi_reset(PCIDevice *dev)
         return;
     }
     c = dev->config + dev->msi_cap;
-    pci_set_word(c + PCI_MSI_FLAGS,
-                 msi_flags(dev) &
-                     ~(PCI_MSI_FLAGS_ENABLE | PCI_MSI_FLAGS_QSIZE));
+    pci_set_word(c + PCI_MSI_FLAGS, msi_flags(dev) & ~(PCI_MSI_FLAGS_ENABLE |
+                                                       PCI_MSI_FLAGS_QSIZE));
     pci_set_long(c + PCI_MSI_ADDRESS_LO, 0);
     if (msi_is_64(dev)) {
         pci_set_long(c + PCI_MSI_ADDRESS_HI, 0);

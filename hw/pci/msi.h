@@ -14,8 +14,8 @@
  * (a power of two, 1..32), with 64-bit addresses and per-vector masking as
  * asked.  Returns the offset, or 0 with errp set.
  */
-int msi_init(PCIDevice *dev, uint8_t offset, unsigned nr_vectors,
-             bool msi64bit, bool per_vector_mask, Error **errp);
+int msi_init(PCIDevice *dev, uint8_t offset, unsigned nr_vectors, bool msi64bit,
+             bool per_vector_mask, Error **errp);
 /** msi_enabled - whether the guest turned MSI on. */
 bool msi_enabled(const PCIDevice *dev);
 /** msi_nr_vectors_allocated - how many vectors the guest enabled. */

@@ -10,14 +10,14 @@
 
 struct MSIXState {
     unsigned nentries;
-    uint8_t *table;            /* nentries * 16 bytes */
-    uint8_t *pba;              /* one bit per vector */
+    uint8_t *table; /* nentries * 16 bytes */
+    uint8_t *pba;   /* one bit per vector */
     MemoryRegion table_mr;
     MemoryRegion pba_mr;
-    MemoryRegion *owned_bar;   /* the BAR msix_init_exclusive_bar made */
+    MemoryRegion *owned_bar; /* the BAR msix_init_exclusive_bar made */
     MemoryRegion *table_bar;
     MemoryRegion *pba_bar;
-    bool was_masked[2048];     /* mask state at the last check */
+    bool was_masked[2048]; /* mask state at the last check */
 };
 
 static uint16_t msix_flags(const PCIDevice *dev)
@@ -73,8 +73,7 @@ static void msix_send(PCIDevice *dev, unsigned vector)
 {
     const uint8_t *e = dev->msix->table + vector * PCI_MSIX_ENTRY_SIZE;
     uint64_t addr = pci_get_long(e + PCI_MSIX_ENTRY_LOWER_ADDR) |
-                    (uint64_t)pci_get_long(e + PCI_MSIX_ENTRY_UPPER_ADDR)
-                        << 32;
+                    (uint64_t)pci_get_long(e + PCI_MSIX_ENTRY_UPPER_ADDR) << 32;
 
     pci_send_msi(dev, addr, pci_get_long(e + PCI_MSIX_ENTRY_DATA));
 }
@@ -98,8 +97,7 @@ static void handle_unmask(PCIDevice *dev, unsigned vector)
     bool was = dev->msix->was_masked[vector];
 
     dev->msix->was_masked[vector] = masked;
-    if (!msix_enabled(dev) || masked || !was ||
-        !msix_is_pending(dev, vector)) {
+    if (!msix_enabled(dev) || masked || !was || !msix_is_pending(dev, vector)) {
         return;
     }
     set_pending(dev, vector, false);
@@ -113,8 +111,7 @@ static uint64_t table_read(void *opaque, hwaddr addr, unsigned size)
     return pci_get_long(dev->msix->table + addr);
 }
 
-static void table_write(void *opaque, hwaddr addr, uint64_t val,
-                        unsigned size)
+static void table_write(void *opaque, hwaddr addr, uint64_t val, unsigned size)
 {
     PCIDevice *dev = opaque;
     unsigned vector = addr / PCI_MSIX_ENTRY_SIZE;
@@ -128,8 +125,8 @@ static void table_write(void *opaque, hwaddr addr, uint64_t val,
 static const MemoryRegionOps table_ops = {
     .read = table_read,
     .write = table_write,
-    .valid = { .min_access_size = 4, .max_access_size = 8 },
-    .impl = { .min_access_size = 4, .max_access_size = 4 },
+    .valid = {.min_access_size = 4, .max_access_size = 8},
+    .impl = {.min_access_size = 4, .max_access_size = 4},
 };
 
 static uint64_t pba_read(void *opaque, hwaddr addr, unsigned size)
@@ -152,8 +149,8 @@ static void pba_write(void *opaque, hwaddr addr, uint64_t val, unsigned size)
 static const MemoryRegionOps pba_ops = {
     .read = pba_read,
     .write = pba_write,
-    .valid = { .min_access_size = 4, .max_access_size = 8 },
-    .impl = { .min_access_size = 4, .max_access_size = 4 },
+    .valid = {.min_access_size = 4, .max_access_size = 8},
+    .impl = {.min_access_size = 4, .max_access_size = 4},
 };
 
 int msix_init(PCIDevice *dev, unsigned nentries, MemoryRegion *table_bar,
@@ -171,8 +168,8 @@ int msix_init(PCIDevice *dev, unsigned nentries, MemoryRegion *table_bar,
                    object_get_typename(OBJECT(dev)), nentries);
         return -1;
     }
-    cap = pci_add_capability(dev, PCI_CAP_ID_MSIX, cap_pos,
-                             PCI_CAP_MSIX_SIZEOF, errp);
+    cap = pci_add_capability(dev, PCI_CAP_ID_MSIX, cap_pos, PCI_CAP_MSIX_SIZEOF,
+                             errp);
     if (!cap) {
         return -1;
     }
@@ -193,15 +190,14 @@ int msix_init(PCIDevice *dev, unsigned nentries, MemoryRegion *table_bar,
     memory_region_init_io(&m->table_mr, dev, &table_ops, dev, "msix-table",
                           table_size);
     memory_region_add_subregion(table_bar, table_offset, &m->table_mr);
-    memory_region_init_io(&m->pba_mr, dev, &pba_ops, dev, "msix-pba",
-                          pba_size);
+    memory_region_init_io(&m->pba_mr, dev, &pba_ops, dev, "msix-pba", pba_size);
     memory_region_add_subregion(pba_bar, pba_offset, &m->pba_mr);
     msix_reset(dev);
     return 0;
 }
 
-int msix_init_exclusive_bar(PCIDevice *dev, unsigned nentries,
-                            uint8_t bar_nr, Error **errp)
+int msix_init_exclusive_bar(PCIDevice *dev, unsigned nentries, uint8_t bar_nr,
+                            Error **errp)
 {
     unsigned table_size = nentries * PCI_MSIX_ENTRY_SIZE;
     unsigned pba_offset = ROUND_UP(table_size, 4096);
@@ -263,8 +259,7 @@ void msix_reset(PCIDevice *dev)
     if (!m) {
         return;
     }
-    pci_set_word(dev->config + dev->msix_cap + PCI_MSIX_FLAGS,
-                 m->nentries - 1);
+    pci_set_word(dev->config + dev->msix_cap + PCI_MSIX_FLAGS, m->nentries - 1);
     memset(m->table, 0, m->nentries * PCI_MSIX_ENTRY_SIZE);
     memset(m->pba, 0, ROUND_UP(DIV_ROUND_UP(m->nentries, 8), 8));
     for (unsigned v = 0; v < m->nentries; v++) {

@@ -23,8 +23,8 @@ int msix_init(PCIDevice *dev, unsigned nentries, MemoryRegion *table_bar,
  * msix_init_exclusive_bar - a BAR of its own (bar_nr) holding the table
  * at 0 and the PBA after it, registered by this call.
  */
-int msix_init_exclusive_bar(PCIDevice *dev, unsigned nentries,
-                            uint8_t bar_nr, Error **errp);
+int msix_init_exclusive_bar(PCIDevice *dev, unsigned nentries, uint8_t bar_nr,
+                            Error **errp);
 void msix_uninit(PCIDevice *dev);
 bool msix_enabled(const PCIDevice *dev);
 bool msix_is_masked(const PCIDevice *dev, unsigned vector);

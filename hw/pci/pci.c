@@ -39,10 +39,11 @@ static bool devfn_parse(DeviceState *dev, const Property *prop,
     return true;
 
 bad:
-    error_setg(errp, "property '%s.%s' doesn't take value '%s' (expected a "
+    error_setg(errp,
+               "property '%s.%s' doesn't take value '%s' (expected a "
                "PCI address SLOT[.FN] in hex, slot 00-1f and function 0-7, "
-               "e.g. 03 or 04.0)", object_get_typename(OBJECT(dev)),
-               prop->name, value);
+               "e.g. 03 or 04.0)",
+               object_get_typename(OBJECT(dev)), prop->name, value);
     return false;
 }
 
@@ -73,8 +74,8 @@ const PropertyInfo qdev_prop_pci_devfn = {
 /* ---- Bus ---- */
 
 PCIBus *pci_root_bus_new(MachineState *ms, DeviceState *parent,
-                         const char *name, MemoryRegion *mem,
-                         MemoryRegion *io, AddressSpace *dma_as)
+                         const char *name, MemoryRegion *mem, MemoryRegion *io,
+                         AddressSpace *dma_as)
 {
     PCIBus *bus = PCI_BUS(qbus_new(TYPE_PCI_BUS, parent, name));
 
@@ -140,8 +141,8 @@ uint32_t pci_bus_config_read(PCIBus *bus, int devfn, uint32_t addr, int len)
     return config_read(dev, addr, len);
 }
 
-void pci_bus_config_write(PCIBus *bus, int devfn, uint32_t addr,
-                          uint32_t val, int len)
+void pci_bus_config_write(PCIBus *bus, int devfn, uint32_t addr, uint32_t val,
+                          int len)
 {
     PCIDevice *dev = pci_find_device(bus, devfn);
 
@@ -154,8 +155,7 @@ static char *pci_bus_get_dev_path(DeviceState *dev)
 {
     PCIDevice *pd = PCI_DEVICE(dev);
 
-    return g_strdup_printf("%02x.%x", PCI_SLOT(pd->devfn),
-                           PCI_FUNC(pd->devfn));
+    return g_strdup_printf("%02x.%x", PCI_SLOT(pd->devfn), PCI_FUNC(pd->devfn));
 }
 
 static bool pci_bus_check_address(BusState *qbus, DeviceState *qdev,
@@ -192,8 +192,8 @@ static bool pci_bus_check_address(BusState *qbus, DeviceState *qdev,
 static pcibus_t bar_address(PCIDevice *dev, int reg, uint16_t cmd)
 {
     PCIIORegion *r = &dev->io_regions[reg];
-    int bar = reg == PCI_ROM_SLOT ? PCI_ROM_ADDRESS
-                                  : PCI_BASE_ADDRESS_0 + reg * 4;
+    int bar =
+        reg == PCI_ROM_SLOT ? PCI_ROM_ADDRESS : PCI_BASE_ADDRESS_0 + reg * 4;
     pcibus_t addr, last;
 
     if (r->type & PCI_BASE_ADDRESS_SPACE_IO) {
@@ -349,9 +349,10 @@ uint8_t pci_add_capability(PCIDevice *dev, uint8_t cap_id, uint8_t offset,
     }
     for (int i = offset; i < offset + size; i++) {
         if (dev->used[i]) {
-            error_setg(errp, "%s: PCI capability 0x%x at 0x%x overlaps "
-                       "another", object_get_typename(OBJECT(dev)), cap_id,
-                       offset);
+            error_setg(errp,
+                       "%s: PCI capability 0x%x at 0x%x overlaps "
+                       "another",
+                       object_get_typename(OBJECT(dev)), cap_id, offset);
             return 0;
         }
     }
@@ -360,8 +361,7 @@ uint8_t pci_add_capability(PCIDevice *dev, uint8_t cap_id, uint8_t offset,
     dev->config[offset + 1] = dev->config[PCI_CAPABILITY_LIST];
     dev->config[PCI_CAPABILITY_LIST] = offset;
     pci_set_word(dev->config + PCI_STATUS,
-                 pci_get_word(dev->config + PCI_STATUS) |
-                     PCI_STATUS_CAP_LIST);
+                 pci_get_word(dev->config + PCI_STATUS) | PCI_STATUS_CAP_LIST);
     return offset;
 }
 
@@ -370,8 +370,8 @@ uint8_t pci_add_capability(PCIDevice *dev, uint8_t cap_id, uint8_t offset,
 static void intx_update(PCIDevice *dev)
 {
     PCIBus *bus = dev->bus;
-    bool disabled = pci_get_word(dev->config + PCI_COMMAND) &
-                    PCI_COMMAND_INTX_DISABLE;
+    bool disabled =
+        pci_get_word(dev->config + PCI_COMMAND) & PCI_COMMAND_INTX_DISABLE;
     int routed = dev->irq_state && !disabled;
     int pin = dev->config[PCI_INTERRUPT_PIN];
     int line;
@@ -465,8 +465,8 @@ static MemTxResult pci_dma_rw(PCIDevice *dev, hwaddr addr, void *buf,
                               hwaddr len, bool is_write)
 {
     if (!(pci_get_word(dev->config + PCI_COMMAND) & PCI_COMMAND_MASTER)) {
-        kemu_log_mask(LOG_GUEST_ERROR, "%s: DMA %s at 0x%" PRIx64
-                      " with bus mastering off\n",
+        kemu_log_mask(LOG_GUEST_ERROR,
+                      "%s: DMA %s at 0x%" PRIx64 " with bus mastering off\n",
                       object_get_typename(OBJECT(dev)),
                       is_write ? "write" : "read", addr);
         return MEMTX_ERROR;
@@ -519,10 +519,8 @@ static void pci_init_header(PCIDevice *dev, PCIDeviceClass *pc)
                      PCI_COMMAND_INTX_DISABLE);
     pci_set_word(dev->w1cmask + PCI_STATUS,
                  PCI_STATUS_MASTER_PARITY | PCI_STATUS_SIG_TARGET_ABORT |
-                     PCI_STATUS_REC_TARGET_ABORT |
-                     PCI_STATUS_REC_MASTER_ABORT |
-                     PCI_STATUS_SIG_SYSTEM_ERROR |
-                     PCI_STATUS_DETECTED_PARITY);
+                     PCI_STATUS_REC_TARGET_ABORT | PCI_STATUS_REC_MASTER_ABORT |
+                     PCI_STATUS_SIG_SYSTEM_ERROR | PCI_STATUS_DETECTED_PARITY);
     dev->wmask[PCI_CACHE_LINE_SIZE] = 0xff;
     dev->wmask[PCI_LATENCY_TIMER] = 0xff;
     dev->wmask[PCI_INTERRUPT_LINE] = 0xff;
@@ -596,8 +594,8 @@ static void pci_qdev_reset(DeviceState *qdev)
     dev->config[PCI_INTERRUPT_LINE] = 0;
     for (int i = 0; i < PCI_NUM_REGIONS; i++) {
         PCIIORegion *r = &dev->io_regions[i];
-        int bar = i == PCI_ROM_SLOT ? PCI_ROM_ADDRESS
-                                    : PCI_BASE_ADDRESS_0 + i * 4;
+        int bar =
+            i == PCI_ROM_SLOT ? PCI_ROM_ADDRESS : PCI_BASE_ADDRESS_0 + i * 4;
 
         if (!r->size) {
             continue;

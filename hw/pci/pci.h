@@ -15,7 +15,7 @@
 
 typedef struct MachineState MachineState;
 
-#define TYPE_PCI_BUS "PCI"
+#define TYPE_PCI_BUS    "PCI"
 #define TYPE_PCI_DEVICE "pci-device"
 
 typedef uint64_t pcibus_t;
@@ -35,29 +35,28 @@ struct PCIBus {
     BusState qbus;
     MachineState *machine;
     PCIDevice *devices[PCI_DEVFN_MAX];
-    MemoryRegion *address_space_mem;  /* where memory BARs map */
-    MemoryRegion *address_space_io;   /* where I/O BARs map */
-    AddressSpace *dma_as;             /* what bus masters reach */
+    MemoryRegion *address_space_mem; /* where memory BARs map */
+    MemoryRegion *address_space_io;  /* where I/O BARs map */
+    AddressSpace *dma_as;            /* what bus masters reach */
     pci_map_irq_fn map_irq;
     pci_set_irq_fn set_irq;
     void *irq_opaque;
     int nirq;
-    int *irq_count;                   /* asserting devices per line */
+    int *irq_count; /* asserting devices per line */
 };
 
 typedef struct PCIIORegion {
-    pcibus_t addr;     /* where it is mapped now, or PCI_BAR_UNMAPPED */
+    pcibus_t addr; /* where it is mapped now, or PCI_BAR_UNMAPPED */
     pcibus_t size;
-    uint8_t type;      /* PCI_BASE_ADDRESS_* bits */
+    uint8_t type; /* PCI_BASE_ADDRESS_* bits */
     MemoryRegion *memory;
 } PCIIORegion;
 
 typedef struct MSIXState MSIXState;
 
-typedef uint32_t (*PCIConfigReadFunc)(PCIDevice *dev, uint32_t addr,
-                                      int len);
-typedef void (*PCIConfigWriteFunc)(PCIDevice *dev, uint32_t addr,
-                                   uint32_t val, int len);
+typedef uint32_t (*PCIConfigReadFunc)(PCIDevice *dev, uint32_t addr, int len);
+typedef void (*PCIConfigWriteFunc)(PCIDevice *dev, uint32_t addr, uint32_t val,
+                                   int len);
 
 struct PCIDeviceClass {
     DeviceClass parent_class;
@@ -81,13 +80,13 @@ struct PCIDevice {
     uint8_t w1cmask[PCI_CONFIG_SPACE_SIZE]; /* write-1-to-clear bits */
     uint8_t used[PCI_CONFIG_SPACE_SIZE];    /* bytes taken by capabilities */
     PCIBus *bus;
-    int32_t devfn;       /* the "addr" property; -1: first free slot */
+    int32_t devfn; /* the "addr" property; -1: first free slot */
     bool multifunction;
     PCIIORegion io_regions[PCI_NUM_REGIONS];
-    int irq_state;       /* INTx level the device drives (0/1) */
-    int irq_routed;      /* what it contributes to the bus line now */
+    int irq_state;  /* INTx level the device drives (0/1) */
+    int irq_routed; /* what it contributes to the bus line now */
     /* MSI */
-    uint8_t msi_cap;     /* capability offset, 0 if none */
+    uint8_t msi_cap; /* capability offset, 0 if none */
     /* MSI-X */
     uint8_t msix_cap;
     MSIXState *msix;
@@ -110,8 +109,8 @@ extern const PropertyInfo qdev_prop_pci_devfn;
  * dma_as.
  */
 PCIBus *pci_root_bus_new(MachineState *ms, DeviceState *parent,
-                         const char *name, MemoryRegion *mem,
-                         MemoryRegion *io, AddressSpace *dma_as);
+                         const char *name, MemoryRegion *mem, MemoryRegion *io,
+                         AddressSpace *dma_as);
 /** pci_bus_irqs - the bus's interrupt routing: nirq lines. */
 void pci_bus_irqs(PCIBus *bus, pci_set_irq_fn set_irq, pci_map_irq_fn map_irq,
                   void *opaque, int nirq);
@@ -124,8 +123,8 @@ void pci_bus_foreach(PCIBus *bus, void (*fn)(PCIDevice *dev, void *opaque),
 /** pci_bus_config_read - config read at devfn/addr; all-ones if absent. */
 uint32_t pci_bus_config_read(PCIBus *bus, int devfn, uint32_t addr, int len);
 /** pci_bus_config_write - config write at devfn/addr; ignored if absent. */
-void pci_bus_config_write(PCIBus *bus, int devfn, uint32_t addr,
-                          uint32_t val, int len);
+void pci_bus_config_write(PCIBus *bus, int devfn, uint32_t addr, uint32_t val,
+                          int len);
 
 /* ---- Device ---- */
 

@@ -76,8 +76,7 @@ int main(int argc, char **argv)
     }
     CU_basic_set_mode(CU_BRM_VERBOSE);
     CU_basic_run_tests();
-    failed = CU_get_number_of_tests_failed() +
-             CU_get_number_of_suites_failed();
+    failed = CU_get_number_of_tests_failed() + CU_get_number_of_suites_failed();
     if (CU_get_number_of_tests_run() == 0) {
         fprintf(stderr, "unit-tests: no test ran\n");
         failed = 1;

@@ -15,8 +15,8 @@
 #define TYPE_TEST_PCI "test-pci-device"
 OBJECT_DECLARE_SIMPLE_TYPE(TestPCIState, TEST_PCI)
 
-#define TEST_BAR0_SIZE 0x1000
-#define TEST_BAR1_SIZE 0x20
+#define TEST_BAR0_SIZE    0x1000
+#define TEST_BAR1_SIZE    0x20
 #define TEST_MSIX_VECTORS 4
 
 struct TestPCIState {
@@ -40,7 +40,7 @@ static void test_reg_write(void *opaque, hwaddr addr, uint64_t val,
 static const MemoryRegionOps test_reg_ops = {
     .read = test_reg_read,
     .write = test_reg_write,
-    .valid = { .min_access_size = 4, .max_access_size = 4 },
+    .valid = {.min_access_size = 4, .max_access_size = 4},
 };
 
 static void test_pci_realize(PCIDevice *dev, Error **errp)
@@ -95,7 +95,7 @@ DEFINE_TYPES(test_pci_types)
 #define RAM_SIZE 0x10000
 
 typedef struct Fixture {
-    MachineState ms;           /* only accel is used by the PCI core */
+    MachineState ms; /* only accel is used by the PCI core */
     AccelOps accel;
     MemoryRegion mem, io, ram;
     AddressSpace as_mem, as_io;
@@ -204,7 +204,7 @@ static void test_bar_sizing_and_mapping(void)
     /* Sizing: all ones in, size mask out (type bits kept). */
     cfg_write(PCI_BASE_ADDRESS_0, 0xffffffff, 4);
     CU_ASSERT_EQUAL(cfg_read(PCI_BASE_ADDRESS_0, 4),
-                    (uint32_t)~(TEST_BAR0_SIZE - 1));
+                    (uint32_t) ~(TEST_BAR0_SIZE - 1));
     cfg_write(PCI_BASE_ADDRESS_0 + 4, 0xffffffff, 4);
     CU_ASSERT_EQUAL(cfg_read(PCI_BASE_ADDRESS_0 + 4, 4),
                     (uint32_t)(~(TEST_BAR1_SIZE - 1) & 0xffff) |
@@ -213,30 +213,30 @@ static void test_bar_sizing_and_mapping(void)
     cfg_write(PCI_BASE_ADDRESS_0, 0xfe000000, 4);
     cfg_write(PCI_BASE_ADDRESS_0 + 4, 0xc000, 4);
     CU_ASSERT_EQUAL(pci_get_bar_addr(fx->dev, 0), PCI_BAR_UNMAPPED);
-    CU_ASSERT_NOT_EQUAL(address_space_dispatch_io(&fx->as_mem, 0xfe000000,
-                                                  &val, 4, false),
-                        MEMTX_OK);
+    CU_ASSERT_NOT_EQUAL(
+        address_space_dispatch_io(&fx->as_mem, 0xfe000000, &val, 4, false),
+        MEMTX_OK);
     /* Memory decoding on: BAR0 answers, BAR1 (I/O) still off. */
     cfg_write(PCI_COMMAND, PCI_COMMAND_MEMORY, 2);
     CU_ASSERT_EQUAL(pci_get_bar_addr(fx->dev, 0), 0xfe000000);
     CU_ASSERT_EQUAL(pci_get_bar_addr(fx->dev, 1), PCI_BAR_UNMAPPED);
     TEST_PCI(fx->dev)->reg = 0x100;
-    CU_ASSERT_EQUAL(address_space_dispatch_io(&fx->as_mem, 0xfe000008, &val,
-                                              4, false),
-                    MEMTX_OK);
+    CU_ASSERT_EQUAL(
+        address_space_dispatch_io(&fx->as_mem, 0xfe000008, &val, 4, false),
+        MEMTX_OK);
     CU_ASSERT_EQUAL(val, 0x108);
     cfg_write(PCI_COMMAND, PCI_COMMAND_MEMORY | PCI_COMMAND_IO, 2);
     CU_ASSERT_EQUAL(pci_get_bar_addr(fx->dev, 1), 0xc000);
-    CU_ASSERT_EQUAL(address_space_dispatch_io(&fx->as_io, 0xc004, &val, 4,
-                                              false),
-                    MEMTX_OK);
+    CU_ASSERT_EQUAL(
+        address_space_dispatch_io(&fx->as_io, 0xc004, &val, 4, false),
+        MEMTX_OK);
     CU_ASSERT_EQUAL(val, 0x104);
     /* Moving the BAR moves the registers. */
     cfg_write(PCI_BASE_ADDRESS_0, 0xfd000000, 4);
     CU_ASSERT_EQUAL(pci_get_bar_addr(fx->dev, 0), 0xfd000000);
-    CU_ASSERT_EQUAL(address_space_dispatch_io(&fx->as_mem, 0xfd000000, &val,
-                                              4, false),
-                    MEMTX_OK);
+    CU_ASSERT_EQUAL(
+        address_space_dispatch_io(&fx->as_mem, 0xfd000000, &val, 4, false),
+        MEMTX_OK);
     /* Reset turns decoding off and clears the BARs. */
     device_cold_reset(DEVICE(fx->dev));
     CU_ASSERT_EQUAL(cfg_read(PCI_COMMAND, 2), 0);
@@ -331,8 +331,7 @@ static void test_msix(void)
     bar = pci_get_bar_addr(fx->dev, 2);
     CU_ASSERT_EQUAL_FATAL(bar, 0xfe100000);
     /* Vectors come out of reset masked. */
-    address_space_dispatch_io(&fx->as_mem, bar + 1 * 16 + 12, &val, 4,
-                              false);
+    address_space_dispatch_io(&fx->as_mem, bar + 1 * 16 + 12, &val, 4, false);
     CU_ASSERT_EQUAL(val, PCI_MSIX_ENTRY_CTRL_MASKBIT);
     /* Program vector 1 and enable MSI-X. */
     val = 0xfee01000;
@@ -376,18 +375,14 @@ static void test_dma(void)
     CU_ASSERT_NOT_EQUAL(pci_dma_write(fx->dev, 0x100, buf, sizeof(buf)),
                         MEMTX_OK);
     cfg_write(PCI_COMMAND, PCI_COMMAND_MASTER, 2);
-    CU_ASSERT_EQUAL(pci_dma_write(fx->dev, 0x100, buf, sizeof(buf)),
-                    MEMTX_OK);
-    CU_ASSERT_EQUAL(pci_dma_read(fx->dev, 0x100, back, sizeof(back)),
-                    MEMTX_OK);
+    CU_ASSERT_EQUAL(pci_dma_write(fx->dev, 0x100, buf, sizeof(buf)), MEMTX_OK);
+    CU_ASSERT_EQUAL(pci_dma_read(fx->dev, 0x100, back, sizeof(back)), MEMTX_OK);
     CU_ASSERT_EQUAL(memcmp(buf, back, sizeof(buf)), 0);
     /* Past the end of RAM, and overflowing: refused, nothing written. */
-    CU_ASSERT_NOT_EQUAL(pci_dma_write(fx->dev, RAM_SIZE - 8, buf,
-                                      sizeof(buf)),
+    CU_ASSERT_NOT_EQUAL(pci_dma_write(fx->dev, RAM_SIZE - 8, buf, sizeof(buf)),
                         MEMTX_OK);
-    CU_ASSERT_NOT_EQUAL(pci_dma_read(fx->dev, UINT64_MAX - 4, back,
-                                     sizeof(back)),
-                        MEMTX_OK);
+    CU_ASSERT_NOT_EQUAL(
+        pci_dma_read(fx->dev, UINT64_MAX - 4, back, sizeof(back)), MEMTX_OK);
     fixture_teardown();
 }
 
@@ -401,8 +396,8 @@ static void test_slot_assignment(void)
     /* Taken slot: refused with the owner named. */
     second->devfn = PCI_DEVFN(0, 0);
     CU_ASSERT_FALSE(qdev_realize(DEVICE(second), BUS(fx->bus), &err));
-    CU_ASSERT_PTR_NOT_NULL(strstr(error_get_pretty(err),
-                                  "already taken by 'test-pci-device'"));
+    CU_ASSERT_PTR_NOT_NULL(
+        strstr(error_get_pretty(err), "already taken by 'test-pci-device'"));
     error_free(err);
     /* Unset: the first free slot. */
     second->devfn = -1;
@@ -423,8 +418,8 @@ static void test_addr_property(void)
     CU_ASSERT_TRUE(object_property_parse(OBJECT(dev), "addr", "1f", NULL));
     CU_ASSERT_EQUAL(PCI_DEVICE(dev)->devfn, PCI_DEVFN(0x1f, 0));
     CU_ASSERT_FALSE(object_property_parse(OBJECT(dev), "addr", "20", &err));
-    CU_ASSERT_PTR_NOT_NULL(strstr(error_get_pretty(err),
-                                  "expected a PCI address"));
+    CU_ASSERT_PTR_NOT_NULL(
+        strstr(error_get_pretty(err), "expected a PCI address"));
     error_free(err);
     err = NULL;
     CU_ASSERT_FALSE(object_property_parse(OBJECT(dev), "addr", "3.8", &err));

@@ -15,9 +15,9 @@
 /* ---- Test types: animal <- dog <- puppy, and the "barker" interface ---- */
 
 #define TYPE_TEST_ANIMAL "test-animal"
-#define TYPE_TEST_DOG "test-dog"
-#define TYPE_TEST_PUPPY "test-puppy"
-#define TYPE_TEST_CAT "test-cat"
+#define TYPE_TEST_DOG    "test-dog"
+#define TYPE_TEST_PUPPY  "test-puppy"
+#define TYPE_TEST_CAT    "test-cat"
 #define TYPE_TEST_BARKER "test-barker"
 
 typedef struct TestLog {
@@ -84,8 +84,8 @@ static void animal_class_init(ObjectClass *oc, void *data)
 
 static void dog_class_init(ObjectClass *oc, void *data)
 {
-    TestBarkerClass *bc = (TestBarkerClass *)object_class_dynamic_cast(
-        oc, TYPE_TEST_BARKER);
+    TestBarkerClass *bc =
+        (TestBarkerClass *)object_class_dynamic_cast(oc, TYPE_TEST_BARKER);
 
     TEST_ANIMAL_CLASS(oc)->sound = dog_sound;
     bc->bark_volume = dog_bark_volume;
@@ -150,7 +150,7 @@ static const TypeInfo test_qom_types[] = {
         .instance_init = dog_init,
         .instance_finalize = dog_finalize,
         .class_init = dog_class_init,
-        .interfaces = (InterfaceInfo[]){ { TYPE_TEST_BARKER }, { NULL } },
+        .interfaces = (InterfaceInfo[]){{TYPE_TEST_BARKER}, {NULL}},
     },
     {
         .name = TYPE_TEST_PUPPY,
@@ -244,10 +244,10 @@ static void test_dev_register(void)
 
 type_init(test_dev_register)
 
-/* ---- Helpers ---- */
+    /* ---- Helpers ---- */
 
-/* Run fn in a child; return its wait status.  stderr goes to errbuf. */
-static int run_in_child(void (*fn)(void), char *errbuf, size_t len)
+    /* Run fn in a child; return its wait status.  stderr goes to errbuf. */
+    static int run_in_child(void (*fn)(void), char *errbuf, size_t len)
 {
     int pipefd[2];
     pid_t pid;
@@ -277,12 +277,12 @@ static int run_in_child(void (*fn)(void), char *errbuf, size_t len)
 
 static void test_class_inheritance(void)
 {
-    TestAnimalClass *dog = TEST_ANIMAL_CLASS(
-        object_class_by_name(TYPE_TEST_DOG));
-    TestAnimalClass *cat = TEST_ANIMAL_CLASS(
-        object_class_by_name(TYPE_TEST_CAT));
-    TestAnimalClass *puppy = TEST_ANIMAL_CLASS(
-        object_class_by_name(TYPE_TEST_PUPPY));
+    TestAnimalClass *dog =
+        TEST_ANIMAL_CLASS(object_class_by_name(TYPE_TEST_DOG));
+    TestAnimalClass *cat =
+        TEST_ANIMAL_CLASS(object_class_by_name(TYPE_TEST_CAT));
+    TestAnimalClass *puppy =
+        TEST_ANIMAL_CLASS(object_class_by_name(TYPE_TEST_PUPPY));
 
     /* Parent class copied in, then the child's class_init overrides. */
     CU_ASSERT_EQUAL(cat->legs, 4);
@@ -292,8 +292,8 @@ static void test_class_inheritance(void)
     CU_ASSERT_STRING_EQUAL(puppy->sound(NULL), "woof");
     CU_ASSERT_PTR_EQUAL(object_class_get_parent(OBJECT_CLASS(puppy)),
                         OBJECT_CLASS(dog));
-    CU_ASSERT_TRUE(object_class_is_abstract(
-        object_class_by_name(TYPE_TEST_ANIMAL)));
+    CU_ASSERT_TRUE(
+        object_class_is_abstract(object_class_by_name(TYPE_TEST_ANIMAL)));
     CU_ASSERT_PTR_NULL(object_class_by_name("no-such-type"));
 }
 
@@ -355,8 +355,8 @@ static void test_interfaces(void)
     /* Inherited by the subclass. */
     CU_ASSERT_PTR_EQUAL(object_dynamic_cast(puppy, TYPE_TEST_BARKER), puppy);
     CU_ASSERT_PTR_NULL(object_dynamic_cast(cat, TYPE_TEST_BARKER));
-    bc = (TestBarkerClass *)object_class_dynamic_cast(
-        object_get_class(puppy), TYPE_TEST_BARKER);
+    bc = (TestBarkerClass *)object_class_dynamic_cast(object_get_class(puppy),
+                                                      TYPE_TEST_BARKER);
     CU_ASSERT_PTR_NOT_NULL_FATAL(bc);
     CU_ASSERT_EQUAL(bc->bark_volume(puppy), 7);
     CU_ASSERT_PTR_EQUAL(bc->parent_class.concrete_class,
@@ -419,16 +419,15 @@ static void test_tree_and_links(void)
     CU_ASSERT_PTR_NULL(object_resolve_path(root, "/machine/nobody"));
 
     /* A link set by path holds a reference to its target. */
-    CU_ASSERT_TRUE(object_property_parse(dog, "friend",
-                                         "/machine/peripheral/tom", &err));
+    CU_ASSERT_TRUE(
+        object_property_parse(dog, "friend", "/machine/peripheral/tom", &err));
     CU_ASSERT_PTR_NULL(err);
     CU_ASSERT_PTR_EQUAL(TEST_DOG(dog)->friend, cat);
     CU_ASSERT_EQUAL(object_get_refcount(cat), 3);
     link = object_property_print(dog, "friend", NULL);
     CU_ASSERT_STRING_EQUAL(link, "/machine/peripheral/tom");
-    CU_ASSERT_PTR_EQUAL(object_resolve_path(root,
-                                            "/machine/peripheral/rex/friend"),
-                        cat);
+    CU_ASSERT_PTR_EQUAL(
+        object_resolve_path(root, "/machine/peripheral/rex/friend"), cat);
     /* A link to the wrong type or to nothing is refused. */
     CU_ASSERT_FALSE(object_property_parse(dog, "friend", "/machine", &err));
     CU_ASSERT_PTR_NOT_NULL(err);
@@ -464,8 +463,8 @@ static void test_unparent(void)
     object_unref(root);
 }
 
-static void expect_parse_error(Object *obj, const char *name,
-                               const char *value, const char *msg)
+static void expect_parse_error(Object *obj, const char *name, const char *value,
+                               const char *msg)
 {
     Error *err = NULL;
 
@@ -505,8 +504,8 @@ static void test_qdev_props_defaults_and_parse(void)
     CU_ASSERT_EQUAL(t->u16, 0x1234);
     CU_ASSERT_TRUE(object_property_parse(obj, "u32", "4294967295", NULL));
     CU_ASSERT_EQUAL(t->u32, UINT32_MAX);
-    CU_ASSERT_TRUE(object_property_parse(obj, "u64", "18446744073709551615",
-                                         NULL));
+    CU_ASSERT_TRUE(
+        object_property_parse(obj, "u64", "18446744073709551615", NULL));
     CU_ASSERT_EQUAL(t->u64, UINT64_MAX);
     CU_ASSERT_TRUE(object_property_parse(obj, "i32", "-2147483648", NULL));
     CU_ASSERT_EQUAL(t->i32, INT32_MIN);
@@ -516,8 +515,8 @@ static void test_qdev_props_defaults_and_parse(void)
     CU_ASSERT_EQUAL(t->size, 2 * GiB);
     CU_ASSERT_TRUE(object_property_parse(obj, "str", "hello", NULL));
     CU_ASSERT_STRING_EQUAL(t->str, "hello");
-    CU_ASSERT_TRUE(object_property_parse(obj, "mac", "52:54:00:12:34:56",
-                                         NULL));
+    CU_ASSERT_TRUE(
+        object_property_parse(obj, "mac", "52:54:00:12:34:56", NULL));
     CU_ASSERT_EQUAL(t->mac.a[0], 0x52);
     CU_ASSERT_EQUAL(t->mac.a[5], 0x56);
     mac = object_property_print(obj, "mac", NULL);
@@ -605,8 +604,7 @@ static void test_qdev_realize_reset(void)
     object_property_parse(OBJECT(dev), "fail-realize", "on", NULL);
     CU_ASSERT_FALSE(qdev_realize(dev, NULL, &err));
     CU_ASSERT_PTR_NOT_NULL_FATAL(err);
-    CU_ASSERT_STRING_EQUAL(error_get_pretty(err),
-                           "test-qdev: realize refused");
+    CU_ASSERT_STRING_EQUAL(error_get_pretty(err), "test-qdev: realize refused");
     CU_ASSERT_FALSE(dev->realized);
     error_free(err);
     object_unref(dev);
@@ -688,6 +686,5 @@ UNIT_SUITE(qom, NULL, NULL, UNIT_TEST(test_class_inheritance),
            UNIT_TEST(test_tree_and_links), UNIT_TEST(test_unparent),
            UNIT_TEST(test_qdev_props_defaults_and_parse),
            UNIT_TEST(test_qdev_props_errors),
-           UNIT_TEST(test_qdev_realize_reset),
-           UNIT_TEST(test_qdev_new_errors), UNIT_TEST(test_device_help),
-           UNIT_TEST(test_every_type_instantiates))
+           UNIT_TEST(test_qdev_realize_reset), UNIT_TEST(test_qdev_new_errors),
+           UNIT_TEST(test_device_help), UNIT_TEST(test_every_type_instantiates))

@@ -19,11 +19,13 @@ typedef struct UnitTest {
 void unit_register_suite(const char *name, CU_InitializeFunc init,
                          CU_CleanupFunc cleanup, const UnitTest *tests);
 
-#define UNIT_TEST(fn) { #fn, fn }
+#define UNIT_TEST(fn)                                                          \
+    {                                                                          \
+#fn, fn                                                                \
+    }
 
 #define UNIT_SUITE(sname, init, cleanup, ...)                                  \
-    static const UnitTest sname##_unit_tests[] = { __VA_ARGS__,                \
-                                                   { NULL, NULL } };           \
+    static const UnitTest sname##_unit_tests[] = {__VA_ARGS__, {NULL, NULL}};  \
     static void __attribute__((constructor)) unit_register_##sname(void)       \
     {                                                                          \
         unit_register_suite(#sname, init, cleanup, sname##_unit_tests);        \
