@@ -8,6 +8,7 @@
 #define KEMU_HW_QDEV_PROPERTIES_H
 
 #include "hw/core/qdev.h"
+#include "net/macaddr.h" /* MACAddr, shared with NICConf */
 
 typedef struct PropertyInfo {
     const char *name;        /* the type shown in listings: "uint32" */
@@ -50,11 +51,6 @@ extern const PropertyInfo qdev_prop_int32;
 extern const PropertyInfo qdev_prop_size;
 extern const PropertyInfo qdev_prop_string;
 extern const PropertyInfo qdev_prop_macaddr;
-
-/* A 6-byte MAC address field. */
-typedef struct MACAddr {
-    uint8_t a[6];
-} MACAddr;
 
 #define DEFINE_PROP(_name, _state, _field, _info, _type, ...)                  \
     {                                                                          \
