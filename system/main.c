@@ -372,7 +372,18 @@ static bool opt_chardev(KemuConfig *cfg, const char *opt, const char *arg,
 static bool opt_netdev(KemuConfig *cfg, const char *opt, const char *arg,
                        Error **errp)
 {
-    return push_opts(cfg->netdevs, opt, arg, "type", 0, errp);
+    KemuOpts *opts;
+
+    if (!push_opts(cfg->netdevs, opt, arg, "type", 0, errp)) {
+        return false;
+    }
+    opts = g_ptr_array_index(cfg->netdevs, cfg->netdevs->len - 1);
+    if (kemu_opts_has_help(opts) ||
+        !g_strcmp0(kemu_opts_get(opts, "type"), "help")) {
+        net_print_help(stdout);
+        exit(0);
+    }
+    return true;
 }
 
 static bool opt_nic(KemuConfig *cfg, const char *opt, const char *arg,
@@ -714,6 +725,45 @@ static bool create_netdevs(MachineState *ms, KemuConfig *cfg, Error **errp)
     return true;
 }
 
+/* The NICs -nic asked for, on the board's PCI bus. */
+static bool create_pending_nics(MachineState *ms, Error **errp)
+{
+    GList *nics = net_state_take_pending_nics(ms->net);
+    bool ok = true;
+
+    for (GList *e = nics; e && ok; e = e->next) {
+        NetPendingNic *nic = e->data;
+        g_autoptr(KemuOpts) opts = kemu_opts_new("-nic", "driver");
+
+        kemu_opts_set(opts, "driver", nic->model ? nic->model : "e1000");
+        kemu_opts_set(opts, "netdev", nic->netdev);
+        if (nic->mac) {
+            kemu_opts_set(opts, "mac", nic->mac);
+        }
+        ok = qdev_device_add(ms, opts, errp) != NULL;
+    }
+    g_list_free_full(nics, net_pending_nic_free);
+    return ok;
+}
+
+/* Frames wait in the net queues while the machine is stopped. */
+typedef struct NetRunNotifier {
+    MachineNotifier n;
+    NetState *net;
+} NetRunNotifier;
+
+static void net_run_notify(MachineNotifier *n, MachineEvent event,
+                           const char *reason, bool guest)
+{
+    NetRunNotifier *rn = container_of(n, NetRunNotifier, n);
+
+    if (event == MACHINE_EVENT_STOP) {
+        net_state_set_running(rn->net, false);
+    } else if (event == MACHINE_EVENT_RESUME) {
+        net_state_set_running(rn->net, true);
+    }
+}
+
 static bool create_devices(MachineState *ms, KemuConfig *cfg, Error **errp)
 {
     for (guint i = 0; i < cfg->devices->len; i++) {
@@ -865,6 +915,7 @@ static int run(KemuConfig *cfg, Error **errp)
     Object *root = object_new(TYPE_CONTAINER);
     MachineClass *mc;
     MachineState *ms = NULL;
+    NetRunNotifier net_notifier = { { NULL }, NULL };
     int status = 1;
 
     if ((cfg->log_items && !kemu_log_parse(cfg->log_items, errp)) ||
@@ -890,11 +941,14 @@ static int run(KemuConfig *cfg, Error **errp)
     if (!start_accel(ms, cfg, errp) || !create_chardevs(ms, root, cfg, errp) ||
         !create_netdevs(ms, cfg, errp) || !create_qtest(ms, root, cfg, errp) ||
         !machine_init_board(ms, errp) || !create_devices(ms, cfg, errp) ||
-        !create_objects(ms, cfg, errp) ||
+        !create_pending_nics(ms, errp) || !create_objects(ms, cfg, errp) ||
         !create_monitors(ms, root, cfg, errp)) {
         goto out;
     }
     net_state_check_clients(ms->net);
+    net_notifier.net = ms->net;
+    net_notifier.n.notify = net_run_notify;
+    machine_add_notifier(ms, &net_notifier.n);
     if (cfg->pidfile && !write_pidfile(cfg->pidfile, errp)) {
         goto out;
     }
@@ -909,6 +963,9 @@ static int run(KemuConfig *cfg, Error **errp)
 
 out:
     if (ms) {
+        if (net_notifier.net) {
+            machine_remove_notifier(ms, &net_notifier.n);
+        }
         machine_destroy(ms);
     }
     object_unref(root);
