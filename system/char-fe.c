@@ -1,0 +1,166 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The frontend half of the chardev layer: what a device or a monitor calls
+ * through its CharBackend (bind, handlers, write, accept input), and the
+ * "chardev" device property kind that binds one by id.
+ */
+#include "util/osdep.h"
+#include "hw/core/qdev-properties.h"
+#include "system/chardev.h"
+
+/* Bind be to chr; a bound frontend holds a reference on its chardev. */
+static bool chr_fe_bind(CharBackend *be, Chardev *chr, bool monitor,
+                        Error **errp)
+{
+    ChardevClass *cc = CHARDEV_GET_CLASS(chr);
+
+    assert(!be->chr);
+    if (cc->fe_attach) {
+        if (!cc->fe_attach(chr, be, monitor, errp)) {
+            return false;
+        }
+    } else if (chr->be) {
+        error_setg(errp, "chardev '%s' is already in use", chr->label);
+        return false;
+    } else {
+        be->chr = chr;
+        be->tag = 0;
+        chr->be = be;
+    }
+    object_ref(chr);
+    return true;
+}
+
+bool qemu_chr_fe_init(CharBackend *be, Chardev *chr, Error **errp)
+{
+    return chr_fe_bind(be, chr, false, errp);
+}
+
+bool qemu_chr_mux_attach_monitor(CharBackend *be, Chardev *chr, Error **errp)
+{
+    if (!chr_fe_bind(be, chr, true, errp)) {
+        return false;
+    }
+    chr->wants_monitor = false;
+    return true;
+}
+
+void qemu_chr_fe_deinit(CharBackend *be, bool del)
+{
+    Chardev *chr = be->chr;
+    ChardevClass *cc;
+
+    if (!chr) {
+        return;
+    }
+    qemu_chr_fe_set_handlers(be, NULL, NULL, NULL, NULL);
+    cc = CHARDEV_GET_CLASS(chr);
+    if (cc->fe_detach) {
+        cc->fe_detach(chr, be);
+    } else if (chr->be == be) {
+        chr->be = NULL;
+    }
+    be->chr = NULL;
+    if (del) {
+        qemu_chr_delete(chr);
+    }
+    object_unref(chr);
+}
+
+void qemu_chr_fe_set_handlers(CharBackend *be, IOCanReadHandler *fd_can_read,
+                              IOReadHandler *fd_read, IOEventHandler *fd_event,
+                              void *opaque)
+{
+    Chardev *chr = be->chr;
+
+    be->chr_can_read = fd_can_read;
+    be->chr_read = fd_read;
+    be->chr_event = fd_event;
+    be->opaque = opaque;
+    if (!chr) {
+        return;
+    }
+    g_main_context_wakeup(qemu_chr_context(chr));
+    if (fd_event && chr->be_open) {
+        fd_event(opaque, CHR_EVENT_OPENED);
+    }
+}
+
+int qemu_chr_fe_write_all(CharBackend *be, const uint8_t *buf, int len)
+{
+    if (!be->chr) {
+        return len;
+    }
+    return qemu_chr_write_all(be->chr, buf, len);
+}
+
+void qemu_chr_fe_accept_input(CharBackend *be)
+{
+    if (be->chr) {
+        g_main_context_wakeup(qemu_chr_context(be->chr));
+    }
+}
+
+Chardev *qemu_chr_fe_get_driver(CharBackend *be)
+{
+    return be->chr;
+}
+
+bool qemu_chr_fe_backend_connected(CharBackend *be)
+{
+    return be->chr != NULL;
+}
+
+bool qemu_chr_fe_backend_open(CharBackend *be)
+{
+    return be->chr && be->chr->be_open;
+}
+
+/* ---- The "chardev" property kind ---------------------------------------- */
+
+static bool chr_prop_parse(DeviceState *dev, const Property *prop,
+                           const char *value, Error **errp)
+{
+    CharBackend *be = qdev_prop_ptr(dev, prop);
+    Chardev *chr;
+
+    qemu_chr_fe_deinit(be, false);
+    if (!*value) {
+        return true;
+    }
+    chr = qemu_chr_find(object_get_root_of(OBJECT(dev)), value);
+    if (!chr) {
+        error_setg(errp, "Property '%s.%s' can't find value '%s'",
+                   object_get_typename(OBJECT(dev)), prop->name, value);
+        return false;
+    }
+    if (!qemu_chr_fe_init(be, chr, NULL)) {
+        error_setg(errp,
+                   "Property '%s.%s' can't take value '%s', it's in "
+                   "use",
+                   object_get_typename(OBJECT(dev)), prop->name, value);
+        return false;
+    }
+    return true;
+}
+
+static char *chr_prop_print(DeviceState *dev, const Property *prop)
+{
+    CharBackend *be = qdev_prop_ptr(dev, prop);
+
+    return g_strdup(be->chr ? be->chr->label : "");
+}
+
+static void chr_prop_release(DeviceState *dev, const Property *prop)
+{
+    qemu_chr_fe_deinit(qdev_prop_ptr(dev, prop), false);
+}
+
+const PropertyInfo qdev_prop_chr = {
+    .name = "str",
+    .description = "ID of a chardev to use as a backend",
+    .json = PROP_JSON_STRING,
+    .parse = chr_prop_parse,
+    .print = chr_prop_print,
+    .release = chr_prop_release,
+};

@@ -1,0 +1,435 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The socket chardev: a unix (path=) or tcp (host=,port=) stream socket.
+ * As a client it connects when created.  As a server it listens and takes
+ * one connection at a time (wait=on: the first one before creation returns);
+ * when the peer goes away the frontend gets CHR_EVENT_CLOSED and the next
+ * client is accepted.  Output while nobody is connected is dropped.
+ */
+#include "util/osdep.h"
+#include "system/chardev.h"
+#include <netdb.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#define SOCKET_CHR_READ_LEN 4096
+
+OBJECT_DECLARE_SIMPLE_TYPE(SocketChardev, CHARDEV_SOCKET)
+
+struct SocketChardev {
+    Chardev parent_obj;
+    bool is_unix;
+    bool is_server;
+    bool wait;
+    char *path;        /* unix */
+    char *host, *port; /* tcp */
+    char *desc;        /* "unix:PATH,server=on", for messages */
+    int listen_fd;     /* server: -1 until open */
+    int fd;            /* the connection, -1 when there is none */
+    GSource *listen_watch;
+    GSource *conn_watch;
+};
+
+static void socket_chr_drop_watch(GSource **watch)
+{
+    if (*watch) {
+        g_source_destroy(*watch);
+        g_source_unref(*watch);
+        *watch = NULL;
+    }
+}
+
+/* The peer went away (or a write failed): close, tell, listen again. */
+static void socket_chr_disconnect(SocketChardev *s)
+{
+    Chardev *chr = CHARDEV(s);
+
+    if (s->fd < 0) {
+        return;
+    }
+    socket_chr_drop_watch(&s->conn_watch);
+    close(s->fd);
+    s->fd = -1;
+    qemu_chr_be_event(chr, CHR_EVENT_CLOSED);
+    if (s->listen_watch) {
+        g_main_context_wakeup(qemu_chr_context(chr));
+    }
+}
+
+static GIOCondition socket_chr_conn_want(Chardev *chr)
+{
+    return qemu_chr_be_can_write(chr) > 0 ? G_IO_IN : 0;
+}
+
+static gboolean socket_chr_conn_ready(Chardev *chr, GIOCondition revents)
+{
+    SocketChardev *s = CHARDEV_SOCKET(chr);
+    uint8_t buf[SOCKET_CHR_READ_LEN];
+    int room = qemu_chr_be_can_write(chr);
+    ssize_t n = 0;
+
+    if (room > 0) {
+        n = recv(s->fd, buf, MIN(room, (int)sizeof(buf)), MSG_DONTWAIT);
+        if (n < 0 && (errno == EINTR || errno == EAGAIN)) {
+            return G_SOURCE_CONTINUE;
+        }
+        if (n > 0) {
+            qemu_chr_be_write(chr, buf, n);
+            return G_SOURCE_CONTINUE;
+        }
+    } else if (!(revents & (G_IO_HUP | G_IO_ERR))) {
+        return G_SOURCE_CONTINUE;
+    }
+    socket_chr_disconnect(s);
+    return G_SOURCE_REMOVE;
+}
+
+static void socket_chr_connected(SocketChardev *s, int fd)
+{
+    Chardev *chr = CHARDEV(s);
+
+    s->fd = fd;
+    s->conn_watch = qemu_chr_fd_watch_add(chr, fd, socket_chr_conn_want,
+                                          socket_chr_conn_ready);
+    qemu_chr_be_event(chr, CHR_EVENT_OPENED);
+}
+
+static GIOCondition socket_chr_listen_want(Chardev *chr)
+{
+    return CHARDEV_SOCKET(chr)->fd < 0 ? G_IO_IN : 0;
+}
+
+static gboolean socket_chr_listen_ready(Chardev *chr, GIOCondition revents)
+{
+    SocketChardev *s = CHARDEV_SOCKET(chr);
+    int fd;
+
+    if (s->fd >= 0) {
+        return G_SOURCE_CONTINUE;
+    }
+    fd = accept4(s->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+    if (fd >= 0) {
+        socket_chr_connected(s, fd);
+    }
+    return G_SOURCE_CONTINUE;
+}
+
+static int socket_chr_write(Chardev *chr, const uint8_t *buf, int len)
+{
+    SocketChardev *s = CHARDEV_SOCKET(chr);
+    int done = 0;
+
+    while (s->fd >= 0 && done < len) {
+        ssize_t n = send(s->fd, buf + done, len - done, MSG_NOSIGNAL);
+
+        if (n < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            if (errno == EAGAIN) {
+                struct pollfd pfd = {.fd = s->fd, .events = POLLOUT};
+
+                poll(&pfd, 1, -1);
+                continue;
+            }
+            socket_chr_disconnect(s);
+            break;
+        }
+        done += n;
+    }
+    return len;
+}
+
+/* ---- Addresses ---------------------------------------------------------- */
+
+static bool socket_chr_unix_addr(SocketChardev *s, struct sockaddr_un *sun,
+                                 const char *ctx, Error **errp)
+{
+    memset(sun, 0, sizeof(*sun));
+    sun->sun_family = AF_UNIX;
+    if (strlen(s->path) >= sizeof(sun->sun_path)) {
+        qemu_chr_error(errp, ctx,
+                       "socket path '%s' is too long (at most %zu "
+                       "bytes)",
+                       s->path, sizeof(sun->sun_path) - 1);
+        return false;
+    }
+    strcpy(sun->sun_path, s->path);
+    return true;
+}
+
+static struct addrinfo *socket_chr_tcp_addr(SocketChardev *s, const char *ctx,
+                                            Error **errp)
+{
+    struct addrinfo hints = {
+        .ai_family = AF_UNSPEC,
+        .ai_socktype = SOCK_STREAM,
+        .ai_flags = s->is_server ? AI_PASSIVE : 0,
+    };
+    const char *host = *s->host ? s->host : NULL;
+    struct addrinfo *res = NULL;
+    int rc;
+
+    if (!host && !s->is_server) {
+        host = "localhost";
+    }
+    rc = getaddrinfo(host, s->port, &hints, &res);
+    if (rc != 0) {
+        qemu_chr_error(errp, ctx, "address resolution failed for %s: %s",
+                       s->desc, gai_strerror(rc));
+        return NULL;
+    }
+    return res;
+}
+
+static int socket_chr_listen(SocketChardev *s, const char *ctx, Error **errp)
+{
+    int fd = -1, err = 0;
+
+    if (s->is_unix) {
+        struct sockaddr_un sun;
+
+        if (!socket_chr_unix_addr(s, &sun, ctx, errp)) {
+            return -1;
+        }
+        fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        unlink(s->path);
+        if (fd < 0 || bind(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0 ||
+            listen(fd, 1) < 0) {
+            err = errno;
+        }
+    } else {
+        struct addrinfo *res = socket_chr_tcp_addr(s, ctx, errp);
+        int one = 1;
+
+        if (!res) {
+            return -1;
+        }
+        err = EADDRNOTAVAIL;
+        for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
+            fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC,
+                        ai->ai_protocol);
+            if (fd < 0) {
+                err = errno;
+                continue;
+            }
+            setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+            if (bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 &&
+                listen(fd, 1) == 0) {
+                err = 0;
+                break;
+            }
+            err = errno;
+            close(fd);
+            fd = -1;
+        }
+        freeaddrinfo(res);
+    }
+    if (err) {
+        if (fd >= 0) {
+            close(fd);
+        }
+        qemu_chr_error(errp, ctx, "could not listen on %s: %s", s->desc,
+                       g_strerror(err));
+        return -1;
+    }
+    return fd;
+}
+
+static int socket_chr_connect(SocketChardev *s, const char *ctx, Error **errp)
+{
+    int fd = -1, err = 0;
+
+    if (s->is_unix) {
+        struct sockaddr_un sun;
+
+        if (!socket_chr_unix_addr(s, &sun, ctx, errp)) {
+            return -1;
+        }
+        fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (fd < 0 || connect(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
+            err = errno;
+        }
+    } else {
+        struct addrinfo *res = socket_chr_tcp_addr(s, ctx, errp);
+
+        if (!res) {
+            return -1;
+        }
+        err = EADDRNOTAVAIL;
+        for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
+            fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC,
+                        ai->ai_protocol);
+            if (fd < 0) {
+                err = errno;
+                continue;
+            }
+            if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0) {
+                err = 0;
+                break;
+            }
+            err = errno;
+            close(fd);
+            fd = -1;
+        }
+        freeaddrinfo(res);
+    }
+    if (err) {
+        if (fd >= 0) {
+            close(fd);
+        }
+        qemu_chr_error(errp, ctx, "could not connect to %s: %s", s->desc,
+                       g_strerror(err));
+        return -1;
+    }
+    return fd;
+}
+
+/* ---- Open and close ----------------------------------------------------- */
+
+static bool socket_chr_parse(Chardev *chr, KemuOpts *opts, const char *ctx,
+                             Error **errp)
+{
+    SocketChardev *s = CHARDEV_SOCKET(chr);
+    const char *path = kemu_opts_get(opts, "path");
+    const char *host = kemu_opts_get(opts, "host");
+    const char *port = kemu_opts_get(opts, "port");
+    bool has_wait = kemu_opts_get(opts, "wait") != NULL;
+
+    if (!qemu_chr_opt_bool(opts, "server", false, &s->is_server, ctx, errp) ||
+        !qemu_chr_opt_bool(opts, "wait", true, &s->wait, ctx, errp)) {
+        return false;
+    }
+    if (path && (host || port)) {
+        qemu_chr_error(errp, ctx,
+                       "give either path= (unix) or host=,port= "
+                       "(tcp), not both");
+        return false;
+    }
+    if (path) {
+        if (!*path) {
+            qemu_chr_error(errp, ctx, "parameter 'path' is empty");
+            return false;
+        }
+        s->is_unix = true;
+        s->path = g_strdup(path);
+    } else if (port && *port) {
+        s->host = g_strdup(host ? host : "");
+        s->port = g_strdup(port);
+    } else {
+        qemu_chr_error(errp, ctx,
+                       "needs path=PATH (unix) or "
+                       "[host=HOST,]port=PORT (tcp)");
+        return false;
+    }
+    if (has_wait && !s->is_server) {
+        qemu_chr_error(errp, ctx,
+                       "'wait' option is incompatible with "
+                       "socket in client connect mode");
+        return false;
+    }
+    if (s->is_unix) {
+        s->desc = g_strdup_printf("unix:%s%s", s->path,
+                                  s->is_server ? ",server=on" : "");
+    } else {
+        s->desc = g_strdup_printf("tcp:%s:%s%s", s->host, s->port,
+                                  s->is_server ? ",server=on" : "");
+    }
+    return true;
+}
+
+static bool socket_chr_open(Chardev *chr, const char *ctx, Error **errp)
+{
+    SocketChardev *s = CHARDEV_SOCKET(chr);
+    int fd;
+
+    if (!s->is_server) {
+        fd = socket_chr_connect(s, ctx, errp);
+        if (fd < 0) {
+            return false;
+        }
+        socket_chr_connected(s, fd);
+        return true;
+    }
+    s->listen_fd = socket_chr_listen(s, ctx, errp);
+    if (s->listen_fd < 0) {
+        return false;
+    }
+    if (s->wait) {
+        fprintf(stderr,
+                "%s: info: waiting for connection on: "
+                "disconnected:%s\n",
+                error_get_progname(), s->desc);
+        do {
+            fd = accept4(s->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+        } while (fd < 0 && errno == EINTR);
+        if (fd < 0) {
+            qemu_chr_error(errp, ctx, "accept on %s failed: %s", s->desc,
+                           g_strerror(errno));
+            return false;
+        }
+        socket_chr_connected(s, fd);
+    }
+    s->listen_watch = qemu_chr_fd_watch_add(
+        chr, s->listen_fd, socket_chr_listen_want, socket_chr_listen_ready);
+    return true;
+}
+
+static void socket_chr_instance_init(Object *obj)
+{
+    SocketChardev *s = CHARDEV_SOCKET(obj);
+
+    s->listen_fd = -1;
+    s->fd = -1;
+}
+
+static void socket_chr_finalize(Object *obj)
+{
+    SocketChardev *s = CHARDEV_SOCKET(obj);
+
+    socket_chr_drop_watch(&s->conn_watch);
+    socket_chr_drop_watch(&s->listen_watch);
+    if (s->fd >= 0) {
+        close(s->fd);
+    }
+    if (s->listen_fd >= 0) {
+        close(s->listen_fd);
+        if (s->is_unix) {
+            unlink(s->path);
+        }
+    }
+    g_free(s->path);
+    g_free(s->host);
+    g_free(s->port);
+    g_free(s->desc);
+}
+
+static void socket_chr_class_init(ObjectClass *oc, void *data)
+{
+    ChardevClass *cc = CHARDEV_CLASS(oc);
+
+    cc->backend = "socket";
+    cc->help = "path=PATH | [host=HOST,]port=PORT "
+               "[,server=on|off][,wait=on|off]";
+    cc->parse = socket_chr_parse;
+    cc->open = socket_chr_open;
+    cc->write = socket_chr_write;
+}
+
+static const TypeInfo socket_chr_type = {
+    .name = TYPE_CHARDEV_SOCKET,
+    .parent = TYPE_CHARDEV,
+    .instance_size = sizeof(SocketChardev),
+    .instance_init = socket_chr_instance_init,
+    .instance_finalize = socket_chr_finalize,
+    .class_init = socket_chr_class_init,
+};
+
+static void socket_chr_register_types(void)
+{
+    type_register_static(&socket_chr_type);
+}
+
+type_init(socket_chr_register_types)

@@ -1,0 +1,606 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The chardev core: the abstract "chardev" type, creation from -chardev
+ * options and from legacy specs (-serial, -qmp, -qtest, -monitor), the
+ * /chardevs container, the helpers backends share (input to the frontend,
+ * events, fd watches that poll only while the frontend can take input), and
+ * the null backend.  The contract is in system/chardev.h.
+ */
+#include "util/osdep.h"
+#include "util/cutils.h"
+#include "util/main-loop.h"
+#include "system/chardev.h"
+#include <poll.h>
+
+/* Per-read chunk of the fd backends. */
+#define CHR_READ_BUF_LEN 4096
+
+void qemu_chr_error(Error **errp, const char *ctx, const char *fmt, ...)
+{
+    g_autofree char *msg = NULL;
+    va_list ap;
+
+    va_start(ap, fmt);
+    msg = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    if (ctx) {
+        error_setg(errp, "%s: %s", ctx, msg);
+    } else {
+        error_setg(errp, "%s", msg);
+    }
+}
+
+bool qemu_chr_opt_bool(KemuOpts *opts, const char *key, bool defval, bool *out,
+                       const char *ctx, Error **errp)
+{
+    const char *v = kemu_opts_get(opts, key);
+
+    if (!v) {
+        *out = defval;
+        return true;
+    }
+    if (!parse_bool_str(v, out)) {
+        qemu_chr_error(errp, ctx,
+                       "invalid boolean '%s' for '%s' (use on or "
+                       "off)",
+                       v, key);
+        return false;
+    }
+    return true;
+}
+
+/* ---- Backend helpers ---------------------------------------------------- */
+
+int qemu_chr_be_can_write(Chardev *chr)
+{
+    CharBackend *be = chr->be;
+
+    if (!be || !be->chr_can_read) {
+        return 0;
+    }
+    return be->chr_can_read(be->opaque);
+}
+
+void qemu_chr_be_write(Chardev *chr, const uint8_t *buf, int len)
+{
+    CharBackend *be = chr->be;
+
+    if (be && be->chr_read && len > 0) {
+        be->chr_read(be->opaque, buf, len);
+    }
+}
+
+void qemu_chr_be_event(Chardev *chr, ChrEvent event)
+{
+    CharBackend *be = chr->be;
+
+    if (event == CHR_EVENT_OPENED || event == CHR_EVENT_CLOSED) {
+        bool open = event == CHR_EVENT_OPENED;
+
+        if (chr->be_open == open) {
+            return;
+        }
+        chr->be_open = open;
+    }
+    if (be && be->chr_event) {
+        be->chr_event(be->opaque, event);
+    }
+}
+
+int qemu_chr_write_all(Chardev *chr, const uint8_t *buf, int len)
+{
+    ChardevClass *cc = CHARDEV_GET_CLASS(chr);
+
+    if (!cc->write || len <= 0) {
+        return len;
+    }
+    return cc->write(chr, buf, len);
+}
+
+GMainContext *qemu_chr_context(Chardev *chr)
+{
+    return chr->context ? chr->context : g_main_context_default();
+}
+
+/*
+ * The context of loop (the thread-default one without a loop), referenced,
+ * so that a chardev never depends on the MainLoop outliving it.
+ */
+static GMainContext *chr_loop_context(MainLoop *loop)
+{
+    GMainContext *ctx;
+
+    if (loop) {
+        ctx = main_loop_get_context(loop);
+    } else {
+        ctx = g_main_context_get_thread_default();
+    }
+    return g_main_context_ref(ctx ? ctx : g_main_context_default());
+}
+
+void qemu_chr_init_common(Chardev *chr, MainLoop *loop, const char *id)
+{
+    chr->label = g_strdup(id);
+    chr->context = chr_loop_context(loop);
+}
+
+int qemu_chr_fd_write_all(int fd, const uint8_t *buf, int len)
+{
+    int done = 0;
+
+    while (done < len) {
+        ssize_t n = write(fd, buf + done, len - done);
+
+        if (n < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            if (errno == EAGAIN || errno == EWOULDBLOCK) {
+                struct pollfd pfd = {.fd = fd, .events = POLLOUT};
+
+                poll(&pfd, 1, -1);
+                continue;
+            }
+            return -1;
+        }
+        done += n;
+    }
+    return len;
+}
+
+/*
+ * A GSource over one fd whose poll events are recomputed before every poll.
+ * While the frontend takes nothing the fd is not polled at all, so a
+ * hung-up peer with unread data (a pipe closed after "ping\n") neither
+ * spins the loop nor loses the data: it is read once there is room.
+ */
+typedef struct ChrFdSource {
+    GSource source;
+    Chardev *chr;
+    int fd;
+    gpointer tag; /* NULL while the fd is not polled */
+    ChrWantFn *want;
+    ChrReadyFn *ready;
+} ChrFdSource;
+
+static gboolean chr_fd_source_prepare(GSource *source, gint *timeout)
+{
+    ChrFdSource *s = (ChrFdSource *)source;
+    GIOCondition cond = s->want(s->chr);
+
+    if (!cond) {
+        if (s->tag) {
+            g_source_remove_unix_fd(source, s->tag);
+            s->tag = NULL;
+        }
+    } else if (!s->tag) {
+        s->tag = g_source_add_unix_fd(source, s->fd, cond);
+    } else {
+        g_source_modify_unix_fd(source, s->tag, cond);
+    }
+    *timeout = -1;
+    return FALSE;
+}
+
+static gboolean chr_fd_source_check(GSource *source)
+{
+    ChrFdSource *s = (ChrFdSource *)source;
+
+    return s->tag && g_source_query_unix_fd(source, s->tag) != 0;
+}
+
+static gboolean chr_fd_source_dispatch(GSource *source, GSourceFunc callback,
+                                       gpointer data)
+{
+    ChrFdSource *s = (ChrFdSource *)source;
+
+    if (!s->tag) {
+        return G_SOURCE_CONTINUE;
+    }
+    return s->ready(s->chr, g_source_query_unix_fd(source, s->tag));
+}
+
+static GSourceFuncs chr_fd_source_funcs = {
+    .prepare = chr_fd_source_prepare,
+    .check = chr_fd_source_check,
+    .dispatch = chr_fd_source_dispatch,
+};
+
+GSource *qemu_chr_fd_watch_add(Chardev *chr, int fd, ChrWantFn *want,
+                               ChrReadyFn *ready)
+{
+    GSource *source = g_source_new(&chr_fd_source_funcs, sizeof(ChrFdSource));
+    ChrFdSource *s = (ChrFdSource *)source;
+
+    s->chr = chr;
+    s->fd = fd;
+    s->want = want;
+    s->ready = ready;
+    g_source_attach(source, qemu_chr_context(chr));
+    return source;
+}
+
+/* ---- Lookup and creation ------------------------------------------------ */
+
+Chardev *qemu_chr_find(Object *root, const char *id)
+{
+    Object *chardevs = object_resolve_path_component(root, "chardevs");
+    Object *obj;
+
+    if (!chardevs || !id) {
+        return NULL;
+    }
+    obj = object_resolve_path_component(chardevs, id);
+    return obj ? (Chardev *)object_dynamic_cast(obj, TYPE_CHARDEV) : NULL;
+}
+
+bool qemu_chr_wants_monitor(Chardev *chr)
+{
+    return chr && chr->wants_monitor;
+}
+
+bool qemu_chr_is_mux(Chardev *chr)
+{
+    return chr && object_dynamic_cast(OBJECT(chr), TYPE_CHARDEV_MUX);
+}
+
+void qemu_chr_delete(Chardev *chr)
+{
+    object_unparent(OBJECT(chr));
+}
+
+/* The class whose -chardev name is backend, or NULL. */
+static ChardevClass *chr_find_backend(const char *backend)
+{
+    GSList *list = object_class_get_list(TYPE_CHARDEV, false);
+    ChardevClass *found = NULL;
+
+    for (GSList *e = list; e; e = e->next) {
+        ChardevClass *cc = CHARDEV_CLASS(e->data);
+
+        if (cc->backend && !strcmp(cc->backend, backend)) {
+            found = cc;
+            break;
+        }
+    }
+    g_slist_free(list);
+    return found;
+}
+
+void qemu_chr_print_help(FILE *out)
+{
+    GSList *list = object_class_get_list(TYPE_CHARDEV, false);
+
+    fprintf(out, "Available chardev backend types:\n");
+    for (GSList *e = list; e; e = e->next) {
+        ChardevClass *cc = CHARDEV_CLASS(e->data);
+
+        if (cc->backend) {
+            fprintf(out, "  %-8s %s\n", cc->backend, cc->help ? cc->help : "");
+        }
+    }
+    fprintf(out, "Common options: id=ID (required), mux=on|off\n");
+    g_slist_free(list);
+}
+
+/* QEMU's id rule: a letter, then letters, digits, '-', '.', '_'. */
+static bool chr_id_valid(const char *id)
+{
+    if (!g_ascii_isalpha(id[0])) {
+        return false;
+    }
+    for (const char *p = id; *p; p++) {
+        if (!g_ascii_isalnum(*p) && !strchr("-._", *p)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool chr_check_id(Object *root, const char *id, const char *ctx,
+                         Error **errp)
+{
+    if (!chr_id_valid(id)) {
+        qemu_chr_error(errp, ctx,
+                       "invalid id '%s' (use letters, digits, '-', '.', '_', "
+                       "starting with a letter)",
+                       id);
+        return false;
+    }
+    if (qemu_chr_find(root, id)) {
+        qemu_chr_error(errp, ctx, "duplicate chardev id '%s'", id);
+        return false;
+    }
+    return true;
+}
+
+/* Put chr at /chardevs/id; the tree holds the only reference afterwards. */
+static void chr_add_to_tree(Object *root, Chardev *chr)
+{
+    Object *chardevs = container_get(root, "/chardevs");
+
+    object_property_add_child(chardevs, chr->label, OBJECT(chr));
+    object_unref(chr);
+}
+
+/*
+ * Create a chardev of class cc with id from opts: the backend reads its
+ * options, leftovers are refused, then it opens.
+ */
+static Chardev *chr_create(Object *root, MainLoop *loop, ChardevClass *cc,
+                           const char *id, KemuOpts *opts, const char *ctx,
+                           Error **errp)
+{
+    Chardev *chr;
+    const char *unused;
+
+    if (!chr_check_id(root, id, ctx, errp)) {
+        return NULL;
+    }
+    chr = CHARDEV(object_new(object_class_get_name(OBJECT_CLASS(cc))));
+    qemu_chr_init_common(chr, loop, id);
+    if (cc->parse && !cc->parse(chr, opts, ctx, errp)) {
+        object_unref(chr);
+        return NULL;
+    }
+    unused = kemu_opts_first_unused(opts);
+    if (unused) {
+        qemu_chr_error(errp, ctx, "invalid parameter '%s'", unused);
+        object_unref(chr);
+        return NULL;
+    }
+    if (cc->open && !cc->open(chr, ctx, errp)) {
+        object_unref(chr);
+        return NULL;
+    }
+    chr_add_to_tree(root, chr);
+    return chr;
+}
+
+/* chr_create, then with mux a mux named id over it (renamed id-base). */
+static Chardev *chr_create_maybe_mux(Object *root, MainLoop *loop,
+                                     ChardevClass *cc, const char *id, bool mux,
+                                     KemuOpts *opts, const char *ctx,
+                                     Error **errp)
+{
+    g_autofree char *base_id = NULL;
+    Chardev *drv, *chr;
+
+    if (!mux) {
+        return chr_create(root, loop, cc, id, opts, ctx, errp);
+    }
+    if (!chr_check_id(root, id, ctx, errp)) {
+        return NULL;
+    }
+    base_id = g_strdup_printf("%s-base", id);
+    drv = chr_create(root, loop, cc, base_id, opts, ctx, errp);
+    if (!drv) {
+        return NULL;
+    }
+    chr = qemu_chr_mux_new(root, loop, id, drv, errp);
+    if (!chr) {
+        qemu_chr_delete(drv);
+    }
+    return chr;
+}
+
+Chardev *qemu_chr_new_from_opts(Object *root, MainLoop *loop, KemuOpts *opts,
+                                Error **errp)
+{
+    const char *ctx = kemu_opts_context(opts);
+    g_autofree char *ctx_copy = g_strdup(ctx);
+    const char *backend = kemu_opts_get(opts, "backend");
+    const char *id = kemu_opts_get(opts, "id");
+    ChardevClass *cc;
+    bool mux;
+
+    if (!backend) {
+        qemu_chr_error(errp, ctx_copy,
+                       "missing the backend (e.g. "
+                       "-chardev socket,id=ID,path=PATH; see -chardev help)");
+        return NULL;
+    }
+    cc = chr_find_backend(backend);
+    if (!cc) {
+        qemu_chr_error(errp, ctx_copy,
+                       "unknown chardev backend '%s' (see -chardev help)",
+                       backend);
+        return NULL;
+    }
+    if (!id) {
+        qemu_chr_error(errp, ctx_copy, "parameter 'id' is missing");
+        return NULL;
+    }
+    if (!qemu_chr_opt_bool(opts, "mux", false, &mux, ctx_copy, errp)) {
+        return NULL;
+    }
+    return chr_create_maybe_mux(root, loop, cc, id, mux, opts, ctx_copy, errp);
+}
+
+/*
+ * The options after a legacy path: "server", "nowait" and key=value pairs,
+ * into opts.  Returns false with errp set on a malformed element.
+ */
+static bool chr_legacy_opts(KemuOpts *opts, const char *spec, const char *rest,
+                            Error **errp)
+{
+    g_auto(GStrv) parts = g_strsplit(rest, ",", -1);
+
+    for (int i = 0; parts[i]; i++) {
+        const char *p = parts[i];
+        const char *eq = strchr(p, '=');
+
+        if (!*p) {
+            continue;
+        }
+        if (eq) {
+            g_autofree char *key = g_strndup(p, eq - p);
+
+            kemu_opts_set(opts, key, eq + 1);
+        } else if (!strcmp(p, "nowait")) {
+            kemu_opts_set(opts, "wait", "off");
+        } else if (!strcmp(p, "server") || !strcmp(p, "wait")) {
+            kemu_opts_set(opts, p, "on");
+        } else {
+            error_setg(errp, "invalid parameter '%s' in '%s'", p, spec);
+            return false;
+        }
+    }
+    return true;
+}
+
+/*
+ * Split "PATH[,opts]" (unix:, file:, pipe:) or "HOST:PORT[,opts]" (tcp:)
+ * into opts.
+ */
+static bool chr_legacy_parse(KemuOpts *opts, const char *spec,
+                             const char *backend, const char *arg, Error **errp)
+{
+    const char *comma = strchr(arg, ',');
+    g_autofree char *main_part =
+        comma ? g_strndup(arg, comma - arg) : g_strdup(arg);
+
+    kemu_opts_set(opts, "backend", backend);
+    if (!strcmp(backend, "socket") && !strncmp(spec, "tcp:", 4)) {
+        const char *colon = strrchr(main_part, ':');
+        g_autofree char *host = NULL;
+
+        if (!colon || !colon[1]) {
+            error_setg(errp, "'%s' needs tcp:HOST:PORT", spec);
+            return false;
+        }
+        host = g_strndup(main_part, colon - main_part);
+        kemu_opts_set(opts, "host", host);
+        kemu_opts_set(opts, "port", colon + 1);
+    } else {
+        if (!*main_part) {
+            error_setg(errp, "'%s' needs a path", spec);
+            return false;
+        }
+        kemu_opts_set(opts, "path", main_part);
+    }
+    return !comma || chr_legacy_opts(opts, spec, comma + 1, errp);
+}
+
+Chardev *qemu_chr_new(Object *root, MainLoop *loop, const char *id,
+                      const char *spec, Error **errp)
+{
+    static const struct {
+        const char *prefix;
+        const char *backend;
+    } prefixes[] = {
+        {"file:", "file"},
+        {"pipe:", "pipe"},
+        {"unix:", "socket"},
+        {"tcp:", "socket"},
+    };
+    g_autoptr(KemuOpts) opts = kemu_opts_new("chardev", NULL);
+    const char *backend = NULL, *arg;
+    ChardevClass *cc;
+    Chardev *chr;
+    bool mon = false;
+
+    if (!strcmp(spec, "none")) {
+        return NULL;
+    }
+    if (g_str_has_prefix(spec, "chardev:")) {
+        chr = qemu_chr_find(root, spec + 8);
+        if (!chr) {
+            error_setg(errp, "chardev '%s' not found", spec + 8);
+        }
+        return chr;
+    }
+    arg = spec;
+    if (g_str_has_prefix(arg, "mon:")) {
+        mon = true;
+        arg += 4;
+    }
+    if (!strcmp(arg, "stdio") || !strcmp(arg, "null")) {
+        backend = arg;
+        kemu_opts_set(opts, "backend", backend);
+        if (mon && !strcmp(arg, "stdio")) {
+            /* QEMU: with the monitor muxed in, Ctrl-C goes to the guest. */
+            kemu_opts_set(opts, "signal", "off");
+        }
+    } else {
+        for (size_t i = 0; i < ARRAY_SIZE(prefixes); i++) {
+            if (g_str_has_prefix(arg, prefixes[i].prefix)) {
+                backend = prefixes[i].backend;
+                if (!chr_legacy_parse(opts, arg, backend,
+                                      arg + strlen(prefixes[i].prefix), errp)) {
+                    return NULL;
+                }
+                break;
+            }
+        }
+    }
+    if (!backend) {
+        g_autofree char *name = g_strndup(arg, strcspn(arg, ":,"));
+
+        error_setg(errp,
+                   "unknown chardev backend '%s' (use stdio, null, "
+                   "none, file:PATH, pipe:PATH, unix:PATH, tcp:HOST:PORT, "
+                   "mon:stdio or chardev:ID)",
+                   name);
+        return NULL;
+    }
+    kemu_opts_get(opts, "backend");
+    cc = chr_find_backend(backend);
+    assert(cc);
+    chr = chr_create_maybe_mux(root, loop, cc, id, mon, opts, NULL, errp);
+    if (chr && mon) {
+        chr->wants_monitor = true;
+    }
+    return chr;
+}
+
+/* ---- The base type and the null backend --------------------------------- */
+
+static void chardev_finalize(Object *obj)
+{
+    Chardev *chr = CHARDEV(obj);
+
+    g_free(chr->label);
+    if (chr->context) {
+        g_main_context_unref(chr->context);
+    }
+}
+
+static int null_chr_write(Chardev *chr, const uint8_t *buf, int len)
+{
+    return len;
+}
+
+static bool null_chr_open(Chardev *chr, const char *ctx, Error **errp)
+{
+    chr->be_open = true;
+    return true;
+}
+
+static void null_chr_class_init(ObjectClass *oc, void *data)
+{
+    ChardevClass *cc = CHARDEV_CLASS(oc);
+
+    cc->backend = "null";
+    cc->help = "discards output, gives no input";
+    cc->open = null_chr_open;
+    cc->write = null_chr_write;
+}
+
+static const TypeInfo chardev_types[] = {
+    {
+        .name = TYPE_CHARDEV,
+        .parent = TYPE_OBJECT,
+        .instance_size = sizeof(Chardev),
+        .instance_finalize = chardev_finalize,
+        .class_size = sizeof(ChardevClass),
+        .abstract = true,
+    },
+    {
+        .name = TYPE_CHARDEV_NULL,
+        .parent = TYPE_CHARDEV,
+        .class_init = null_chr_class_init,
+    },
+};
+
+DEFINE_TYPES(chardev_types)

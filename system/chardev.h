@@ -1,0 +1,310 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Character devices (chardevs): the host side of a byte stream that a
+ * device (a UART) or a monitor (QMP, HMP, qtest) talks through.  Backends:
+ * null, stdio, file, pipe, socket (unix/tcp, client or server) and mux (one
+ * backend shared by several frontends, switched with Ctrl-A c).  Each
+ * chardev is a QOM object at /chardevs/<id>.
+ *
+ * Contract between a backend and its frontend:
+ * - A frontend embeds a CharBackend, binds it to a chardev with
+ *   qemu_chr_fe_init() and installs handlers with
+ *   qemu_chr_fe_set_handlers().  Only a mux takes more than one frontend.
+ * - Input is pulled, never pushed: the backend polls its host fd only while
+ *   the frontend's can_read() returns > 0, and hands read() at most that many
+ *   bytes.  A frontend that frees room (a UART's guest read the RX FIFO)
+ *   calls qemu_chr_fe_accept_input() so the backend looks again.
+ * - Output is qemu_chr_fe_write_all(): the bytes are written before it
+ *   returns (a disconnected socket drops them, as a cable would).
+ * - Events: CHR_EVENT_OPENED when the backend connects (a socket's peer
+ *   arrives; the others are open from the start) and CHR_EVENT_CLOSED when it
+ *   goes away.  A frontend that installs an event handler on an open backend
+ *   gets CHR_EVENT_OPENED at once, so a QMP monitor greets every connection.
+ * - Handlers run on the main thread, inside the main loop, which holds the
+ *   machine lock while it dispatches (util/main-loop.h); writes come from
+ *   any thread holding the machine lock.
+ */
+#ifndef KEMU_SYSTEM_CHARDEV_H
+#define KEMU_SYSTEM_CHARDEV_H
+
+#include "util/osdep.h"
+#include "util/error.h"
+#include "util/option.h"
+#include "qom/object.h"
+
+typedef struct MainLoop MainLoop;
+typedef struct CharBackend CharBackend;
+typedef struct PropertyInfo PropertyInfo;
+
+#define TYPE_CHARDEV        "chardev"
+#define TYPE_CHARDEV_NULL   "chardev-null"
+#define TYPE_CHARDEV_STDIO  "chardev-stdio"
+#define TYPE_CHARDEV_FILE   "chardev-file"
+#define TYPE_CHARDEV_PIPE   "chardev-pipe"
+#define TYPE_CHARDEV_SOCKET "chardev-socket"
+#define TYPE_CHARDEV_MUX    "chardev-mux"
+
+/* Mux frontends a chardev can carry (serial, monitor, ...). */
+#define MAX_MUX 4
+
+typedef enum ChrEvent {
+    CHR_EVENT_BREAK,   /* a serial break arrived (Ctrl-A b on a mux) */
+    CHR_EVENT_OPENED,  /* the backend is connected */
+    CHR_EVENT_MUX_IN,  /* this mux frontend got the focus */
+    CHR_EVENT_MUX_OUT, /* this mux frontend lost the focus */
+    CHR_EVENT_CLOSED,  /* the backend's connection went away */
+} ChrEvent;
+
+/* How many bytes the frontend takes now (0: none; the backend waits). */
+typedef int IOCanReadHandler(void *opaque);
+/* size bytes of input, size <= what can_read last returned. */
+typedef void IOReadHandler(void *opaque, const uint8_t *buf, int size);
+typedef void IOEventHandler(void *opaque, ChrEvent event);
+
+OBJECT_DECLARE_TYPE(Chardev, ChardevClass, CHARDEV)
+
+struct Chardev {
+    Object parent_obj;
+    char *label;           /* the id: /chardevs/<label> */
+    GMainContext *context; /* where the backend's fds are watched (a ref) */
+    CharBackend *be;       /* the frontend (a mux: the mux's own) or NULL */
+    bool be_open;          /* connected: OPENED sent, CLOSED not since */
+    bool wants_monitor;    /* "mon:" spec: main attaches an HMP monitor */
+};
+
+struct ChardevClass {
+    ObjectClass parent_class;
+    const char *backend; /* the -chardev BACKEND name; NULL: not listed */
+    const char *help;    /* the options, for -chardev help */
+    /*
+     * Read the backend's options from opts into chr (each lookup marks the
+     * key used; the caller then refuses leftovers).  Errors start with "ctx: "
+     * (no prefix when ctx is NULL).
+     */
+    bool (*parse)(Chardev *chr, KemuOpts *opts, const char *ctx, Error **errp);
+    /* Open the backend (files, sockets, the terminal). */
+    bool (*open)(Chardev *chr, const char *ctx, Error **errp);
+    /* Write all of buf; return len (also when dropped) or -1 on error. */
+    int (*write)(Chardev *chr, const uint8_t *buf, int len);
+    /* Bind be to this chardev (a mux: one more frontend). */
+    bool (*fe_attach)(Chardev *chr, CharBackend *be, bool monitor,
+                      Error **errp);
+    void (*fe_detach)(Chardev *chr, CharBackend *be);
+};
+
+/**
+ * CharBackend - a frontend's end of a chardev, embedded in the device or
+ * monitor state.  Fields are private: use the qemu_chr_fe_* functions.
+ */
+struct CharBackend {
+    Chardev *chr;
+    IOCanReadHandler *chr_can_read;
+    IOReadHandler *chr_read;
+    IOEventHandler *chr_event;
+    void *opaque;
+    int tag; /* index among a mux's frontends */
+};
+
+/* ---- Creation (main) ---------------------------------------------------- */
+
+/**
+ * qemu_chr_new_from_opts - create the chardev of `-chardev BACKEND,id=ID,...`
+ * at /chardevs/ID under @root.  @opts were parsed with the implied key
+ * "backend" (kemu_opts_parse(..., "backend", ...)); every option must be
+ * known to the backend (common ones: id, mux=on|off).  With mux=on the
+ * backend is created as ID-base and a mux named ID is put on top, so that
+ * several frontends (serial, -mon) share it.  @loop watches its fds (NULL in
+ * unit tests: the thread-default GMainContext).
+ *
+ * Errors are one line, e.g. "-chardev foo: unknown chardev backend 'foo'",
+ * "-chardev socket: invalid parameter 'bogus'".  The caller handles
+ * kemu_opts_has_help() first (qemu_chr_print_help()).
+ *
+ * Return: the new chardev (owned by the tree), or NULL with @errp set.
+ */
+Chardev *qemu_chr_new_from_opts(Object *root, MainLoop *loop, KemuOpts *opts,
+                                Error **errp);
+
+/**
+ * qemu_chr_new - create a chardev from a legacy spec, as -serial, -qmp,
+ * -qtest and -monitor take:
+ *   stdio | null | file:PATH | pipe:PATH
+ *   unix:PATH[,server=on|off][,wait=on|off]
+ *   tcp:[HOST]:PORT[,server=on|off][,wait=on|off]
+ *   mon:SPEC      SPEC behind a mux; qemu_chr_wants_monitor() is then true
+ *                 and main attaches an HMP monitor (mon:stdio: Ctrl-C goes
+ *                 to the guest, as in QEMU)
+ *   chardev:ID    the existing chardev ID, not created again: callers must
+ *                 name it by its label (chr->label), not by @id
+ *   none          no chardev: returns NULL without an error
+ * ("server" and "nowait" alone are accepted as QEMU's old spellings.)  The
+ * chardev is /chardevs/@id.  Errors do not name the option: the caller
+ * prepends it ("-serial foo: unknown chardev backend 'foo'").
+ *
+ * Return: the chardev, or NULL (with @errp set unless the spec was "none").
+ */
+Chardev *qemu_chr_new(Object *root, MainLoop *loop, const char *id,
+                      const char *spec, Error **errp);
+
+/** qemu_chr_find - the chardev /chardevs/@id under @root, or NULL. */
+Chardev *qemu_chr_find(Object *root, const char *id);
+
+/** qemu_chr_print_help - "-chardev help": the backends and their options. */
+void qemu_chr_print_help(FILE *out);
+
+/**
+ * qemu_chr_wants_monitor - whether @chr came from a "mon:" spec and has no
+ * monitor yet: main then creates an HMP monitor on it, which binds itself
+ * with qemu_chr_mux_attach_monitor().
+ */
+bool qemu_chr_wants_monitor(Chardev *chr);
+
+/** qemu_chr_is_mux - whether @chr is a mux (takes several frontends). */
+bool qemu_chr_is_mux(Chardev *chr);
+
+/**
+ * qemu_chr_delete - unparent @chr from /chardevs; it is closed once the
+ * last reference goes (its frontends' included).
+ */
+void qemu_chr_delete(Chardev *chr);
+
+/* ---- Frontend (devices, monitors) --------------------------------------- */
+
+/**
+ * qemu_chr_fe_init - bind @be to @chr, which it keeps a reference on until
+ * qemu_chr_fe_deinit().  A chardev other than a mux takes one frontend: a
+ * second gets "chardev 'ID' is already in use".  On a mux the frontend
+ * joins the ones switched with Ctrl-A c; the first frontend that is not a
+ * monitor has the focus at start.
+ */
+bool qemu_chr_fe_init(CharBackend *be, Chardev *chr, Error **errp);
+
+/**
+ * qemu_chr_mux_attach_monitor - qemu_chr_fe_init() for a monitor: on a mux
+ * it is the frontend that Ctrl-A c switches to, not focused at start while
+ * another frontend (the serial port) exists.  On other chardevs it is
+ * qemu_chr_fe_init().  Clears qemu_chr_wants_monitor().
+ */
+bool qemu_chr_mux_attach_monitor(CharBackend *be, Chardev *chr, Error **errp);
+
+/**
+ * qemu_chr_fe_deinit - unbind @be (handlers removed first); with @del also
+ * delete the chardev (qemu_chr_delete()).  An unbound @be is fine.
+ */
+void qemu_chr_fe_deinit(CharBackend *be, bool del);
+
+/**
+ * qemu_chr_fe_set_handlers - install the frontend's handlers (any may be
+ * NULL; all NULL stops input).  If the backend is open and @fd_event is set,
+ * @fd_event(@opaque, CHR_EVENT_OPENED) is called before this returns.
+ */
+void qemu_chr_fe_set_handlers(CharBackend *be, IOCanReadHandler *fd_can_read,
+                              IOReadHandler *fd_read, IOEventHandler *fd_event,
+                              void *opaque);
+
+/**
+ * qemu_chr_fe_write_all - send @len bytes; returns once they are written.
+ *
+ * Return: @len (also when the backend drops them, or when @be is unbound),
+ * or -1 on a host I/O error.
+ */
+int qemu_chr_fe_write_all(CharBackend *be, const uint8_t *buf, int len);
+
+/**
+ * qemu_chr_fe_accept_input - the frontend can read again (its can_read went
+ * from 0 to > 0): make the backend poll its input.  Any thread.
+ */
+void qemu_chr_fe_accept_input(CharBackend *be);
+
+/** qemu_chr_fe_get_driver - the chardev @be is bound to, or NULL. */
+Chardev *qemu_chr_fe_get_driver(CharBackend *be);
+
+/** qemu_chr_fe_backend_connected - whether @be is bound to a chardev. */
+bool qemu_chr_fe_backend_connected(CharBackend *be);
+
+/** qemu_chr_fe_backend_open - whether the bound backend is connected. */
+bool qemu_chr_fe_backend_open(CharBackend *be);
+
+/*
+ * The device property kind for a chardev by id:
+ *     DEFINE_PROP_CHR("chardev", SerialState, chr)
+ * over a CharBackend field.  Setting it resolves the id through the device's
+ * tree root (/chardevs/ID: so the device must be in the tree first, as
+ * machine_add_unattached()/-device do) and binds the CharBackend; errors are
+ * QEMU's "Property 'isa-serial.chardev' can't find value 'x'".  Finalize
+ * unbinds it.  Include hw/core/qdev-properties.h for DEFINE_PROP.
+ */
+extern const PropertyInfo qdev_prop_chr;
+#define DEFINE_PROP_CHR(_n, _s, _f)                                            \
+    DEFINE_PROP(_n, _s, _f, qdev_prop_chr, CharBackend)
+
+/* ---- Backend implementation (system/char-*.c) --------------------------- */
+
+/**
+ * qemu_chr_be_can_write - how many bytes the frontend takes now (0 when
+ * there is none or it has no can_read handler).
+ */
+int qemu_chr_be_can_write(Chardev *chr);
+
+/** qemu_chr_be_write - hand @len bytes of input to the frontend. */
+void qemu_chr_be_write(Chardev *chr, const uint8_t *buf, int len);
+
+/**
+ * qemu_chr_be_event - tell the frontend; OPENED and CLOSED also track
+ * chr->be_open (a repeated one is not passed on).
+ */
+void qemu_chr_be_event(Chardev *chr, ChrEvent event);
+
+/**
+ * qemu_chr_write_all - write to @chr itself (a mux writes to its backend
+ * so).  Return: @len, or -1 on error.
+ */
+int qemu_chr_write_all(Chardev *chr, const uint8_t *buf, int len);
+
+/**
+ * qemu_chr_init_common - set a new chardev's id and take a reference on the
+ * context of @loop (the thread-default one when NULL), so a chardev never
+ * needs the MainLoop again (it may be freed first at exit).
+ */
+void qemu_chr_init_common(Chardev *chr, MainLoop *loop, const char *id);
+
+/** qemu_chr_context - the GMainContext the backend's sources attach to. */
+GMainContext *qemu_chr_context(Chardev *chr);
+
+/**
+ * qemu_chr_fd_watch_add - a source on @chr's context that calls
+ * @ready(@chr, revents) when @fd shows a condition @want(@chr) asks for.
+ * @want is evaluated before every poll; while it is 0 the fd is not polled
+ * at all (not even for a hang-up), so input waits while the frontend is
+ * full and data before a hang-up is not lost.  @ready returns false to
+ * remove the source.  Returns the source (g_source_destroy +
+ * g_source_unref it).
+ */
+typedef GIOCondition ChrWantFn(Chardev *chr);
+typedef gboolean ChrReadyFn(Chardev *chr, GIOCondition revents);
+GSource *qemu_chr_fd_watch_add(Chardev *chr, int fd, ChrWantFn *want,
+                               ChrReadyFn *ready);
+
+/** qemu_chr_fd_write_all - write all of buf to a blocking or non-blocking fd.
+ */
+int qemu_chr_fd_write_all(int fd, const uint8_t *buf, int len);
+
+/** qemu_chr_error - set an error "CTX: message" ("message" if ctx is NULL). */
+void qemu_chr_error(Error **errp, const char *ctx, const char *fmt, ...)
+    KEMU_PRINTF(3, 4);
+
+/**
+ * qemu_chr_opt_bool - option @key as on/off (QEMU's spellings), @defval
+ * when absent; errors name ctx, the value and the key.
+ */
+bool qemu_chr_opt_bool(KemuOpts *opts, const char *key, bool defval, bool *out,
+                       const char *ctx, Error **errp);
+
+/**
+ * qemu_chr_mux_new - a mux (id @id) over @drv, which becomes its backend.
+ * Used by mux=on and "mon:".
+ */
+Chardev *qemu_chr_mux_new(Object *root, MainLoop *loop, const char *id,
+                          Chardev *drv, Error **errp);
+
+#endif
