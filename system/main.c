@@ -20,6 +20,7 @@
 #include "hw/core/machine.h"
 #include "accel/accel.h"
 #include "system/chardev.h"
+#include "hw/rtc/mc146818rtc.h"
 #include "system/device-add.h"
 #include "system/monitor.h"
 #include "system/qtest.h"
@@ -366,7 +367,18 @@ static bool opt_device(KemuConfig *cfg, const char *opt, const char *arg,
 static bool opt_chardev(KemuConfig *cfg, const char *opt, const char *arg,
                         Error **errp)
 {
-    return push_opts(cfg->chardevs, opt, arg, "backend", 0, errp);
+    KemuOpts *opts;
+
+    if (!push_opts(cfg->chardevs, opt, arg, "backend", 0, errp)) {
+        return false;
+    }
+    opts = g_ptr_array_index(cfg->chardevs, cfg->chardevs->len - 1);
+    if (kemu_opts_has_help(opts) ||
+        !g_strcmp0(kemu_opts_get(opts, "backend"), "help")) {
+        qemu_chr_print_help(stdout);
+        exit(0);
+    }
+    return true;
 }
 
 static bool opt_netdev(KemuConfig *cfg, const char *opt, const char *arg,
@@ -697,15 +709,22 @@ static bool create_chardevs(MachineState *ms, Object *root, KemuConfig *cfg,
     for (guint i = 0; i < cfg->serials->len; i++) {
         const char *spec = cfg->serials->pdata[i];
         g_autofree char *id = g_strdup_printf("serial%u", i);
+        Chardev *chr;
 
         if (!strcmp(spec, "none")) {
             continue;
         }
-        if (!qemu_chr_new(root, ms->main_loop, id, spec, errp)) {
+        chr = qemu_chr_new(root, ms->main_loop, id, spec, errp);
+        if (!chr) {
             error_prepend(errp, "-serial %s: ", spec);
             return false;
         }
-        ms->serial_chardev[i] = g_strdup(id);
+        /* chardev:ID names an existing chardev with its own label. */
+        ms->serial_chardev[i] = g_strdup(chr->label);
+        /* mon:stdio (and -nographic): a human monitor shares the mux. */
+        if (qemu_chr_wants_monitor(chr) && !monitor_hmp_new(ms, chr, errp)) {
+            return false;
+        }
     }
     return true;
 }
@@ -906,7 +925,6 @@ static void configure_machine(MachineState *ms, MachineClass *mc,
     if (cfg->rtc_opts) {
         ms->rtc_base = g_strdup(kemu_opts_get(cfg->rtc_opts, "base"));
         ms->rtc_clock = g_strdup(kemu_opts_get(cfg->rtc_opts, "clock"));
-        kemu_opts_get(cfg->rtc_opts, "driftfix");
     }
 }
 
@@ -922,7 +940,11 @@ static int run(KemuConfig *cfg, Error **errp)
         (cfg->log_file && !kemu_log_set_file(cfg->log_file, errp))) {
         goto out;
     }
-    if (cfg->rtc_opts && !kemu_opts_check_unused(cfg->rtc_opts, errp)) {
+    if (cfg->rtc_opts &&
+        (!rtc_check_options(kemu_opts_get(cfg->rtc_opts, "base"),
+                            kemu_opts_get(cfg->rtc_opts, "clock"), errp) ||
+         (kemu_opts_get(cfg->rtc_opts, "driftfix"),
+          !kemu_opts_check_unused(cfg->rtc_opts, errp)))) {
         goto out;
     }
     mc = select_machine(cfg, errp);

@@ -422,6 +422,8 @@ bool qdev_print_device_help(FILE *out, const char *typename, Error **errp)
         return true;
     }
     GSList *list = object_class_get_list(TYPE_DEVICE, false);
+    bool first = true;
+
     for (int cat = 0; cat <= DEVICE_CATEGORY_MAX; cat++) {
         bool header = false;
 
@@ -435,9 +437,10 @@ bool qdev_print_device_help(FILE *out, const char *typename, Error **errp)
                 continue;
             }
             if (!header) {
-                fprintf(out, "%s%s:\n", cat ? "\n" : "",
+                fprintf(out, "%s%s:\n", first ? "" : "\n",
                         device_category_name(cat));
                 header = true;
+                first = false;
             }
             fprintf(out, "name \"%s\"", object_class_get_name(e->data));
             if (dc->bus_type) {
