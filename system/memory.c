@@ -1141,15 +1141,26 @@ MemTxResult address_space_dispatch_io(AddressSpace *as, hwaddr addr,
     MemTxResult r;
 
     assert(size >= 1 && size <= 8);
-    if (fr && size - 1 <= fr->last - addr && access_size_ok(size)) {
+    if (fr && access_size_ok(size)) {
         /* Copy out of fr: a callback may replace the FlatView. */
         MemoryRegion *mr = fr->mr;
         hwaddr offset = fr->offset_in_region + (addr - fr->start);
 
-        if (mr->kind == MEMORY_REGION_IO) {
+        /*
+         * A register access goes whole to the I/O region holding its first
+         * byte, even where a neighbour covers the following bytes in the
+         * FlatView: a dword at 0xCF8 is the PCI address latch although the
+         * byte at 0xCF9 is the PIIX reset register (as on real chipsets,
+         * and as QEMU decodes it).  RAM is split at range boundaries.
+         */
+        if (mr->kind == MEMORY_REGION_IO &&
+            size - 1 <= memory_region_size(mr) - 1 - offset) {
             return io_dispatch(mr, offset, val, size, is_write);
         }
-        return ram_dispatch(mr, offset, val, size, is_write, fr->readonly);
+        if (mr->kind != MEMORY_REGION_IO && size - 1 <= fr->last - addr) {
+            return ram_dispatch(mr, offset, val, size, is_write,
+                                fr->readonly);
+        }
     }
     memcpy(buf, val, sizeof(buf));
     r = address_space_rw(as, addr, buf, size, is_write);

@@ -375,9 +375,12 @@ MemTxResult address_space_write_rom(AddressSpace *as, hwaddr addr,
 /**
  * address_space_dispatch_io - the vCPU exit path: one access of @size
  * (1..8) bytes at @addr, *val in the low bytes (zero-extended on reads).
- * Inside one range this is one lookup and, for an I/O region, one access
- * with the .valid/.impl rules (one callback when the sizes fit); across
- * ranges it is done piecewise like address_space_rw.
+ * One lookup: an access whose first byte is in an I/O region goes whole to
+ * that region (with the .valid/.impl rules) as long as it fits in the
+ * region, even if another region covers its later bytes in the FlatView
+ * (0xCF8 dword vs. the 0xCF9 byte register); RAM accesses inside one range
+ * are copied directly; anything else is done piecewise like
+ * address_space_rw.
  */
 MemTxResult address_space_dispatch_io(AddressSpace *as, hwaddr addr,
                                       uint64_t *val, unsigned size,

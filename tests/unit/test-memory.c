@@ -1493,7 +1493,79 @@ static void test_ram_ptr_and_dump(void)
     board_destroy(&b);
 }
 
-UNIT_SUITE(memory, NULL, NULL, UNIT_TEST(test_ram_round_trip),
+/* Recorder for the register-decode test: last access seen per region. */
+typedef struct DecodeRec {
+    hwaddr addr;
+    uint64_t val;
+    unsigned size;
+    int writes;
+} DecodeRec;
+
+static void decode_write(void *opaque, hwaddr addr, uint64_t val,
+                         unsigned size)
+{
+    DecodeRec *r = opaque;
+
+    r->addr = addr;
+    r->val = val;
+    r->size = size;
+    r->writes++;
+}
+
+static uint64_t decode_read(void *opaque, hwaddr addr, unsigned size)
+{
+    return 0x11223344;
+}
+
+static const MemoryRegionOps decode_ops = {
+    .read = decode_read,
+    .write = decode_write,
+    .valid = { .min_access_size = 1, .max_access_size = 4 },
+    .impl = { .min_access_size = 1, .max_access_size = 4 },
+};
+
+/*
+ * A dword at 0xCF8 reaches the 4-byte latch whole although a 1-byte
+ * register at 0xCF9 sits above it; the byte at 0xCF9 reaches the byte
+ * register.  (The pc's PCI address latch and PIIX reset register.)
+ */
+static void test_register_decode_by_first_byte(void)
+{
+    MemoryRegion root, latch, rcr;
+    AddressSpace as;
+    DecodeRec rl = { 0 }, rr = { 0 };
+    uint64_t v = 0x80001800;
+
+    memory_region_init(&root, NULL, "io", 0x10000);
+    memory_region_init_io(&latch, NULL, &decode_ops, &rl, "latch", 4);
+    memory_region_init_io(&rcr, NULL, &decode_ops, &rr, "rcr", 1);
+    memory_region_add_subregion(&root, 0xcf8, &latch);
+    memory_region_add_subregion_overlap(&root, 0xcf9, &rcr, 1);
+    address_space_init(&as, &root, "io");
+
+    CU_ASSERT_EQUAL(address_space_dispatch_io(&as, 0xcf8, &v, 4, true),
+                    MEMTX_OK);
+    CU_ASSERT_EQUAL(rl.writes, 1);
+    CU_ASSERT_EQUAL(rl.size, 4);
+    CU_ASSERT_EQUAL(rl.val, 0x80001800);
+    CU_ASSERT_EQUAL(rr.writes, 0);
+    v = 0x06;
+    address_space_dispatch_io(&as, 0xcf9, &v, 1, true);
+    CU_ASSERT_EQUAL(rr.writes, 1);
+    CU_ASSERT_EQUAL(rr.val, 0x06);
+    CU_ASSERT_EQUAL(rl.writes, 1);
+    /* A read of the dword also comes whole from the latch. */
+    address_space_dispatch_io(&as, 0xcf8, &v, 4, false);
+    CU_ASSERT_EQUAL(v, 0x11223344);
+
+    address_space_destroy(&as);
+    memory_region_destroy(&rcr);
+    memory_region_destroy(&latch);
+    memory_region_destroy(&root);
+}
+
+UNIT_SUITE(memory, NULL, NULL, UNIT_TEST(test_register_decode_by_first_byte),
+           UNIT_TEST(test_ram_round_trip),
            UNIT_TEST(test_overlap_priority),
            UNIT_TEST(test_equal_priority_later_wins),
            UNIT_TEST(test_nested_containers), UNIT_TEST(test_partly_covered),
