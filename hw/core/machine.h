@@ -55,8 +55,8 @@ typedef struct MachineIoeventfd {
 typedef struct MachineBootCPU {
     bool flat32;
     uint32_t eip;
-    uint32_t ebx;  /* PVH: the struct hvm_start_info address */
-    uint32_t esi;  /* Linux 32-bit boot: the boot_params address */
+    uint32_t ebx; /* PVH: the struct hvm_start_info address */
+    uint32_t esi; /* Linux 32-bit boot: the boot_params address */
 } MachineBootCPU;
 
 /**
@@ -65,7 +65,7 @@ typedef struct MachineBootCPU {
  * Every hook may be NULL where the accelerator has nothing to do.
  */
 typedef struct AccelOps {
-    const char *name;                         /* "kvm", "qtest" */
+    const char *name; /* "kvm", "qtest" */
     /* Create the VM (before the machine builds its board). */
     bool (*init)(MachineState *ms, Error **errp);
     /* Board built, RAM mapped: create and start the vCPUs. */
@@ -113,16 +113,16 @@ typedef struct AccelOps {
 } AccelOps;
 
 typedef enum RunState {
-    RUN_STATE_PRELAUNCH,   /* -S: built, vCPUs not running */
+    RUN_STATE_PRELAUNCH, /* -S: built, vCPUs not running */
     RUN_STATE_RUNNING,
-    RUN_STATE_PAUSED,      /* QMP stop */
-    RUN_STATE_SHUTDOWN,    /* shut down: the process is exiting */
+    RUN_STATE_PAUSED,   /* QMP stop */
+    RUN_STATE_SHUTDOWN, /* shut down: the process is exiting */
 } RunState;
 
 struct MachineClass {
     ObjectClass parent_class;
-    const char *name;          /* "pc": what -machine takes */
-    const char *alias;         /* another name -machine takes, or NULL */
+    const char *name;  /* "pc": what -machine takes */
+    const char *alias; /* another name -machine takes, or NULL */
     const char *desc;
     bool is_default;
     uint64_t default_ram_size;
@@ -142,12 +142,12 @@ struct MachineState {
     char *kernel_filename;
     char *initrd_filename;
     char *kernel_cmdline;
-    char *firmware;            /* -bios */
-    char *name;                /* -name */
+    char *firmware; /* -bios */
+    char *name;     /* -name */
     bool no_reboot;
     bool no_shutdown;
     bool nographic;
-    bool start_paused;         /* -S */
+    bool start_paused; /* -S */
 
     /* Built by machine_create / the board's init. */
     MemoryRegion *system_memory;
@@ -159,23 +159,23 @@ struct MachineState {
     /* Services. */
     MainLoop *main_loop;
     KemuClocks *clocks;
-    NetState *net;             /* the net layer's clients (-netdev) */
-    char *serial_chardev[4];   /* chardev ids for COM1..COM4 (-serial) */
-    char *rtc_base;            /* -rtc base= ("utc", "localtime", date) */
-    char *rtc_clock;           /* -rtc clock= ("host", "rt", "vm") */
+    NetState *net;           /* the net layer's clients (-netdev) */
+    char *serial_chardev[4]; /* chardev ids for COM1..COM4 (-serial) */
+    char *rtc_base;          /* -rtc base= ("utc", "localtime", date) */
+    char *rtc_clock;         /* -rtc clock= ("host", "rt", "vm") */
     const AccelOps *accel;
-    void *accel_state;         /* the accelerator's own state */
-    GRecMutex lock;            /* the machine lock */
-    GThread *lock_owner;       /* private to machine_lock()/_unlock() */
-    unsigned lock_depth;       /* private: the owner's nesting depth */
+    void *accel_state;   /* the accelerator's own state */
+    GRecMutex lock;      /* the machine lock */
+    GThread *lock_owner; /* private to machine_lock()/_unlock() */
+    unsigned lock_depth; /* private: the owner's nesting depth */
 
     /* Set by the board's loaders, used by the accelerator at each reset. */
     MachineBootCPU boot_cpu;
 
     /* Run state; changed only on the main thread. */
     RunState runstate;
-    int exit_status;           /* the process exit status on shutdown */
-    GSList *state_notifiers;   /* MachineNotifier * */
+    int exit_status;         /* the process exit status on shutdown */
+    GSList *state_notifiers; /* MachineNotifier * */
 };
 
 /**
@@ -254,8 +254,8 @@ void machine_relock(MachineState *ms, unsigned depth);
  * status 0 (a power-off) pauses the machine instead; a guest-chosen
  * status (isa-debug-exit) always ends the run, as in QEMU.
  */
-void machine_request_shutdown(MachineState *ms, int status,
-                              const char *reason, bool guest);
+void machine_request_shutdown(MachineState *ms, int status, const char *reason,
+                              bool guest);
 /** machine_request_reset - reset the machine, or shut down under -no-reboot. */
 void machine_request_reset(MachineState *ms, const char *reason, bool guest);
 /** machine_request_powerdown - press the power button (QMP). */
@@ -310,25 +310,19 @@ void machine_del_msi_route(MachineState *ms, int gsi);
 /**
  * machine_create - a new machine of class mc at "/machine" under root,
  * with its containers (/machine/peripheral, peripheral-anon, unattached),
- * memory and I/O address spaces, system bus, clocks and lock, and the
- * class's defaults (ram_size, one CPU).  With ml (NULL in unit tests) the
- * machine's clocks run on that main loop, the loop drops the machine lock
- * while it polls, and requests are carried out from it.  The caller then
- * sets the command-line fields and takes the machine lock
- * (machine_lock()), which the main thread holds from then on.
+ * memory and I/O address spaces, system bus, clocks, main loop (whose
+ * poll drops the machine lock, and from which requests are carried out)
+ * and the class's defaults (ram_size, one CPU).  The calling thread -- the
+ * main thread -- holds the machine lock from here until machine_destroy.
+ * The caller then sets the command-line fields, ms->accel (and runs its
+ * init, which creates the VM), before machine_init_board.
  */
-MachineState *machine_create(Object *root, MachineClass *mc, MainLoop *ml,
-                             Error **errp);
-
-/**
- * machine_init_accel - ms->accel = ops, then its init (create the VM).
- * Before machine_init_board.
- */
-bool machine_init_accel(MachineState *ms, const AccelOps *ops, Error **errp);
+MachineState *machine_create(Object *root, MachineClass *mc);
 
 /**
  * machine_init_board - check the configuration (CPU count, RAM size) and
  * build the board (mc->init): RAM, firmware or kernel, built-in devices.
+ * After the accelerator's init, before the -device devices.
  */
 bool machine_init_board(MachineState *ms, Error **errp);
 
@@ -340,14 +334,17 @@ bool machine_init_board(MachineState *ms, Error **errp);
 bool machine_start(MachineState *ms, Error **errp);
 
 /**
- * machine_teardown - once the main loop returned: stop and join the vCPU
- * threads and release the accelerator (main thread, lock held or not).
+ * machine_destroy - once the main loop returned (or building failed): stop
+ * and join the vCPU threads, release the accelerator, drop the machine
+ * lock, take the machine out of the tree (finalizing its devices) and free
+ * its main loop.  ms is gone afterwards.
  */
-void machine_teardown(MachineState *ms);
+void machine_destroy(MachineState *ms);
 
 /** machine_add_peripheral - put a -device device at /machine/peripheral. */
 void machine_add_peripheral(MachineState *ms, DeviceState *dev);
-/** machine_add_unattached - a board's built-in device at /machine/unattached. */
+/** machine_add_unattached - a board's built-in device at /machine/unattached.
+ */
 void machine_add_unattached(MachineState *ms, DeviceState *dev);
 
 #endif

@@ -1,0 +1,310 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The pc machine: RAM, firmware or kernel, the IOAPIC whose 24 inputs are
+ * the board's interrupt lines, the i440FX/PIIX3 PCI, and the ISA devices
+ * at their usual ports (COM1-4, the CMOS RTC, fw_cfg, port 0x92, the 8042,
+ * port 0x80).  Layout and fw_cfg contents follow QEMU's pc (hw/i386/pc.c,
+ * pc_piix.c) so that guests and firmware written for it run unchanged.
+ */
+#include "util/osdep.h"
+#include "hw/i386/pc.h"
+#include "hw/char/serial.h"
+#include "hw/i386/e820.h"
+#include "hw/i386/ioapic.h"
+#include "hw/nvram/fw_cfg.h"
+#include "hw/pci-host/i440fx.h"
+#include "hw/rtc/mc146818rtc.h"
+
+#define PC_COM_PORTS 4
+
+/* CMOS bytes the BIOS reads the memory size and CPU count from. */
+#define CMOS_BASE_MEM_LO  0x15
+#define CMOS_BASE_MEM_HI  0x16
+#define CMOS_EXT_MEM_LO   0x17
+#define CMOS_EXT_MEM_HI   0x18
+#define CMOS_EXT_MEM2_LO  0x30
+#define CMOS_EXT_MEM2_HI  0x31
+#define CMOS_MEM_16M_LO   0x34
+#define CMOS_MEM_16M_HI   0x35
+#define CMOS_MEM_4G_LO    0x5b
+#define CMOS_MEM_4G_MID   0x5c
+#define CMOS_MEM_4G_HI    0x5d
+#define CMOS_CPUS_MINUS_1 0x5f
+#define CMOS_BASE_MEM_KIB 640
+#define CMOS_FIELD_MAX    0xffff
+
+static const struct {
+    uint32_t iobase;
+    uint32_t irq;
+} pc_com_ports[PC_COM_PORTS] = {
+    {SERIAL_COM1_IOBASE, SERIAL_COM1_IRQ},
+    {SERIAL_COM2_IOBASE, SERIAL_COM2_IRQ},
+    {SERIAL_COM3_IOBASE, SERIAL_COM1_IRQ},
+    {SERIAL_COM4_IOBASE, SERIAL_COM2_IRQ},
+};
+
+void pc_ram_split(uint64_t ram_size, uint64_t *below_4g, uint64_t *above_4g)
+{
+    if (ram_size >= PC_LOWMEM_LIMIT) {
+        *below_4g = PC_LOWMEM_SPLIT;
+        *above_4g = ram_size - PC_LOWMEM_SPLIT;
+    } else {
+        *below_4g = ram_size;
+        *above_4g = 0;
+    }
+}
+
+/* ---- Memory ---- */
+
+static bool pc_memory_init(PCMachineState *pcms, Error **errp)
+{
+    MachineState *ms = MACHINE(pcms);
+
+    pc_ram_split(ms->ram_size, &pcms->below_4g_mem_size,
+                 &pcms->above_4g_mem_size);
+    if (!memory_region_init_ram(&pcms->ram, pcms, "pc.ram", ms->ram_size,
+                                errp)) {
+        error_prepend(errp,
+                      "-m %" PRIu64 "M: ", (uint64_t)(ms->ram_size / MiB));
+        return false;
+    }
+    memory_region_init_alias(&pcms->ram_below_4g, pcms, "ram-below-4g",
+                             &pcms->ram, 0, pcms->below_4g_mem_size);
+    memory_region_add_subregion(ms->system_memory, 0, &pcms->ram_below_4g);
+    if (pcms->above_4g_mem_size) {
+        memory_region_init_alias(&pcms->ram_above_4g, pcms, "ram-above-4g",
+                                 &pcms->ram, pcms->below_4g_mem_size,
+                                 pcms->above_4g_mem_size);
+        memory_region_add_subregion(ms->system_memory, X86_4G,
+                                    &pcms->ram_above_4g);
+    }
+
+    /* QEMU's e820: the RAM, and the accelerator's pages. */
+    pcms->e820 = e820_new();
+    e820_add(pcms->e820, 0, pcms->below_4g_mem_size, E820_RAM);
+    e820_add(pcms->e820, PC_HYPERVISOR_RESERVED_ADDR,
+             PC_HYPERVISOR_RESERVED_SIZE, E820_RESERVED);
+    if (pcms->above_4g_mem_size) {
+        e820_add(pcms->e820, X86_4G, pcms->above_4g_mem_size, E820_RAM);
+    }
+    x86_loader_init(&pcms->loader, ms->as_memory, pcms->below_4g_mem_size,
+                    pcms->above_4g_mem_size, pcms->e820);
+    return true;
+}
+
+/* -bios, or -kernel without firmware. */
+static bool pc_boot_init(PCMachineState *pcms, Error **errp)
+{
+    MachineState *ms = MACHINE(pcms);
+    bool has_cmdline = ms->kernel_cmdline && *ms->kernel_cmdline;
+
+    if (!ms->kernel_filename && (ms->initrd_filename || has_cmdline)) {
+        error_setg(errp, "%s is only allowed with -kernel",
+                   ms->initrd_filename ? "-initrd" : "-append");
+        return false;
+    }
+    if (ms->firmware && ms->kernel_filename) {
+        error_setg(errp, "-kernel with -bios: kemu loads a kernel itself, "
+                         "without firmware; drop -bios");
+        return false;
+    }
+    if (ms->firmware) {
+        return x86_bios_init(ms->system_memory, &pcms->bios, &pcms->isa_bios,
+                             pcms, ms->firmware, errp);
+    }
+    if (ms->kernel_filename) {
+        return x86_load_kernel(
+            &pcms->loader, ms->kernel_filename, ms->initrd_filename,
+            has_cmdline ? ms->kernel_cmdline : NULL, &ms->boot_cpu, errp);
+    }
+    if (ms->accel && ms->accel->runs_guest_code) {
+        error_setg(errp,
+                   "no -kernel and no -bios: kemu has no default firmware "
+                   "yet");
+        return false;
+    }
+    return true;
+}
+
+/* ---- Devices ---- */
+
+/*
+ * A board device at /machine/unattached: in the tree before its properties
+ * are set (a chardev property finds its chardev from there).
+ */
+static DeviceState *pc_new_device(MachineState *ms, const char *type)
+{
+    DeviceState *dev = qdev_new(type);
+
+    machine_add_unattached(ms, dev);
+    return dev;
+}
+
+/* Realize it on the system bus, dropping our reference. */
+static bool pc_realize(MachineState *ms, DeviceState *dev, Error **errp)
+{
+    return qdev_realize_and_unref(dev, BUS(ms->sysbus), errp);
+}
+
+/* The IOAPIC, whose inputs are what sysbus_get_irq() hands out. */
+static bool pc_ioapic_init(PCMachineState *pcms, Error **errp)
+{
+    MachineState *ms = MACHINE(pcms);
+    DeviceState *dev = qdev_new(TYPE_IOAPIC);
+
+    object_property_add_child(OBJECT(ms), "ioapic", OBJECT(dev));
+    if (!qdev_realize_and_unref(dev, BUS(ms->sysbus), errp)) {
+        return false;
+    }
+    pcms->ioapic = dev;
+    ms->sysbus->irqs = g_new0(qemu_irq, IOAPIC_NUM_PINS);
+    for (int i = 0; i < IOAPIC_NUM_PINS; i++) {
+        ms->sysbus->irqs[i] = qdev_get_gpio_in(dev, i);
+    }
+    ms->sysbus->num_irqs = IOAPIC_NUM_PINS;
+    return true;
+}
+
+/* QEMU's pc_cmos_init: memory sizes for a BIOS, the CPU count. */
+static void pc_cmos_init(PCMachineState *pcms)
+{
+    DeviceState *rtc = pcms->rtc;
+    uint64_t ext = 0, above16 = 0, above4g;
+
+    rtc_set_memory(rtc, CMOS_BASE_MEM_LO, CMOS_BASE_MEM_KIB & 0xff);
+    rtc_set_memory(rtc, CMOS_BASE_MEM_HI, CMOS_BASE_MEM_KIB >> 8);
+    if (pcms->below_4g_mem_size > MiB) {
+        ext = MIN((pcms->below_4g_mem_size - MiB) / KiB, CMOS_FIELD_MAX);
+    }
+    rtc_set_memory(rtc, CMOS_EXT_MEM_LO, ext);
+    rtc_set_memory(rtc, CMOS_EXT_MEM_HI, ext >> 8);
+    rtc_set_memory(rtc, CMOS_EXT_MEM2_LO, ext);
+    rtc_set_memory(rtc, CMOS_EXT_MEM2_HI, ext >> 8);
+    if (pcms->below_4g_mem_size > 16 * MiB) {
+        above16 = MIN((pcms->below_4g_mem_size - 16 * MiB) / (64 * KiB),
+                      CMOS_FIELD_MAX);
+    }
+    rtc_set_memory(rtc, CMOS_MEM_16M_LO, above16);
+    rtc_set_memory(rtc, CMOS_MEM_16M_HI, above16 >> 8);
+    above4g = pcms->above_4g_mem_size / (64 * KiB);
+    rtc_set_memory(rtc, CMOS_MEM_4G_LO, above4g);
+    rtc_set_memory(rtc, CMOS_MEM_4G_MID, above4g >> 8);
+    rtc_set_memory(rtc, CMOS_MEM_4G_HI, above4g >> 16);
+    rtc_set_memory(rtc, CMOS_CPUS_MINUS_1, MACHINE(pcms)->smp_cpus - 1);
+}
+
+static bool pc_isa_init(PCMachineState *pcms, Error **errp)
+{
+    MachineState *ms = MACHINE(pcms);
+    static const char *const simple[] = {"port92", "i8042", "ioport80"};
+
+    pcms->rtc = pc_new_device(ms, TYPE_MC146818_RTC);
+    if (!pc_realize(ms, pcms->rtc, errp)) {
+        return false;
+    }
+    pc_cmos_init(pcms);
+    for (int i = 0; i < PC_COM_PORTS; i++) {
+        DeviceState *dev;
+
+        if (!ms->serial_chardev[i]) {
+            continue;
+        }
+        dev = pc_new_device(ms, TYPE_ISA_SERIAL);
+        if (!object_property_set_uint(OBJECT(dev), "iobase",
+                                      pc_com_ports[i].iobase, errp) ||
+            !object_property_set_uint(OBJECT(dev), "irq", pc_com_ports[i].irq,
+                                      errp) ||
+            !object_property_set_str(OBJECT(dev), "chardev",
+                                     ms->serial_chardev[i], errp) ||
+            !pc_realize(ms, dev, errp)) {
+            return false;
+        }
+    }
+    for (size_t i = 0; i < ARRAY_SIZE(simple); i++) {
+        if (!pc_realize(ms, pc_new_device(ms, simple[i]), errp)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* fw_cfg with what QEMU's pc puts there for firmware and its tests. */
+static bool pc_fw_cfg_init(PCMachineState *pcms, Error **errp)
+{
+    MachineState *ms = MACHINE(pcms);
+    FWCfgState *fw;
+    E820Entry *e820 = (E820Entry *)pcms->e820->data;
+
+    pcms->fw_cfg = pc_new_device(ms, TYPE_FW_CFG_IO);
+    if (!pc_realize(ms, pcms->fw_cfg, errp)) {
+        return false;
+    }
+    fw = FW_CFG_IO(pcms->fw_cfg);
+    fw_cfg_add_i64(fw, FW_CFG_RAM_SIZE, ms->ram_size);
+    fw_cfg_add_i16(fw, FW_CFG_NB_CPUS, ms->smp_cpus);
+    fw_cfg_add_i16(fw, FW_CFG_MAX_CPUS, ms->smp_cpus);
+    fw_cfg_add_i32(fw, FW_CFG_IRQ0_OVERRIDE, 1);
+    fw_cfg_add_file(fw, "etc/e820", e820, pcms->e820->len * sizeof(*e820));
+    return true;
+}
+
+/* ---- The machine ---- */
+
+static void pc_init(MachineState *ms, Error **errp)
+{
+    PCMachineState *pcms = PC_MACHINE(ms);
+
+    if (!pc_memory_init(pcms, errp) || !pc_boot_init(pcms, errp) ||
+        !pc_ioapic_init(pcms, errp) || !i440fx_init(ms, errp) ||
+        !pc_isa_init(pcms, errp) || !pc_fw_cfg_init(pcms, errp)) {
+        return;
+    }
+}
+
+static void pc_reset(MachineState *ms)
+{
+    x86_loader_reset(&PC_MACHINE(ms)->loader);
+}
+
+static void pc_instance_finalize(Object *obj)
+{
+    PCMachineState *pcms = PC_MACHINE(obj);
+    MachineState *ms = MACHINE(obj);
+
+    x86_loader_cleanup(&pcms->loader);
+    if (pcms->e820) {
+        g_array_unref(pcms->e820);
+    }
+    memory_region_destroy(&pcms->isa_bios);
+    memory_region_destroy(&pcms->bios);
+    memory_region_destroy(&pcms->ram_above_4g);
+    memory_region_destroy(&pcms->ram_below_4g);
+    memory_region_destroy(&pcms->ram);
+    g_free(ms->sysbus->irqs);
+    ms->sysbus->irqs = NULL;
+    ms->sysbus->num_irqs = 0;
+}
+
+static void pc_class_init(ObjectClass *oc, void *data)
+{
+    MachineClass *mc = MACHINE_CLASS(oc);
+
+    mc->desc = "Standard PC (i440FX + PIIX, 1996)";
+    mc->is_default = true;
+    mc->default_ram_size = PC_DEFAULT_RAM_SIZE;
+    mc->max_cpus = PC_MAX_CPUS;
+    mc->init = pc_init;
+    mc->reset = pc_reset;
+}
+
+static const TypeInfo pc_types[] = {
+    {
+        .name = TYPE_PC_MACHINE,
+        .parent = TYPE_MACHINE,
+        .instance_size = sizeof(PCMachineState),
+        .instance_finalize = pc_instance_finalize,
+        .class_init = pc_class_init,
+    },
+};
+
+DEFINE_TYPES(pc_types)
