@@ -475,6 +475,8 @@ static void machine_unplug_all(MachineState *ms)
 void machine_destroy(MachineState *ms)
 {
     MainLoop *ml = ms->main_loop;
+    Object *root = object_get_root_of(OBJECT(ms));
+    Object *chardevs;
 
     if (ms->runstate == RUN_STATE_RUNNING) {
         machine_pause(ms);
@@ -482,10 +484,19 @@ void machine_destroy(MachineState *ms)
     if (ms->accel && ms->accel->shutdown) {
         ms->accel->shutdown(ms);
     }
+
     ms->accel = NULL;
     machine_unplug_all(ms);
     machine_unlock_all(ms);
     object_unparent(OBJECT(ms));
+    /*
+     * Chardevs watch fds on the main loop: with their frontends gone
+     * (devices and monitors went with the machine), drop them before it.
+     */
+    chardevs = object_resolve_path(root, "/chardevs");
+    if (chardevs && chardevs != root) {
+        object_unparent(chardevs);
+    }
     main_loop_free(ml);
 }
 

@@ -1,0 +1,47 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# /init of the L2 test guest (busybox). Reports that userspace is up, loads
+# the modules the chosen check needs, runs the check named by kemu.check=
+# on the kernel command line (functions in /checks.sh), prints
+# "KEMU-GUEST: check NAME: PASS" or "... FAIL <why>", then powers off
+# (or reboots, or does nothing, as the check asked).
+
+export PATH=/sbin:/bin:/usr/sbin:/usr/bin
+mount -t proc proc /proc
+read -r up _ </proc/uptime
+echo "KEMU-GUEST: userspace up $up"
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev 2>/dev/null
+mkdir -p /dev/pts /tmp
+mount -t devpts devpts /dev/pts 2>/dev/null
+mount -t tmpfs tmpfs /tmp
+hostname kemu-guest
+
+. /checks.sh
+
+name=$(kemu_arg check boot)
+fn=check_$(echo "$name" | tr -- '-.' '__')
+KEMU_END=poweroff
+KEMU_WHY=""
+if ! type "$fn" >/dev/null 2>&1; then
+    echo "KEMU-GUEST: check $name: FAIL unknown check (see /checks.sh)"
+else
+    mods=$(eval echo "\${modules_$fn:-}")
+    if [ -n "$mods" ] && ! modprobe -a $mods; then
+        echo "KEMU-GUEST: check $name: FAIL cannot load modules: $mods"
+    elif "$fn"; then
+        echo "KEMU-GUEST: check $name: PASS"
+    else
+        echo "KEMU-GUEST: check $name: FAIL ${KEMU_WHY:-(no reason given)}"
+    fi
+fi
+
+case "$KEMU_END" in
+reboot) reboot -f ;;
+none) ;;
+*) poweroff -f ;;
+esac
+# Reached only with KEMU_END=none. (A kernel that finds no way to power
+# off prints "reboot: System halted" and stops; testbed.sh reports that.)
+while :; do sleep 3600; done

@@ -1,0 +1,198 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# shellcheck shell=bash disable=SC2034
+#
+# Shared helpers for the Linux guest test bed: package installation, the
+# host's KVM kind (direct or nested), and building the L1 initramfs that
+# carries a VMM into a TCG-emulated L1 Linux. Sourced (not run) by
+# build-guest.sh, testbed.sh, run-shell.sh and bench/boot/run.sh.
+
+KEMU_LINUX_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+KEMU_TOP=$(cd "$KEMU_LINUX_DIR/../../.." && pwd)
+# Where build-guest.sh puts the guest kernel, initramfs and L1 archives.
+GUEST_DIR=$(realpath -m "${GUEST_DIR:-$KEMU_TOP/build/guest}")
+
+# Host QEMU that runs the L1 Linux when the host KVM cannot boot Linux.
+# The flags are the ones measured fastest in shared/MACHINES.md.
+L1_QEMU=${L1_QEMU:-/usr/bin/qemu-system-x86_64}
+L1_CPU="qemu64,+svm,+npt"
+L1_MEM=3G
+L1_SMP=2
+L1_APPEND="console=ttyS0 panic=-1 quiet pci=noearly cryptomgr.notests"
+
+# L2 guest defaults: what testbed.sh and the benchmark hand the VMM.
+# pci=noearly skips two early PCI scans (each config access is a VM exit);
+# cryptomgr.notests skips the crypto self-tests (~0.3 s nested). Neither
+# changes what the guest asks of the VMM.
+L2_MEM=256M
+L2_APPEND="console=ttyS0 panic=-1 quiet pci=noearly cryptomgr.notests"
+
+log() { printf '%s\n' "$*" >&2; }
+die() { printf '%s: error: %s\n' "${0##*/}" "$*" >&2; exit 2; }
+
+# need_pkg PKG...: install the Debian packages that are not installed yet.
+need_pkg() {
+    local missing=() p
+    for p in "$@"; do
+        grep -q '^Status: install ok installed' \
+            <<<"$(dpkg -s "$p" 2>/dev/null)" || missing+=("$p")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    log "installing: ${missing[*]}"
+    if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+            "${missing[@]}" >/dev/null; then
+        apt-get update -q >/dev/null
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+            "${missing[@]}" >/dev/null
+    fi
+}
+
+# up_to_date OUT IN...: true if OUT exists and is newer than every IN.
+up_to_date() {
+    local out=$1 in
+    shift
+    [ -e "$out" ] || return 1
+    for in in "$@"; do
+        [ "$in" -nt "$out" ] && return 1
+    done
+    return 0
+}
+
+# kvm_mode: prints "direct" if the host's /dev/kvm can boot Linux (hardware
+# VT-x/AMD-V), "nested" otherwise (kvm_pvm, or no vmx/svm flag).
+kvm_mode() {
+    if [ ! -d /sys/module/kvm_pvm ] &&
+        grep -qwE 'vmx|svm' /proc/cpuinfo 2>/dev/null; then
+        echo direct
+    else
+        echo nested
+    fi
+}
+
+# kvm_mode_why: one phrase explaining kvm_mode's answer.
+kvm_mode_why() {
+    if [ -d /sys/module/kvm_pvm ]; then
+        echo "/dev/kvm is kvm_pvm, which cannot boot Linux"
+    elif ! grep -qwE 'vmx|svm' /proc/cpuinfo 2>/dev/null; then
+        echo "no vmx/svm in /proc/cpuinfo"
+    else
+        echo "hardware KVM"
+    fi
+}
+
+# sh_quote ARG...: print the args single-quoted for busybox sh, space
+# separated (bash's printf %q may emit $'..' which ash does not parse).
+sh_quote() {
+    local a sep=""
+    for a in "$@"; do
+        printf "%s'%s'" "$sep" "${a//\'/\'\\\'\'}"
+        sep=" "
+    done
+}
+
+# cpio_dir DIR OUT: pack DIR's contents as an uncompressed newc archive.
+cpio_dir() {
+    (cd "$1" && find . -mindepth 1 | LC_ALL=C sort |
+        cpio --quiet -o -H newc -R 0:0) >"$2.tmp$$"
+    mv "$2.tmp$$" "$2"
+}
+
+# stage_file ROOT PATH: copy host file PATH (following symlinks) into ROOT
+# at the same absolute path.
+stage_file() {
+    mkdir -p "$1$(dirname "$2")"
+    cp -L "$2" "$1$2"
+}
+
+# stage_binary ROOT BIN: BIN plus every shared library ldd lists and the
+# dynamic loader, each at its absolute host path.
+stage_binary() {
+    local root=$1 bin=$2 lib
+    stage_file "$root" "$bin"
+    for lib in $(ldd "$bin" 2>/dev/null |
+        sed -nE 's|.*=> (/[^ ]+) .*|\1|p; s|^[[:space:]]*(/[^ ]+) .*|\1|p'); do
+        [ -e "$root$lib" ] || stage_file "$root" "$lib"
+    done
+}
+
+# qemu_data_files BIN: the firmware files a QEMU binary needs for -M pc
+# and -M microvm with -kernel, at the paths it searches (-L help).
+qemu_data_files() {
+    local d f
+    for d in $("$1" -L help 2>/dev/null); do
+        for f in bios-256k.bin bios-microvm.bin qboot.rom linuxboot_dma.bin \
+            linuxboot.bin pvh.bin kvmvapic.bin vgabios-stdvga.bin \
+            efi-e1000.rom efi-virtio.rom; do
+            [ -e "$d/$f" ] && realpath -s "$d/$f"
+        done
+    done | sort -u
+}
+
+# vmm_data_files BIN: data files the VMM reads at run time (QEMU: firmware;
+# kemu so far: none).
+vmm_data_files() {
+    case "${1##*/}" in
+    qemu-system-*) qemu_data_files "$1" ;;
+    esac
+}
+
+# vmm_default_args BIN: flags the test bed adds for a given VMM so that
+# every VMM boots the same machine. QEMU's -machine pc adds an e1000 with an
+# iPXE ROM by default (1.3 s nested); a test that wants a NIC asks for one.
+vmm_default_args() {
+    case "${1##*/}" in
+    qemu-system-*) echo "-nic none" ;;
+    esac
+}
+
+# l1_vmm_cpio OUT BIN... [-- FILE...]: a cached cpio with the binaries,
+# their libraries and data files, plus the extra FILEs, all at their host
+# paths. Rebuilt when any of them is newer than OUT.
+l1_vmm_cpio() {
+    local out=$1 bins=() files=() f root
+    shift
+    while [ $# -gt 0 ]; do
+        [ "$1" = "--" ] && { shift; files=("$@"); break; }
+        bins+=("$1")
+        shift
+    done
+    for f in "${bins[@]}"; do
+        mapfile -t -O ${#files[@]} files < <(vmm_data_files "$f")
+    done
+    up_to_date "$out" "${bins[@]}" "${files[@]}" && return 0
+    root=$(mktemp -d "${out%/*}/stage.XXXXXX")
+    for f in "${bins[@]}"; do
+        stage_binary "$root" "$f"
+    done
+    for f in "${files[@]}"; do
+        if [ -d "$f" ]; then
+            mkdir -p "$root$f" && cp -a "$f/." "$root$f/"
+        else
+            stage_file "$root" "$f"
+        fi
+    done
+    cpio_dir "$root" "$out"
+    rm -rf "$root"
+}
+
+# l1_initrd OUT KERNEL RUNDIR VMMCPIO: concatenate the cached L1 base
+# archive, the L2 kernel archive (vmlinux or bzImage), the VMM archive and
+# the per-run directory RUNDIR (packed to /kemu-run). Linux unpacks
+# concatenated newc archives in order.
+l1_initrd() {
+    local out=$1 kernel=$2 rundir=$3 vmmcpio=$4 stage
+    stage=$(mktemp -d "${out%/*}/run.XXXXXX")
+    mkdir -p "$stage/kemu-run"
+    cp -a "$rundir/." "$stage/kemu-run/"
+    cpio_dir "$stage" "$stage.cpio"
+    cat "$GUEST_DIR/l1/base.cpio" "$GUEST_DIR/l1/$kernel.cpio" \
+        "$vmmcpio" "$stage.cpio" >"$out"
+    rm -rf "$stage" "$stage.cpio"
+}
+
+# l1_qemu_cmd INITRD: the host QEMU command line for L1, into L1_CMD.
+l1_qemu_cmd() {
+    # shellcheck disable=SC2054 # tcg,thread=multi is one argument
+    L1_CMD=("$L1_QEMU" -machine pc -accel tcg,thread=multi -cpu "$L1_CPU"
+        -smp "$L1_SMP" -m "$L1_MEM" -nographic -no-reboot -nic none
+        -kernel "$GUEST_DIR/vmlinux" -initrd "$1" -append "$L1_APPEND")
+}

@@ -1,0 +1,251 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Boots the Linux test guest (L2) under a VMM and runs one guest check.
+# Where the host's KVM can boot Linux the VMM runs directly; otherwise (the
+# project's machines: kvm_pvm) it runs inside an L1 Linux under QEMU TCG
+# with emulated AMD SVM, which loads kvm-amd. Prints one result line,
+# "PASS: linux-NAME" or "FAIL: linux-NAME (why)"; exit 0 pass, 1 fail,
+# 77 skip (no /dev/kvm), 2 usage.
+
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+usage() {
+    cat <<'EOF'
+usage: testbed.sh --vmm PATH --check NAME [options] [-- extra VMM args]
+
+  --vmm PATH          VMM binary (build/kemu-system-x86_64, qemu-system-x86_64)
+  --check NAME        guest check (checks.sh): boot smp serial-input clock
+                      poweroff reboot shell dmesg
+  --name NAME         name on the result line (default linux-CHECK)
+  --timeout S         give up after S seconds (default 60)
+  --expect-exit N     VMM exit status that passes (default 0)
+  --stdin TEXT        type TEXT and a newline on the guest console once the
+                      guest prints "KEMU-GUEST: ready for input"
+  --kernel K          vmlinux (default; PVH ELF) or bzImage
+  --append ARGS       more guest kernel arguments (e.g. kemu.ncpus=2)
+  --mem SIZE          guest RAM (default 256M)
+  --allow-reboot      do not pass -no-reboot to the VMM
+  --l1-pre FILE       shell snippet sourced in L1 before the VMM starts
+                      (nested only; e.g. create a netns or tap)
+  --vmm-file PATH     also copy PATH (file or dir) into L1 at the same path
+                      (repeatable; nested only)
+  --mode M            auto (default), direct or nested
+  --interactive       console on this terminal; no checking (run-shell.sh)
+  -v, --verbose       show the console as it runs
+EOF
+    exit 2
+}
+
+vmm="" check="" name="" timeout=60 expect_exit=0 stdin_text="" have_stdin=0
+kernel=vmlinux append="" mem=$L2_MEM no_reboot=1 l1_pre="" mode=auto
+interactive=0 verbose=0 vmm_files=() extra=()
+while [ $# -gt 0 ]; do
+    case "$1" in
+    --vmm) vmm=$2; shift 2 ;;
+    --check) check=$2; shift 2 ;;
+    --name) name=$2; shift 2 ;;
+    --timeout) timeout=$2; shift 2 ;;
+    --expect-exit) expect_exit=$2; shift 2 ;;
+    --stdin) stdin_text=$2; have_stdin=1; shift 2 ;;
+    --kernel) kernel=$2; shift 2 ;;
+    --append) append="$append $2"; shift 2 ;;
+    --mem) mem=$2; shift 2 ;;
+    --allow-reboot) no_reboot=0; shift ;;
+    --l1-pre) l1_pre=$2; shift 2 ;;
+    --vmm-file) vmm_files+=("$(realpath -s "$2")"); shift 2 ;;
+    --mode) mode=$2; shift 2 ;;
+    --interactive) interactive=1; shift ;;
+    -v | --verbose) verbose=1; shift ;;
+    --) shift; extra=("$@"); break ;;
+    -h | --help) usage ;;
+    *) log "testbed: unknown option '$1'"; usage ;;
+    esac
+done
+[ -n "$vmm" ] && [ -n "$check" ] || usage
+case "$kernel" in vmlinux | bzImage) ;; *) die "--kernel must be vmlinux or bzImage, not '$kernel'" ;; esac
+case "$mode" in auto | direct | nested) ;; *) die "--mode must be auto, direct or nested" ;; esac
+[[ "$timeout" =~ ^[0-9]+$ ]] || die "--timeout takes whole seconds, not '$timeout'"
+[ -z "$l1_pre" ] || [ -f "$l1_pre" ] || die "--l1-pre: no file '$l1_pre'"
+name=${name:-linux-$check}
+vmm_path=$(command -v "$vmm" 2>/dev/null) || die "--vmm: no such program '$vmm'"
+vmm_path=$(realpath -s "$vmm_path")
+[ -x "$vmm_path" ] || die "--vmm: '$vmm' is not executable"
+
+if [ ! -c /dev/kvm ]; then
+    echo "SKIP: no /dev/kvm"
+    exit 77
+fi
+[ "$mode" = auto ] && mode=$(kvm_mode)
+if [ "$interactive" = 1 ]; then
+    : # run-shell.sh says which path it takes
+elif [ "$mode" = direct ]; then
+    echo "testbed: direct (hardware KVM)"
+else
+    echo "testbed: nested (L1 Linux under QEMU TCG with emulated SVM)"
+fi
+
+# --- build what is missing (serialised: parallel runs share the cache) ---
+mkdir -p "$GUEST_DIR/l1" "$KEMU_TOP/build"
+exec {lockfd}>"$GUEST_DIR/.lock"
+flock "$lockfd"
+"$KEMU_LINUX_DIR/build-guest.sh" "$GUEST_DIR"
+work=$(mktemp -d "$KEMU_TOP/build/testbed.XXXXXX")
+vm_pid=""
+cleanup() {
+    [ -z "$vm_pid" ] || kill "$vm_pid" 2>/dev/null || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# The L2 command line, with paths as the VMM will see them.
+if [ "$mode" = direct ]; then
+    gdir=$GUEST_DIR
+else
+    gdir=/guest
+fi
+read -ra defaults <<<"$(vmm_default_args "$vmm_path")"
+l2_cmd=("$vmm_path" -machine pc -accel kvm -m "$mem" -nographic)
+[ "$no_reboot" = 1 ] && l2_cmd+=(-no-reboot)
+l2_cmd+=(-kernel "$gdir/$kernel" -initrd "$gdir/initramfs.cpio"
+    -append "$L2_APPEND kemu.check=$check kemu.hosttime=$(date +%s)${append}"
+    "${defaults[@]}" "${extra[@]}")
+
+if [ "$mode" = direct ]; then
+    cmd=("${l2_cmd[@]}")
+else
+    need_pkg qemu-system-x86
+    key=$(printf '%s\n' "$vmm_path" "${vmm_files[@]}" | md5sum | cut -c1-8)
+    vmmcpio=$GUEST_DIR/l1/vmm-${vmm_path##*/}-$key.cpio
+    l1_vmm_cpio "$vmmcpio" "$vmm_path" -- "${vmm_files[@]}"
+    mkdir -p "$work/run"
+    [ -z "$l1_pre" ] || cp "$l1_pre" "$work/run/pre.sh"
+    cat >"$work/run/run.sh" <<EOF
+# Generated by testbed.sh: starts the L2 VMM on L1's console.
+read -r up _ </proc/uptime
+echo "KEMU-L1: vmm start \$up"
+$(sh_quote "${l2_cmd[@]}")
+echo "KEMU-L1: vmm exit \$?"
+EOF
+    l1_initrd "$work/l1.cpio" "$kernel" "$work/run" "$vmmcpio"
+    l1_qemu_cmd "$work/l1.cpio"
+    cmd=("${L1_CMD[@]}")
+fi
+flock -u "$lockfd"
+
+if [ "$interactive" = 1 ]; then
+    trap - INT
+    rc=0
+    "${cmd[@]}" || rc=$?
+    exit "$rc"
+fi
+
+# --- run, reading the console line by line --------------------------------
+now() { echo "${EPOCHREALTIME/,/.}"; }
+since() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
+t0=$(now)
+deadline=$((EPOCHSECONDS + timeout))
+t_l1="" t_kvm="" t_vmm="" t_user="" t_end=""
+ups=0 vmm_rc="" verdict="" panic="" timed_out=0 sent=0 halted=0
+: >"$work/console"
+coproc VM { exec "${cmd[@]}" 2>&1; }
+vm_pid=$VM_PID
+exec {vm_out}<&"${VM[0]}" {vm_in}>&"${VM[1]}"
+while :; do
+    left=$((deadline - EPOCHSECONDS))
+    if [ "$left" -le 0 ]; then
+        timed_out=1
+        break
+    fi
+    line=""
+    if IFS= read -r -t "$left" -u "$vm_out" line; then
+        :
+    elif [ $? -gt 128 ]; then
+        timed_out=1
+        break
+    elif [ -z "$line" ]; then
+        break
+    fi
+    line=${line//$'\r'/}
+    printf '%s\n' "$line" >>"$work/console"
+    [ "$verbose" = 1 ] && printf '  | %s\n' "$line"
+    case "$line" in
+    *"KEMU-L1: init up"*) t_l1=$(now) ;;
+    *"KEMU-L1: kvm ready"*) t_kvm=$(now) ;;
+    *"KEMU-L1: vmm start"*) t_vmm=$(now) ;;
+    *"KEMU-L1: vmm exit "*) vmm_rc=${line##*vmm exit } ;;
+    *"KEMU-GUEST: userspace up"*)
+        ups=$((ups + 1))
+        [ -n "$t_user" ] || t_user=$(now)
+        ;;
+    *"KEMU-GUEST: ready for input"*)
+        if [ "$have_stdin" = 1 ] && [ "$sent" = 0 ]; then
+            printf '%s\n' "$stdin_text" >&"$vm_in"
+            sent=1
+        fi
+        ;;
+    *"KEMU-GUEST: check $check: "*) verdict=${line#*"KEMU-GUEST: check $check: "} ;;
+    *"Kernel panic"*) [ -n "$panic" ] || panic=${line#*] } ;;
+    *"reboot: System halted"*)
+        # The kernel found no way to power off and spins: give the VMM a
+        # moment, then stop waiting.
+        halted=1
+        deadline=$((EPOCHSECONDS + 3))
+        ;;
+    esac
+done
+if [ "$timed_out" = 1 ]; then
+    kill "$vm_pid" 2>/dev/null || true
+fi
+rc=0
+wait "$vm_pid" 2>/dev/null || rc=$?
+vm_pid=""
+t_end=$(now)
+[ "$mode" = direct ] && [ "$timed_out" = 0 ] && vmm_rc=$rc
+
+# --- verdict ---------------------------------------------------------------
+why=""
+if [ "$timed_out" = 1 ] && [ "$halted" = 1 ]; then
+    why="guest halted: poweroff found no way to power off (ACPI S5)"
+elif [ "$timed_out" = 1 ]; then
+    why="timeout after ${timeout} s"
+    [ -n "$t_user" ] || why="$why, L2 userspace never started"
+elif [ -n "$panic" ]; then
+    why="kernel panic: $panic"
+elif [ -z "$vmm_rc" ]; then
+    why="L1 ended (status $rc) without reporting the VMM's exit"
+elif [ "$vmm_rc" != "$expect_exit" ]; then
+    why="VMM exit status $vmm_rc, expected $expect_exit"
+elif [ "$ups" -eq 0 ]; then
+    why="L2 userspace never started"
+elif [ "$no_reboot" = 1 ] && [ "$ups" -gt 1 ]; then
+    why="guest booted $ups times despite -no-reboot"
+elif [ -z "$verdict" ]; then
+    why="no 'KEMU-GUEST: check $check:' line"
+elif [ "$verdict" != PASS ]; then
+    why="check says: $verdict"
+fi
+[ -z "$why" ] || [ -z "$verdict" ] || [ "$verdict" = PASS ] ||
+    case "$why" in *"$verdict"*) ;; *) why="$why; check says: $verdict" ;; esac
+
+timing="total $(since "$t0" "$t_end") s"
+[ -z "$t_user" ] || timing="L2 userspace at $(since "$t0" "$t_user") s, $timing"
+if [ "$mode" = nested ] && [ -n "$t_vmm" ]; then
+    timing="$timing (L1 /init $(since "$t0" "$t_l1") s, kvm-amd loaded"
+    timing="$timing $(since "$t0" "$t_kvm") s, VMM started $(since "$t0" "$t_vmm") s"
+    [ -z "$t_user" ] || timing="$timing, VMM start -> L2 userspace $(since "$t_vmm" "$t_user") s"
+    timing="$timing)"
+fi
+echo "testbed: $name: $timing"
+if [ -z "$why" ]; then
+    echo "PASS: $name"
+    exit 0
+fi
+if [ "$verbose" = 0 ]; then
+    echo "testbed: console of $name (last 200 lines):"
+    tail -n 200 "$work/console" | sed 's/^/  | /'
+fi
+echo "FAIL: $name ($why)"
+exit 1
