@@ -215,8 +215,19 @@ static void rtc_update_time(RTCState *s)
 /* Start the clock at the registers' time plus phase_ns. */
 static void rtc_set_time(RTCState *s, int64_t phase_ns)
 {
-    s->offset_ns = rtc_get_cmos_seconds(s) * NANOSECONDS_PER_SECOND + phase_ns -
-                   rtc_clock_ns(s);
+    int64_t secs = rtc_get_cmos_seconds(s), ns;
+
+    /*
+     * The guest may write any year up to 9999, but nanoseconds since 1970
+     * hold only ~292 years: saturate (the clock then reads a far date)
+     * rather than overflow.
+     */
+    if (__builtin_mul_overflow(secs, NANOSECONDS_PER_SECOND, &ns) ||
+        __builtin_add_overflow(ns, phase_ns - rtc_clock_ns(s), &ns) ||
+        ns > INT64_MAX / 2 || ns < INT64_MIN / 2) {
+        ns = secs < 0 ? INT64_MIN / 2 : INT64_MAX / 2;
+    }
+    s->offset_ns = ns;
 }
 
 /* The clock is about to stop: keep its registers and phase. */
