@@ -6,10 +6,12 @@
  */
 #include "util/osdep.h"
 #include "util/option.h"
+#include "util/cutils.h"
 #include "hw/core/qdev.h"
 #include "system/memory.h"
 #include "system/device-add.h"
 #include "system/monitor-internal.h"
+#include "net/net.h"
 
 typedef struct HmpCommand {
     const char *name;
@@ -36,6 +38,13 @@ static void hmp_info_status(QmpCtx *ctx, GString *out, const char *args)
         g_string_append_printf(out, " (%s)", qmp_runstate_name(state));
     }
     g_string_append(out, "\n");
+}
+
+static void hmp_info_network(QmpCtx *ctx, GString *out, const char *args)
+{
+    if (ctx->ms->net) {
+        net_print_info(ctx->ms->net, out);
+    }
 }
 
 static void hmp_info_name(QmpCtx *ctx, GString *out, const char *args)
@@ -220,6 +229,7 @@ static void hmp_info(QmpCtx *ctx, GString *out, const char *args);
 
 static const HmpCommand hmp_info_commands[] = {
     {"version", NULL, "", "show the version of kemu", hmp_info_version},
+    {"network", NULL, "", "show the network state", hmp_info_network},
     {"status", NULL, "", "show the current VM status (running|paused)",
      hmp_info_status},
     {"name", NULL, "", "show the current VM name", hmp_info_name},
@@ -374,6 +384,23 @@ static void hmp_qom_set(QmpCtx *ctx, GString *out, const char *args)
     }
 }
 
+static void hmp_set_link(QmpCtx *ctx, GString *out, const char *args)
+{
+    g_auto(GStrv) words = g_strsplit_set(args ? args : "", " \t", 3);
+    Error *err = NULL;
+    bool up;
+
+    if (g_strv_length(words) != 2 || !parse_bool_str(words[1], &up)) {
+        g_string_append(out, "usage: set_link name on|off\n");
+        return;
+    }
+    if (!ctx->ms->net || !qmp_set_link(ctx->ms->net, words[0], up, &err)) {
+        g_string_append_printf(out, "Error: %s\n",
+                               err ? error_get_pretty(err) : "no network");
+        error_free(err);
+    }
+}
+
 static void hmp_help(QmpCtx *ctx, GString *out, const char *args);
 
 static const HmpCommand hmp_commands[] = {
@@ -389,6 +416,8 @@ static const HmpCommand hmp_commands[] = {
     {"device_add", NULL, "driver[,prop=value][,...]",
      "add device, like -device on the command line", hmp_device_add},
     {"device_del", NULL, "device", "remove device", hmp_device_del},
+    {"set_link", NULL, "name on|off", "change the link status of a network "
+     "adapter", hmp_set_link},
     {"qom-list", NULL, "path", "list QOM properties", hmp_qom_list},
     {"qom-get", NULL, "path property", "print QOM property", hmp_qom_get},
     {"qom-set", NULL, "path property value", "set QOM property", hmp_qom_set},

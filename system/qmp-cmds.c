@@ -11,6 +11,7 @@
 #include "hw/pci/pci.h"
 #include "system/device-add.h"
 #include "system/monitor-internal.h"
+#include "net/net.h"
 
 /* ---- Deferred work ---------------------------------------------------------
  */
@@ -653,6 +654,21 @@ static JsonNode *qmp_cmd_system_powerdown(QmpCtx *ctx, JsonObject *args,
     return qmp_node_empty_object();
 }
 
+static JsonNode *qmp_cmd_set_link(QmpCtx *ctx, JsonObject *args,
+                                  Error **errp)
+{
+    const char *name = json_object_get_string_member(args, "name");
+    bool up = json_object_get_boolean_member(args, "up");
+
+    if (!ctx->ms->net || !qmp_set_link(ctx->ms->net, name, up, errp)) {
+        if (!ctx->ms->net) {
+            error_setg(errp, "Device '%s' not found", name);
+        }
+        return NULL;
+    }
+    return qmp_node_empty_object();
+}
+
 static void do_quit(MachineState *ms, void *opaque)
 {
     machine_request_shutdown(ms, 0, "host-qmp-quit", false);
@@ -816,6 +832,9 @@ static const QmpCommand qmp_commands[] = {
       {"bus", QMP_ARG_STR, true}},
      .extra_args = true},
     {"device_del", qmp_cmd_device_del, {{"id", QMP_ARG_STR}}},
+    {"set_link",
+     qmp_cmd_set_link,
+     {{"name", QMP_ARG_STR}, {"up", QMP_ARG_BOOL}}},
     {"human-monitor-command",
      qmp_cmd_hmp,
      {{"command-line", QMP_ARG_STR}, {"cpu-index", QMP_ARG_INT, true}}},
