@@ -101,20 +101,15 @@ static bool set_properties(DeviceState *dev, KemuOpts *opts, Error **errp)
     return true;
 }
 
-DeviceState *qdev_device_add(MachineState *ms, KemuOpts *opts, Error **errp)
+bool qdev_device_check_driver(KemuOpts *opts, Error **errp)
 {
     const char *driver = kemu_opts_get(opts, "driver");
-    const char *id = kemu_opts_get(opts, "id");
-    const char *busname = kemu_opts_get(opts, "bus");
-    DeviceClass *dc;
-    DeviceState *dev;
-    BusState *bus = NULL;
     ObjectClass *oc;
 
     if (!driver) {
         error_setg(errp, "%s: parameter 'driver' is missing",
                    kemu_opts_context(opts));
-        return NULL;
+        return false;
     }
     oc = object_class_by_name(driver);
     if (!oc || !object_class_dynamic_cast(oc, TYPE_DEVICE) ||
@@ -123,16 +118,31 @@ DeviceState *qdev_device_add(MachineState *ms, KemuOpts *opts, Error **errp)
                    "%s: '%s' is not a valid device model name "
                    "(see -device help)",
                    kemu_opts_context(opts), driver);
-        return NULL;
+        return false;
     }
-    dc = DEVICE_CLASS(oc);
-    if (!dc->user_creatable) {
+    if (!DEVICE_CLASS(oc)->user_creatable) {
         error_setg(errp,
                    "%s: device '%s' can't be added with -device "
                    "or device_add",
                    kemu_opts_context(opts), driver);
+        return false;
+    }
+    return true;
+}
+
+DeviceState *qdev_device_add(MachineState *ms, KemuOpts *opts, Error **errp)
+{
+    const char *driver = kemu_opts_get(opts, "driver");
+    const char *id = kemu_opts_get(opts, "id");
+    const char *busname = kemu_opts_get(opts, "bus");
+    DeviceClass *dc;
+    DeviceState *dev;
+    BusState *bus = NULL;
+
+    if (!qdev_device_check_driver(opts, errp)) {
         return NULL;
     }
+    dc = DEVICE_CLASS(object_class_by_name(driver));
     if (id && !id_wellformed(id)) {
         error_setg(errp,
                    "%s: invalid id '%s': ids start with a letter and "

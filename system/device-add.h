@@ -18,6 +18,12 @@
  */
 DeviceState *qdev_device_add(MachineState *ms, KemuOpts *opts, Error **errp);
 
+/**
+ * qdev_device_check_driver - whether opts name a device type -device may
+ * create; the one-line error otherwise.
+ */
+bool qdev_device_check_driver(KemuOpts *opts, Error **errp);
+
 /** qdev_find_bus - the bus named name anywhere in the machine, or NULL. */
 BusState *qdev_find_bus(MachineState *ms, const char *name);
 

@@ -1021,6 +1021,12 @@ int main(int argc, char **argv)
             }
             return 0;
         }
+        /* A bad device type is the user's first error, not the board's. */
+        if (!qdev_device_check_driver(cfg.devices->pdata[i], &err)) {
+            error_report_err(err);
+            config_free(&cfg);
+            return 1;
+        }
     }
     status = run(&cfg, &err);
     if (err) {
