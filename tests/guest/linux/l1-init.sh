@@ -16,7 +16,9 @@ mount -t devtmpfs devtmpfs /dev 2>/dev/null
 mkdir -p /dev/pts /dev/shm /tmp /run /var/tmp
 mount -t devpts devpts /dev/pts
 mount -t tmpfs tmpfs /dev/shm
-mount -t tmpfs tmpfs /tmp
+# The VMM is staged at its host path, which may be under /tmp (a CI clone):
+# keep what the archive put there rather than hiding it under a tmpfs.
+[ -n "$(ls -A /tmp)" ] || mount -t tmpfs tmpfs /tmp
 mount -t tmpfs tmpfs /run
 hostname kemu-l1
 ip link set lo up
