@@ -158,7 +158,8 @@ typedef struct ChrFdSource {
     GSource source;
     Chardev *chr;
     int fd;
-    gpointer tag; /* NULL while the fd is not polled */
+    gpointer tag;      /* NULL while the fd is not polled */
+    GIOCondition cond; /* what tag polls for */
     ChrWantFn *want;
     ChrReadyFn *ready;
 } ChrFdSource;
@@ -175,8 +176,11 @@ static gboolean chr_fd_source_prepare(GSource *source, gint *timeout)
         }
     } else if (!s->tag) {
         s->tag = g_source_add_unix_fd(source, s->fd, cond);
-    } else {
+        s->cond = cond;
+    } else if (cond != s->cond) {
+        /* GLib wakes the context on every change: only on real ones. */
         g_source_modify_unix_fd(source, s->tag, cond);
+        s->cond = cond;
     }
     *timeout = -1;
     return FALSE;

@@ -61,6 +61,11 @@
 #define MSR_IA32_SYSENTER_EIP   0x176
 #define MSR_IA32_MISC_ENABLE    0x1a0
 #define MSR_IA32_CR_PAT         0x277
+#define MSR_MTRR_FIX64K_00000   0x250
+#define MSR_MTRR_FIX16K_80000   0x258
+#define MSR_MTRR_FIX16K_A0000   0x259
+#define MSR_MTRR_FIX4K_C0000    0x268
+#define MSR_MTRR_FIX4K_COUNT    8
 #define MSR_MTRR_DEF_TYPE       0x2ff
 #define MSR_STAR                0xc0000081
 #define MSR_LSTAR               0xc0000082
@@ -70,9 +75,15 @@
 #define MSR_TSC_AUX             0xc0000103
 #define MISC_ENABLE_FAST_STRING 0x1
 #define PAT_POWER_ON            0x0007040600070406ULL
-/* MTRRs on, default write-back: what firmware leaves for a kernel. */
-#define MTRR_DEF_TYPE_ENABLED_WB 0x806
-#define KVM_MAX_RESET_MSRS       32
+/*
+ * What SeaBIOS leaves a kernel: MTRRs and the fixed ranges on, default
+ * write-back; the fixed ranges write-back but the VGA window (0xA0000-
+ * 0xBFFFF) uncached.  Variable ranges stay off: PAT makes MMIO uncached.
+ */
+#define MTRR_DEF_TYPE_FIRMWARE 0xc06
+#define MTRR_FIX_ALL_WB        0x0606060606060606ULL
+#define MTRR_FIX_ALL_UC        0
+#define KVM_MAX_RESET_MSRS     48
 
 /* ---- CPUID ---- */
 
@@ -223,8 +234,12 @@ static void msr_add(KVMState *s, struct kvm_msrs *msrs, uint32_t index,
     msrs->nmsrs++;
 }
 
-/* The MSRs a reset sets; KVM's paravirt ones only where KVM has them. */
-static bool kvm_vcpu_put_msrs(KVMCPU *cpu, bool flat32, Error **errp)
+/*
+ * The MSRs a reset sets; KVM's paravirt ones only where KVM has them.
+ * With @kernel (a kernel entered without firmware) the MTRRs are set up
+ * as firmware would, alike on every vCPU.
+ */
+static bool kvm_vcpu_put_msrs(KVMCPU *cpu, bool kernel, Error **errp)
 {
     KVMState *s = cpu->s;
     struct kvm_msrs *msrs = g_malloc0(
@@ -260,7 +275,14 @@ static bool kvm_vcpu_put_msrs(KVMCPU *cpu, bool flat32, Error **errp)
     }
     msr_add(s, msrs, MSR_IA32_CR_PAT, PAT_POWER_ON, true);
     msr_add(s, msrs, MSR_IA32_MISC_ENABLE, MISC_ENABLE_FAST_STRING, true);
-    msr_add(s, msrs, MSR_MTRR_DEF_TYPE, flat32 ? MTRR_DEF_TYPE_ENABLED_WB : 0,
+    msr_add(s, msrs, MSR_MTRR_FIX64K_00000, kernel ? MTRR_FIX_ALL_WB : 0, true);
+    msr_add(s, msrs, MSR_MTRR_FIX16K_80000, kernel ? MTRR_FIX_ALL_WB : 0, true);
+    msr_add(s, msrs, MSR_MTRR_FIX16K_A0000, MTRR_FIX_ALL_UC, true);
+    for (unsigned i = 0; i < MSR_MTRR_FIX4K_COUNT; i++) {
+        msr_add(s, msrs, MSR_MTRR_FIX4K_C0000 + i, kernel ? MTRR_FIX_ALL_WB : 0,
+                true);
+    }
+    msr_add(s, msrs, MSR_MTRR_DEF_TYPE, kernel ? MTRR_DEF_TYPE_FIRMWARE : 0,
             true);
     ret = ioctl(cpu->fd, KVM_SET_MSRS, msrs);
     if (ret < 0 || (uint32_t)ret != msrs->nmsrs) {
@@ -329,7 +351,7 @@ static bool kvm_vcpu_reset(KVMCPU *cpu, Error **errp)
            kvm_vcpu_ioctl(cpu, KVM_SET_FPU, &fpu, "KVM_SET_FPU", errp) &&
            (!cpu->s->has_xcrs ||
             kvm_vcpu_ioctl(cpu, KVM_SET_XCRS, &xcrs, "KVM_SET_XCRS", errp)) &&
-           kvm_vcpu_put_msrs(cpu, flat32, errp) &&
+           kvm_vcpu_put_msrs(cpu, boot->flat32, errp) &&
            kvm_vcpu_ioctl(cpu, KVM_SET_LAPIC, &lapic, "KVM_SET_LAPIC", errp) &&
            kvm_vcpu_ioctl(cpu, KVM_SET_VCPU_EVENTS, &events,
                           "KVM_SET_VCPU_EVENTS", errp) &&

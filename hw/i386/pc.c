@@ -1,14 +1,18 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The pc machine: RAM, firmware or kernel, the IOAPIC whose 24 inputs are
- * the board's interrupt lines, the i440FX/PIIX3 PCI, and the ISA devices
- * at their usual ports (COM1-4, the CMOS RTC, fw_cfg, port 0x92, the 8042,
- * port 0x80).  Layout and fw_cfg contents follow QEMU's pc (hw/i386/pc.c,
- * pc_piix.c) so that guests and firmware written for it run unchanged.
+ * the board's interrupt lines, the i440FX/PIIX3 PCI with the PIIX4 power
+ * management function, the ISA devices at their usual ports (COM1-4, the
+ * CMOS RTC, fw_cfg, port 0x92, the 8042, port 0x80), and without firmware
+ * the ACPI tables (hw/i386/acpi-build.c).  Layout and fw_cfg contents
+ * follow QEMU's pc (hw/i386/pc.c, pc_piix.c) so that guests and firmware
+ * written for it run unchanged.
  */
 #include "util/osdep.h"
 #include "hw/i386/pc.h"
+#include "hw/acpi/piix4-pm.h"
 #include "hw/char/serial.h"
+#include "hw/i386/acpi-build.h"
 #include "hw/i386/e820.h"
 #include "hw/i386/ioapic.h"
 #include "hw/nvram/fw_cfg.h"
@@ -92,8 +96,8 @@ static bool pc_memory_init(PCMachineState *pcms, Error **errp)
     return true;
 }
 
-/* -bios, or -kernel without firmware. */
-static bool pc_boot_init(PCMachineState *pcms, Error **errp)
+/* -kernel, -initrd, -append and -bios: what goes with what. */
+static bool pc_check_boot_options(PCMachineState *pcms, Error **errp)
 {
     MachineState *ms = MACHINE(pcms);
     bool has_cmdline = ms->kernel_cmdline && *ms->kernel_cmdline;
@@ -108,6 +112,15 @@ static bool pc_boot_init(PCMachineState *pcms, Error **errp)
                          "without firmware; drop -bios");
         return false;
     }
+    return true;
+}
+
+/* -bios, or -kernel without firmware (after the ACPI tables). */
+static bool pc_boot_init(PCMachineState *pcms, Error **errp)
+{
+    MachineState *ms = MACHINE(pcms);
+    bool has_cmdline = ms->kernel_cmdline && *ms->kernel_cmdline;
+
     if (ms->firmware) {
         return x86_bios_init(ms->system_memory, &pcms->bios, &pcms->isa_bios,
                              pcms, ms->firmware, errp);
@@ -248,22 +261,83 @@ static bool pc_fw_cfg_init(PCMachineState *pcms, Error **errp)
     return true;
 }
 
+/* ---- ACPI ---- */
+
+/* The PIIX4 power management function at 00:01.3 (its SCI on IRQ 9). */
+static bool pc_pm_init(PCMachineState *pcms, Error **errp)
+{
+    MachineState *ms = MACHINE(pcms);
+    DeviceState *dev = qdev_new(TYPE_PIIX4_PM);
+
+    PCI_DEVICE(dev)->devfn = PIIX4_PM_DEVFN;
+    machine_add_unattached(ms, dev);
+    if (!qdev_realize_and_unref(dev, BUS(pcms->pci_bus), errp)) {
+        return false;
+    }
+    pcms->pm = dev;
+    return true;
+}
+
+/*
+ * Without firmware, kemu writes the ACPI tables itself into the BIOS area
+ * (where Linux scans for the RSDP) as a loader image, so every reset puts
+ * them back; the kernel loaders pass the RSDP's address on.  With -bios
+ * that area is the firmware's ROM and the firmware builds its own.
+ */
+static bool pc_acpi_init(PCMachineState *pcms, Error **errp)
+{
+    MachineState *ms = MACHINE(pcms);
+    g_autoptr(GBytes) blob = NULL;
+    AcpiBuildTables t;
+    AcpiConfig cfg;
+    int com = 0;
+
+    if (ms->firmware) {
+        return true;
+    }
+    while (com < PC_COM_PORTS && ms->serial_chardev[com]) {
+        com++;
+    }
+    acpi_config_pc_defaults(&cfg);
+    cfg.ncpus = ms->smp_cpus;
+    cfg.ram_below_4g = pcms->below_4g_mem_size;
+    cfg.num_serial = com;
+    if (!acpi_build(&cfg, &t, errp)) {
+        return false;
+    }
+    blob = g_bytes_new(t.blob->data, t.blob->len);
+    pcms->loader.rsdp_addr = cfg.addr + t.rsdp_offset;
+    acpi_build_tables_free(&t);
+    return x86_loader_add(&pcms->loader, "the ACPI tables", cfg.addr, blob,
+                          errp);
+}
+
 /* ---- The machine ---- */
 
 static void pc_init(MachineState *ms, Error **errp)
 {
     PCMachineState *pcms = PC_MACHINE(ms);
 
-    if (!pc_memory_init(pcms, errp) || !pc_boot_init(pcms, errp) ||
-        !pc_ioapic_init(pcms, errp) || !i440fx_init(ms, errp) ||
-        !pc_isa_init(pcms, errp) || !pc_fw_cfg_init(pcms, errp)) {
+    if (!pc_memory_init(pcms, errp) || !pc_check_boot_options(pcms, errp) ||
+        !pc_ioapic_init(pcms, errp)) {
+        return;
+    }
+    pcms->pci_bus = i440fx_init(ms, errp);
+    if (!pcms->pci_bus || !pc_pm_init(pcms, errp) || !pc_isa_init(pcms, errp) ||
+        !pc_fw_cfg_init(pcms, errp) || !pc_acpi_init(pcms, errp) ||
+        !pc_boot_init(pcms, errp)) {
         return;
     }
 }
 
 static void pc_reset(MachineState *ms)
 {
-    x86_loader_reset(&PC_MACHINE(ms)->loader);
+    Error *err = NULL;
+
+    if (!x86_loader_reset(&PC_MACHINE(ms)->loader, &err)) {
+        error_report_err(err);
+        machine_request_shutdown(ms, 1, "host-error", false);
+    }
 }
 
 static void pc_instance_finalize(Object *obj)

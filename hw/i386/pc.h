@@ -2,14 +2,16 @@
 /*
  * The pc machine (-machine pc): QEMU's i440FX/PIIX3 PC with RAM below the
  * PCI hole and above 4 GiB, an IOAPIC, the ISA devices (COM ports, RTC,
- * fw_cfg, port 0x92, i8042, port 0x80), and a -bios firmware or a
- * -kernel loaded without firmware.
+ * fw_cfg, port 0x92, i8042, port 0x80), the PIIX4 ACPI power management
+ * function, and a -bios firmware or a -kernel loaded without firmware
+ * (then with kemu's own ACPI tables).
  */
 #ifndef KEMU_HW_I386_PC_H
 #define KEMU_HW_I386_PC_H
 
 #include "hw/core/machine.h"
 #include "hw/i386/x86-boot.h"
+#include "hw/pci/pci.h"
 #include "system/memory.h"
 
 #define TYPE_PC_MACHINE "pc" TYPE_MACHINE_SUFFIX
@@ -47,8 +49,10 @@ struct PCMachineState {
     GArray *e820;        /* E820Entry: the guest's memory map */
     X86Loader loader;    /* images reloaded at every reset */
     DeviceState *ioapic; /* its inputs are the board's GSIs */
+    PCIBus *pci_bus;     /* pci.0 */
     DeviceState *rtc;
     DeviceState *fw_cfg;
+    DeviceState *pm; /* piix4-pm at 00:01.3 */
 };
 
 /** pc_ram_split - how -m ram_size splits around the PCI hole. */

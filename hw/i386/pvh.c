@@ -15,7 +15,6 @@
 #define HVM_START_MAGIC          0x336ec578u
 #define HVM_START_INFO_VERSION   1 /* with a memory map */
 #define ELF_NOTE_ALIGN           4
-#define INITRD_ALIGN             4096ULL
 
 struct hvm_start_info {
     uint32_t magic;
@@ -59,6 +58,7 @@ G_STATIC_ASSERT(PVH_MODLIST_ADDR + sizeof(struct hvm_modlist_entry) <=
 /* An ELF file, 32- or 64-bit, checked enough to walk its program headers. */
 typedef struct ElfFile {
     const char *path;
+    GBytes *image;
     const uint8_t *data;
     size_t size;
     bool is64;
@@ -84,6 +84,7 @@ static bool elf_open(ElfFile *elf, const char *path, GBytes *image,
     gsize size;
 
     elf->path = path;
+    elf->image = image;
     elf->data = g_bytes_get_data(image, &size);
     elf->size = size;
     if (size < EI_NIDENT || memcmp(elf->data, ELFMAG, SELFMAG)) {
@@ -238,7 +239,6 @@ static bool elf_load(X86Loader *l, const ElfFile *elf, uint64_t *lo,
         g_autofree char *name = NULL;
         g_autoptr(GBytes) bytes = NULL;
         ElfSegment seg;
-        uint8_t *buf;
 
         elf_segment(elf, i, &seg);
         if (seg.type != PT_LOAD || !seg.memsz) {
@@ -257,10 +257,11 @@ static bool elf_load(X86Loader *l, const ElfFile *elf, uint64_t *lo,
                        l->below_4g - 1);
             return false;
         }
-        buf = g_malloc0(seg.memsz);
-        memcpy(buf, elf->data + seg.offset, seg.filesz);
-        bytes = g_bytes_new_take(buf, seg.memsz);
-        if (!x86_loader_add(l, name, seg.paddr, bytes, errp)) {
+        /* The file's bytes without a copy, then the zeros after them. */
+        bytes = g_bytes_new_from_bytes(elf->image, seg.offset, seg.filesz);
+        if (!x86_loader_add(l, name, seg.paddr, bytes, errp) ||
+            !x86_loader_add_zeros(l, name, seg.paddr + seg.filesz,
+                                  seg.memsz - seg.filesz, errp)) {
             return false;
         }
         *lo = MIN(*lo, seg.paddr);
@@ -270,40 +271,6 @@ static bool elf_load(X86Loader *l, const ElfFile *elf, uint64_t *lo,
         error_setg(errp, "-kernel %s: no PT_LOAD segment", elf->path);
         return false;
     }
-    return true;
-}
-
-/* -initrd at the top of RAM below 4 GiB, above the kernel. */
-static bool pvh_load_initrd(X86Loader *l, const char *initrd,
-                            uint64_t kernel_end, struct hvm_modlist_entry *mod,
-                            Error **errp)
-{
-    g_autoptr(GBytes) bytes = NULL;
-    g_autofree char *name = g_strdup_printf("-initrd %s", initrd);
-    GError *gerr = NULL;
-    gchar *data;
-    gsize size;
-    uint64_t addr;
-
-    if (!g_file_get_contents(initrd, &data, &size, &gerr)) {
-        error_setg(errp, "-initrd %s: %s", initrd, gerr->message);
-        g_error_free(gerr);
-        return false;
-    }
-    bytes = g_bytes_new_take(data, size);
-    if (size > l->below_4g ||
-        (addr = (l->below_4g - size) & ~(INITRD_ALIGN - 1)) < kernel_end) {
-        error_setg(errp,
-                   "-initrd %s: %zu bytes do not fit in RAM above the "
-                   "kernel (try a larger -m)",
-                   initrd, (size_t)size);
-        return false;
-    }
-    if (!x86_loader_add(l, name, addr, bytes, errp)) {
-        return false;
-    }
-    mod->paddr = addr;
-    mod->size = size;
     return true;
 }
 
@@ -330,7 +297,9 @@ bool x86_load_pvh(X86Loader *l, const char *kernel, GBytes *image,
         return false;
     }
     if (initrd) {
-        if (!pvh_load_initrd(l, initrd, hi, &mod, errp)) {
+        /* At the top of RAM below 4 GiB, above the kernel. */
+        if (!x86_load_initrd(l, initrd, hi, l->below_4g, &mod.paddr, &mod.size,
+                             errp)) {
             return false;
         }
         si.nr_modules = 1;
@@ -370,6 +339,7 @@ bool x86_load_pvh(X86Loader *l, const char *kernel, GBytes *image,
                sizeof(m));
     }
     si.memmap_paddr = PVH_MEMMAP_ADDR;
+    si.rsdp_paddr = l->rsdp_addr;
     si.memmap_entries = map->len;
     memcpy(info, &si, sizeof(si));
 

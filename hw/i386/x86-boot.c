@@ -5,29 +5,59 @@
  */
 #include "util/osdep.h"
 #include "hw/i386/x86-boot.h"
+#include "hw/i386/linux-boot.h"
 #include "util/log.h"
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 
 #define X86_PAGE_SIZE 4096
 #define ELF_MAGIC     "\177ELF"
 #define ELF_MAGIC_LEN 4
-/* The Linux boot protocol's setup header signature "HdrS" at 0x202. */
-#define LINUX_HDRS_OFFSET 0x202
-#define LINUX_HDRS_MAGIC  "HdrS"
-#define LINUX_HDRS_LEN    4
 
+/* An image: @data's bytes, or @size zero bytes when @data is NULL. */
 typedef struct X86Image {
     char *name;
     hwaddr addr;
     GBytes *data;
+    uint64_t size;
 } X86Image;
+
+/* Zeros written at a time when a zero-filled image is put back. */
+#define X86_ZERO_CHUNK (64 * KiB)
 
 static void x86_image_free(gpointer p)
 {
     X86Image *img = p;
 
     g_free(img->name);
-    g_bytes_unref(img->data);
+    if (img->data) {
+        g_bytes_unref(img->data);
+    }
     g_free(img);
+}
+
+/*
+ * A -kernel or -initrd file mapped into memory (MAP_PRIVATE, read-only):
+ * no copy and no anonymous memory for what stays in the page cache, and
+ * nothing to read for the parts no image uses.  The loader keeps it (and
+ * its fd) for resets, and checks it did not shrink before touching it.
+ */
+typedef struct X86File {
+    char *name; /* "-kernel PATH" */
+    int fd;
+    void *addr;
+    size_t len;
+} X86File;
+
+static void x86_file_free(gpointer p)
+{
+    X86File *f = p;
+
+    munmap(f->addr, f->len);
+    close(f->fd);
+    g_free(f->name);
+    g_free(f);
 }
 
 void x86_loader_init(X86Loader *l, AddressSpace *as, uint64_t below_4g,
@@ -37,7 +67,9 @@ void x86_loader_init(X86Loader *l, AddressSpace *as, uint64_t below_4g,
     l->below_4g = below_4g;
     l->above_4g = above_4g;
     l->e820 = e820;
+    l->rsdp_addr = 0;
     l->images = g_ptr_array_new_with_free_func(x86_image_free);
+    l->files = g_ptr_array_new_with_free_func(x86_file_free);
 }
 
 void x86_loader_cleanup(X86Loader *l)
@@ -46,12 +78,57 @@ void x86_loader_cleanup(X86Loader *l)
         g_ptr_array_free(l->images, true);
         l->images = NULL;
     }
+    if (l->files) {
+        g_ptr_array_free(l->files, true);
+        l->files = NULL;
+    }
 }
 
-bool x86_loader_add(X86Loader *l, const char *name, hwaddr addr, GBytes *data,
-                    Error **errp)
+/* Whether all of [addr, addr + len) is writable RAM. */
+static bool x86_range_is_ram(X86Loader *l, hwaddr addr, uint64_t len)
 {
-    gsize len = g_bytes_get_size(data);
+    while (len) {
+        MemoryRegionSection sec;
+        uint64_t end, n;
+
+        if (!address_space_lookup(l->as, addr, &sec) ||
+            !memory_region_is_ram(sec.mr) || sec.readonly) {
+            return false;
+        }
+        end = sec.offset_within_address_space + sec.size;
+        n = MIN(len, end - addr);
+        addr += n;
+        len -= n;
+    }
+    return true;
+}
+
+/* Write img into guest memory. */
+static MemTxResult x86_image_write(X86Loader *l, const X86Image *img)
+{
+    static const uint8_t zeros[X86_ZERO_CHUNK];
+    MemTxResult r = MEMTX_OK;
+
+    if (img->data) {
+        return address_space_write_rom(
+            l->as, img->addr, g_bytes_get_data(img->data, NULL), img->size);
+    }
+    for (uint64_t off = 0; off < img->size && r == MEMTX_OK;
+         off += X86_ZERO_CHUNK) {
+        r = address_space_write_rom(l->as, img->addr + off, zeros,
+                                    MIN(X86_ZERO_CHUNK, img->size - off));
+    }
+    return r;
+}
+
+/*
+ * Check the range against RAM and the earlier images, then keep the image
+ * and write it (a zero-filled one needs no writing yet: until the guest
+ * runs, RAM that no image covers is still all zero).
+ */
+static bool x86_loader_add_image(X86Loader *l, const char *name, hwaddr addr,
+                                 GBytes *data, uint64_t len, Error **errp)
+{
     X86Image *img;
 
     if (!len) {
@@ -63,45 +140,142 @@ bool x86_loader_add(X86Loader *l, const char *name, hwaddr addr, GBytes *data,
     }
     for (guint i = 0; i < l->images->len; i++) {
         X86Image *old = l->images->pdata[i];
-        gsize old_len = g_bytes_get_size(old->data);
 
-        if (addr < old->addr + old_len && old->addr < addr + len) {
+        if (addr < old->addr + old->size && old->addr < addr + len) {
             error_setg(errp,
                        "%s at 0x%" HWADDR_PRIx "-0x%" HWADDR_PRIx
                        " overlaps %s at 0x%" HWADDR_PRIx "-0x%" HWADDR_PRIx,
                        name, addr, addr + len - 1, old->name, old->addr,
-                       old->addr + old_len - 1);
+                       old->addr + old->size - 1);
             return false;
         }
     }
-    if (address_space_write_rom(l->as, addr, g_bytes_get_data(data, NULL),
-                                len) != MEMTX_OK) {
+    img = g_new0(X86Image, 1);
+    img->addr = addr;
+    img->data = data ? g_bytes_ref(data) : NULL;
+    img->size = len;
+    if (data ? x86_image_write(l, img) != MEMTX_OK
+             : !x86_range_is_ram(l, addr, len)) {
         error_setg(errp,
                    "%s at 0x%" HWADDR_PRIx "-0x%" HWADDR_PRIx
                    " is not all in RAM (try a larger -m)",
                    name, addr, addr + len - 1);
+        x86_image_free(img);
         return false;
     }
-    img = g_new0(X86Image, 1);
     img->name = g_strdup(name);
-    img->addr = addr;
-    img->data = g_bytes_ref(data);
     g_ptr_array_add(l->images, img);
     return true;
 }
 
-void x86_loader_reset(X86Loader *l)
+bool x86_loader_add(X86Loader *l, const char *name, hwaddr addr, GBytes *data,
+                    Error **errp)
 {
+    return x86_loader_add_image(l, name, addr, data, g_bytes_get_size(data),
+                                errp);
+}
+
+bool x86_loader_add_zeros(X86Loader *l, const char *name, hwaddr addr,
+                          uint64_t size, Error **errp)
+{
+    return x86_loader_add_image(l, name, addr, NULL, size, errp);
+}
+
+bool x86_loader_reset(X86Loader *l, Error **errp)
+{
+    for (guint i = 0; l->files && i < l->files->len; i++) {
+        X86File *f = l->files->pdata[i];
+        struct stat st;
+
+        /* A mapped page past the end of the file would be a SIGBUS. */
+        if (fstat(f->fd, &st) < 0 || (uint64_t)st.st_size < f->len) {
+            error_setg(errp,
+                       "reset: %s was truncated since it was loaded; cannot "
+                       "load it again",
+                       f->name);
+            return false;
+        }
+    }
     for (guint i = 0; l->images && i < l->images->len; i++) {
         X86Image *img = l->images->pdata[i];
-        gsize len;
-        const void *p = g_bytes_get_data(img->data, &len);
 
-        if (address_space_write_rom(l->as, img->addr, p, len) != MEMTX_OK) {
+        if (x86_image_write(l, img) != MEMTX_OK) {
             kemu_log_mask(LOG_GUEST_ERROR, "reset: cannot reload %s\n",
                           img->name);
         }
     }
+    return true;
+}
+
+/*
+ * The contents of @path (-@option's file): a regular file mapped and kept
+ * by the loader, anything else (a pipe) read through GLib.
+ */
+static GBytes *x86_file_read(X86Loader *l, const char *path, const char *option,
+                             Error **errp)
+{
+    GError *gerr = NULL;
+    struct stat st;
+    gchar *data;
+    gsize size;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+    if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+        st.st_size > 0) {
+        void *addr = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+
+        if (addr != MAP_FAILED) {
+            X86File *f = g_new0(X86File, 1);
+
+            f->name = g_strdup_printf("-%s %s", option, path);
+            f->fd = fd;
+            f->addr = addr;
+            f->len = st.st_size;
+            g_ptr_array_add(l->files, f);
+            /* Lives as long as the loader: it owns the mapping. */
+            return g_bytes_new_static(addr, st.st_size);
+        }
+    }
+    if (fd >= 0) {
+        close(fd);
+    }
+    if (!g_file_get_contents(path, &data, &size, &gerr)) {
+        error_setg(errp, "-%s %s: %s", option, path, gerr->message);
+        g_error_free(gerr);
+        return NULL;
+    }
+    return g_bytes_new_take(data, size);
+}
+
+bool x86_load_initrd(X86Loader *l, const char *path, uint64_t floor,
+                     uint64_t limit, uint64_t *addr, uint64_t *size,
+                     Error **errp)
+{
+    g_autoptr(GBytes) bytes = x86_file_read(l, path, "initrd", errp);
+    g_autofree char *name = g_strdup_printf("-initrd %s", path);
+    gsize len;
+    uint64_t at;
+
+    if (!bytes) {
+        return false;
+    }
+    len = g_bytes_get_size(bytes);
+    limit = MIN(limit, l->below_4g);
+    if (len > limit ||
+        (at = (limit - len) & ~(uint64_t)(X86_PAGE_SIZE - 1)) < floor) {
+        error_setg(errp,
+                   "-initrd %s: %zu bytes do not fit in RAM between the "
+                   "kernel's end (0x%" PRIx64 ") and 0x%" PRIx64
+                   " (try a larger -m)",
+                   path, (size_t)len, floor, limit);
+        return false;
+    }
+    if (!x86_loader_add(l, name, at, bytes, errp)) {
+        return false;
+    }
+    *addr = at;
+    *size = len;
+    return true;
 }
 
 bool x86_bios_init(MemoryRegion *sysmem, MemoryRegion *bios,
@@ -146,27 +320,19 @@ bool x86_bios_init(MemoryRegion *sysmem, MemoryRegion *bios,
 bool x86_load_kernel(X86Loader *l, const char *kernel, const char *initrd,
                      const char *cmdline, MachineBootCPU *boot, Error **errp)
 {
-    g_autoptr(GBytes) image = NULL;
-    GError *gerr = NULL;
-    gchar *data;
+    g_autoptr(GBytes) image = x86_file_read(l, kernel, "kernel", errp);
+    const uint8_t *data;
     gsize size;
 
-    if (!g_file_get_contents(kernel, &data, &size, &gerr)) {
-        error_setg(errp, "-kernel %s: %s", kernel, gerr->message);
-        g_error_free(gerr);
+    if (!image) {
         return false;
     }
-    image = g_bytes_new_take(data, size);
+    data = g_bytes_get_data(image, &size);
     if (size >= ELF_MAGIC_LEN && !memcmp(data, ELF_MAGIC, ELF_MAGIC_LEN)) {
         return x86_load_pvh(l, kernel, image, initrd, cmdline, boot, errp);
     }
-    if (size >= LINUX_HDRS_OFFSET + LINUX_HDRS_LEN &&
-        !memcmp(data + LINUX_HDRS_OFFSET, LINUX_HDRS_MAGIC, LINUX_HDRS_LEN)) {
-        error_setg(errp,
-                   "-kernel %s: a Linux bzImage, which kemu cannot boot "
-                   "yet; use the kernel's ELF vmlinux (it has a PVH entry)",
-                   kernel);
-        return false;
+    if (linux_is_bzimage(data, size)) {
+        return x86_load_linux(l, kernel, image, initrd, cmdline, boot, errp);
     }
     error_setg(errp,
                "-kernel %s: not an ELF image with a PVH entry point nor a "

@@ -5,8 +5,8 @@
  * started at the reset vector; or a kernel (-kernel, -initrd, -append)
  * loaded straight into RAM and entered without firmware.  What a loader
  * writes into RAM is kept as an image and written again at every reset,
- * as QEMU does with its ROM blobs.  Kernel formats: a PVH ELF (pvh.c);
- * the Linux bzImage loader (linux-boot.c) plugs into x86_load_kernel().
+ * as QEMU does with its ROM blobs.  Kernel formats: a PVH ELF (pvh.c)
+ * and a Linux bzImage (linux-boot.c), told apart by x86_load_kernel().
  */
 #ifndef KEMU_HW_I386_X86_BOOT_H
 #define KEMU_HW_I386_X86_BOOT_H
@@ -26,21 +26,28 @@
  * @as: guest memory, written with address_space_write_rom (RAM/ROM only).
  * @below_4g, @above_4g: RAM at [0, below_4g) and [4 GiB, 4 GiB + above).
  * @e820: the board's memory map (E820Entry), for the kernel's boot data.
+ * @rsdp_addr: the ACPI RSDP the board wrote (0: none), handed to kernels.
  * @images: X86Image *, in load order (private).
+ * @files: the mapped -kernel/-initrd files the images use (private).
  */
 typedef struct X86Loader {
     AddressSpace *as;
     uint64_t below_4g;
     uint64_t above_4g;
     const GArray *e820;
+    hwaddr rsdp_addr;
     GPtrArray *images;
+    GPtrArray *files;
 } X86Loader;
 
 /** x86_loader_init - a loader with no images yet. */
 void x86_loader_init(X86Loader *l, AddressSpace *as, uint64_t below_4g,
                      uint64_t above_4g, const GArray *e820);
 
-/** x86_loader_cleanup - free the images (not the memory they went to). */
+/**
+ * x86_loader_cleanup - free the images and unmap the files (not the guest
+ * memory they went to).
+ */
 void x86_loader_cleanup(X86Loader *l);
 
 /**
@@ -51,8 +58,30 @@ void x86_loader_cleanup(X86Loader *l);
 bool x86_loader_add(X86Loader *l, const char *name, hwaddr addr, GBytes *data,
                     Error **errp);
 
-/** x86_loader_reset - write every image again (machine reset). */
-void x86_loader_reset(X86Loader *l);
+/**
+ * x86_loader_add_zeros - like x86_loader_add for @size zero bytes (an ELF
+ * segment's bss), written at every x86_loader_reset (RAM is still zero
+ * when the board loads its images).
+ */
+bool x86_loader_add_zeros(X86Loader *l, const char *name, hwaddr addr,
+                          uint64_t size, Error **errp);
+
+/**
+ * x86_loader_reset - write every image again (machine reset).  Fails,
+ * writing nothing, when a -kernel or -initrd file was truncated since it
+ * was loaded (the images still map it).
+ */
+bool x86_loader_reset(X86Loader *l, Error **errp);
+
+/**
+ * x86_load_initrd - read -initrd @path and load it at the highest
+ * page-aligned address where it starts at or above @floor and ends at or
+ * below @limit (both within RAM below 4 GiB); *@addr and *@size say where
+ * it went.  One clear error when the file cannot be read or does not fit.
+ */
+bool x86_load_initrd(X86Loader *l, const char *path, uint64_t floor,
+                     uint64_t limit, uint64_t *addr, uint64_t *size,
+                     Error **errp);
 
 /**
  * x86_bios_init - read the flat firmware image @path and map it as ROM
@@ -78,8 +107,8 @@ bool x86_load_kernel(X86Loader *l, const char *kernel, const char *initrd,
  * its PVH entry point (the ELF note "Xen", XEN_ELFNOTE_PHYS32_ENTRY):
  * PT_LOAD segments at their physical addresses, the initrd as module 0 at
  * the top of RAM below 4 GiB, struct hvm_start_info (version 1, with the
- * memory map and command line) at PVH_START_INFO_ADDR, and the BSP in
- * 32-bit protected mode at the entry with EBX = the start info.
+ * memory map, command line and l->rsdp_addr) at PVH_START_INFO_ADDR, and
+ * the BSP in 32-bit protected mode at the entry with EBX = the start info.
  */
 bool x86_load_pvh(X86Loader *l, const char *kernel, GBytes *image,
                   const char *initrd, const char *cmdline, MachineBootCPU *boot,

@@ -343,7 +343,10 @@ static void check_pvh(bool is64)
     CU_ASSERT_EQUAL(si.magic, HVM_START_MAGIC);
     CU_ASSERT_EQUAL(si.version, 1);
     CU_ASSERT_EQUAL(si.nr_modules, 1);
-    CU_ASSERT_EQUAL(si.rsdp_paddr, 0);
+    /* The board's ACPI tables, RSDP first, in the BIOS area. */
+    CU_ASSERT_EQUAL(si.rsdp_paddr, 0xe0000);
+    address_space_read(ms->as_memory, si.rsdp_paddr, cmdline, 8);
+    CU_ASSERT(!memcmp(cmdline, "RSD PTR ", 8));
     CU_ASSERT_EQUAL(si.memmap_entries, ARRAY_SIZE(want));
 
     address_space_read(ms->as_memory, si.cmdline_paddr, cmdline,
