@@ -303,9 +303,13 @@ static void mux_fe_detach(Chardev *chr, CharBackend *be)
     }
     d->backends[tag] = NULL;
     d->buf[tag].num = 0;
+    /*
+     * A frontend goes away when its device or monitor is torn down (at
+     * exit, mostly): leave input unfocused rather than announce another
+     * frontend on the console; C-a c still picks one.
+     */
     if (d->focus == tag) {
         d->focus = -1;
-        mux_set_focus(d, mux_default_focus(d));
     }
 }
 
