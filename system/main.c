@@ -933,7 +933,7 @@ static int run(KemuConfig *cfg, Error **errp)
     Object *root = object_new(TYPE_CONTAINER);
     MachineClass *mc;
     MachineState *ms = NULL;
-    NetRunNotifier net_notifier = { { NULL }, NULL };
+    NetRunNotifier net_notifier = {{NULL}, NULL};
     int status = 1;
 
     if ((cfg->log_items && !kemu_log_parse(cfg->log_items, errp)) ||

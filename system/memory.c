@@ -1158,8 +1158,7 @@ MemTxResult address_space_dispatch_io(AddressSpace *as, hwaddr addr,
             return io_dispatch(mr, offset, val, size, is_write);
         }
         if (mr->kind != MEMORY_REGION_IO && size - 1 <= fr->last - addr) {
-            return ram_dispatch(mr, offset, val, size, is_write,
-                                fr->readonly);
+            return ram_dispatch(mr, offset, val, size, is_write, fr->readonly);
         }
     }
     memcpy(buf, val, sizeof(buf));

@@ -416,8 +416,10 @@ static const HmpCommand hmp_commands[] = {
     {"device_add", NULL, "driver[,prop=value][,...]",
      "add device, like -device on the command line", hmp_device_add},
     {"device_del", NULL, "device", "remove device", hmp_device_del},
-    {"set_link", NULL, "name on|off", "change the link status of a network "
-     "adapter", hmp_set_link},
+    {"set_link", NULL, "name on|off",
+     "change the link status of a network "
+     "adapter",
+     hmp_set_link},
     {"qom-list", NULL, "path", "list QOM properties", hmp_qom_list},
     {"qom-get", NULL, "path property", "print QOM property", hmp_qom_get},
     {"qom-set", NULL, "path property value", "set QOM property", hmp_qom_set},

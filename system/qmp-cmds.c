@@ -654,8 +654,7 @@ static JsonNode *qmp_cmd_system_powerdown(QmpCtx *ctx, JsonObject *args,
     return qmp_node_empty_object();
 }
 
-static JsonNode *qmp_cmd_set_link(QmpCtx *ctx, JsonObject *args,
-                                  Error **errp)
+static JsonNode *qmp_cmd_set_link(QmpCtx *ctx, JsonObject *args, Error **errp)
 {
     const char *name = json_object_get_string_member(args, "name");
     bool up = json_object_get_boolean_member(args, "up");

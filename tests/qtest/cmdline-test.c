@@ -10,7 +10,7 @@
 #include "tests/qtest/qtest-main.h"
 
 typedef struct RunResult {
-    int status;  /* exit status, or 128 + signal */
+    int status; /* exit status, or 128 + signal */
     char *out;
     char *err;
 } RunResult;
@@ -27,7 +27,7 @@ static RunResult run_kemu(const char *args)
 {
     g_auto(GStrv) split = g_strsplit(args, " ", -1);
     GPtrArray *argv = g_ptr_array_new();
-    RunResult r = { -1, NULL, NULL };
+    RunResult r = {-1, NULL, NULL};
     GError *gerr = NULL;
     int wait_status = 0;
 
@@ -60,15 +60,13 @@ static void run_result_free(RunResult *r)
 static void expect_one_line_error(const char *args, const char *want)
 {
     RunResult r = run_kemu(args);
-    g_autofree char *expected = g_strdup_printf("kemu-system-x86_64: %s",
-                                                want);
+    g_autofree char *expected = g_strdup_printf("kemu-system-x86_64: %s", want);
     int lines = 0;
 
     for (const char *p = r.err; p && *p; p++) {
         lines += *p == '\n';
     }
-    if (r.status != 1 || lines != 1 ||
-        !g_str_has_prefix(r.err, expected)) {
+    if (r.status != 1 || lines != 1 || !g_str_has_prefix(r.err, expected)) {
         fprintf(stderr, "\n  args: %s\n  status %d, stderr: %s  want: %s\n",
                 args, r.status, r.err, expected);
     }

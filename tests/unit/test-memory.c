@@ -1501,8 +1501,7 @@ typedef struct DecodeRec {
     int writes;
 } DecodeRec;
 
-static void decode_write(void *opaque, hwaddr addr, uint64_t val,
-                         unsigned size)
+static void decode_write(void *opaque, hwaddr addr, uint64_t val, unsigned size)
 {
     DecodeRec *r = opaque;
 
@@ -1520,8 +1519,8 @@ static uint64_t decode_read(void *opaque, hwaddr addr, unsigned size)
 static const MemoryRegionOps decode_ops = {
     .read = decode_read,
     .write = decode_write,
-    .valid = { .min_access_size = 1, .max_access_size = 4 },
-    .impl = { .min_access_size = 1, .max_access_size = 4 },
+    .valid = {.min_access_size = 1, .max_access_size = 4},
+    .impl = {.min_access_size = 1, .max_access_size = 4},
 };
 
 /*
@@ -1533,7 +1532,7 @@ static void test_register_decode_by_first_byte(void)
 {
     MemoryRegion root, latch, rcr;
     AddressSpace as;
-    DecodeRec rl = { 0 }, rr = { 0 };
+    DecodeRec rl = {0}, rr = {0};
     uint64_t v = 0x80001800;
 
     memory_region_init(&root, NULL, "io", 0x10000);
@@ -1565,8 +1564,7 @@ static void test_register_decode_by_first_byte(void)
 }
 
 UNIT_SUITE(memory, NULL, NULL, UNIT_TEST(test_register_decode_by_first_byte),
-           UNIT_TEST(test_ram_round_trip),
-           UNIT_TEST(test_overlap_priority),
+           UNIT_TEST(test_ram_round_trip), UNIT_TEST(test_overlap_priority),
            UNIT_TEST(test_equal_priority_later_wins),
            UNIT_TEST(test_nested_containers), UNIT_TEST(test_partly_covered),
            UNIT_TEST(test_alias_into_ram), UNIT_TEST(test_alias_into_io),
