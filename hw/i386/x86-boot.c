@@ -220,7 +220,16 @@ static GBytes *x86_file_read(X86Loader *l, const char *path, const char *option,
     gsize size;
     int fd = open(path, O_RDONLY | O_CLOEXEC);
 
-    if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+    if (fd < 0) {
+        error_setg_errno(errp, errno, "-%s %s: cannot open", option, path);
+        return NULL;
+    }
+    if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+        error_setg(errp, "-%s %s: is a directory, not a file", option, path);
+        close(fd);
+        return NULL;
+    }
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
         st.st_size > 0) {
         void *addr = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 
@@ -236,9 +245,7 @@ static GBytes *x86_file_read(X86Loader *l, const char *path, const char *option,
             return g_bytes_new_static(addr, st.st_size);
         }
     }
-    if (fd >= 0) {
-        close(fd);
-    }
+    close(fd);
     if (!g_file_get_contents(path, &data, &size, &gerr)) {
         error_setg(errp, "-%s %s: %s", option, path, gerr->message);
         g_error_free(gerr);
@@ -288,6 +295,10 @@ bool x86_bios_init(MemoryRegion *sysmem, MemoryRegion *bios,
     gsize size;
     uint8_t *rom;
 
+    if (access(path, R_OK) != 0) {
+        error_setg_errno(errp, errno, "-bios %s: cannot open", path);
+        return false;
+    }
     if (!g_file_get_contents(path, &data, &size, &gerr)) {
         error_setg(errp, "-bios %s: %s", path, gerr->message);
         g_error_free(gerr);
