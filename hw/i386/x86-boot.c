@@ -295,8 +295,14 @@ bool x86_bios_init(MemoryRegion *sysmem, MemoryRegion *bios,
     gsize size;
     uint8_t *rom;
 
-    if (access(path, R_OK) != 0) {
+    struct stat st;
+
+    if (stat(path, &st) != 0 || access(path, R_OK) != 0) {
         error_setg_errno(errp, errno, "-bios %s: cannot open", path);
+        return false;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        error_setg(errp, "-bios %s: not a regular file", path);
         return false;
     }
     if (!g_file_get_contents(path, &data, &size, &gerr)) {
