@@ -364,38 +364,40 @@ static bool opt_device(KemuConfig *cfg, const char *opt, const char *arg,
     return push_opts(cfg->devices, opt, arg, "driver", 0, errp);
 }
 
-static bool opt_chardev(KemuConfig *cfg, const char *opt, const char *arg,
-                        Error **errp)
+/*
+ * Push an option whose implied key may be "help" (or carry ",help"):
+ * then print_help lists what that option takes, and kemu exits.
+ */
+static bool push_opts_or_help(GPtrArray *list, const char *opt, const char *arg,
+                              const char *implied,
+                              void (*print_help)(FILE *out), Error **errp)
 {
     KemuOpts *opts;
 
-    if (!push_opts(cfg->chardevs, opt, arg, "backend", 0, errp)) {
+    if (!push_opts(list, opt, arg, implied, 0, errp)) {
         return false;
     }
-    opts = g_ptr_array_index(cfg->chardevs, cfg->chardevs->len - 1);
+    opts = g_ptr_array_index(list, list->len - 1);
     if (kemu_opts_has_help(opts) ||
-        !g_strcmp0(kemu_opts_get(opts, "backend"), "help")) {
-        qemu_chr_print_help(stdout);
+        !g_strcmp0(kemu_opts_get(opts, implied), "help")) {
+        print_help(stdout);
         exit(0);
     }
     return true;
 }
 
+static bool opt_chardev(KemuConfig *cfg, const char *opt, const char *arg,
+                        Error **errp)
+{
+    return push_opts_or_help(cfg->chardevs, opt, arg, "backend",
+                             qemu_chr_print_help, errp);
+}
+
 static bool opt_netdev(KemuConfig *cfg, const char *opt, const char *arg,
                        Error **errp)
 {
-    KemuOpts *opts;
-
-    if (!push_opts(cfg->netdevs, opt, arg, "type", 0, errp)) {
-        return false;
-    }
-    opts = g_ptr_array_index(cfg->netdevs, cfg->netdevs->len - 1);
-    if (kemu_opts_has_help(opts) ||
-        !g_strcmp0(kemu_opts_get(opts, "type"), "help")) {
-        net_print_help(stdout);
-        exit(0);
-    }
-    return true;
+    return push_opts_or_help(cfg->netdevs, opt, arg, "type", net_print_help,
+                             errp);
 }
 
 static bool opt_nic(KemuConfig *cfg, const char *opt, const char *arg,
