@@ -13,154 +13,46 @@
 #include <sys/socket.h>
 #include <unistd.h>
 #include <glib.h>
-#include "hw/net/e1000-regs.h"
-#include "tests/qtest/libqos/malloc.h"
-#include "tests/qtest/libqos/pci-pc.h"
-#include "tests/qtest/libqos/pci.h"
+#include "tests/qtest/libqos/e1000.h"
 #include "tests/qtest/libqtest.h"
 #include "tests/qtest/qtest-main.h"
 
-#define E1000_SLOT  4
-#define E1000_DEVFN QPCI_DEVFN(E1000_SLOT, 0)
-#define PIIX3_DEVFN QPCI_DEVFN(1, 0)
-#define PIIX_PIRQRC 0x60
-
-#define RING_DESCS 16
-#define BUF_SIZE   2048
+#define E1000_SLOT 4
 #define WAIT_MS    5000
 
 static const uint8_t our_mac[6] = {0x52, 0x54, 0x00, 0x12, 0x34, 0x56};
 static const uint8_t peer_mac[6] = {0x52, 0x54, 0x00, 0xaa, 0xbb, 0xcc};
 
 typedef struct E1000Test {
-    QTestState *qts;
-    QGuestAllocator alloc;
-    QPCIBus *bus;
-    QPCIDevice *dev;
-    QPCIBar bar0;
+    QE1000 d;
     int sock; /* our end of the netdev's socketpair */
-    int irq;  /* the IOAPIC input INTA reaches */
-    uint64_t tx_ring, rx_ring;
-    uint64_t tx_buf;             /* 64 KiB */
-    uint64_t rx_buf[RING_DESCS]; /* BUF_SIZE each */
-    unsigned tx_tail;
 } E1000Test;
-
-/* ---- Registers ---- */
-
-static uint32_t rd(E1000Test *t, uint32_t off)
-{
-    return qpci_io_readl(t->dev, t->bar0, off);
-}
-
-static void wr(E1000Test *t, uint32_t off, uint32_t val)
-{
-    qpci_io_writel(t->dev, t->bar0, off, val);
-}
 
 /* ---- Start and stop ---- */
 
 static E1000Test *e1000_start(const char *extra)
 {
     E1000Test *t = g_new0(E1000Test, 1);
+    QTestState *qts;
     int sv[2];
-    uint8_t pin;
-    int pirq;
 
     g_assert(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
-    t->qts = qtest_initf("-netdev socket,id=n0,fd=%d "
-                         "-device e1000,netdev=n0,mac=52:54:00:12:34:56,"
-                         "addr=%02x.0,id=nic0 %s",
-                         sv[1], E1000_SLOT, extra ? extra : "");
+    qts = qtest_initf("-netdev socket,id=n0,fd=%d "
+                      "-device e1000,netdev=n0,mac=52:54:00:12:34:56,"
+                      "addr=%02x.0,id=nic0 %s",
+                      sv[1], E1000_SLOT, extra ? extra : "");
     close(sv[1]);
     t->sock = sv[0];
-    pc_alloc_init(&t->alloc, t->qts, ALLOC_NO_FLAGS);
-    t->bus = qpci_new_pc(t->qts, &t->alloc);
-    t->dev = qpci_device_find(t->bus, E1000_DEVFN);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(t->dev);
-    /* INTx -> PIRQ (slot + x - 1) mod 4 -> the ISA IRQ PIIX3 routes it. */
-    pin = qpci_config_readb(t->dev, QPCI_INTERRUPT_PIN); /* 1: INTA */
-    pirq = (E1000_SLOT + pin - 2) & 3;
-    t->irq =
-        t->bus->config_readb(t->bus, PIIX3_DEVFN, PIIX_PIRQRC + pirq) & 0xf;
-    qtest_irq_intercept_in(t->qts, "ioapic");
+    qe1000_init(&t->d, qts, E1000_SLOT);
     return t;
 }
 
 static void e1000_stop(E1000Test *t)
 {
-    qtest_quit(t->qts);
+    qtest_quit(t->d.qts);
     close(t->sock);
-    g_free(t->dev);
-    qpci_free_pc(t->bus);
-    alloc_destroy(&t->alloc);
+    qe1000_destroy(&t->d);
     g_free(t);
-}
-
-/*
- * What the Linux driver does from probe to open: enable the device, reset
- * the MAC, mask everything, set up both rings (RDT one short of RDH: the
- * whole ring but one descriptor is the guest's gift) and unmask.
- */
-static void e1000_driver_init(E1000Test *t, uint32_t rctl_extra)
-{
-    uint64_t size;
-
-    qpci_device_enable(t->dev);
-    t->bar0 = qpci_iomap(t->dev, 0, &size);
-    g_assert_cmpuint(size, ==, E1000_MMIO_SIZE);
-
-    wr(t, E1000_CTRL, rd(t, E1000_CTRL) | E1000_CTRL_RST);
-    CU_ASSERT_FALSE(rd(t, E1000_CTRL) & E1000_CTRL_RST);
-    wr(t, E1000_IMC, 0xffffffff);
-    rd(t, E1000_ICR);
-
-    t->tx_ring = guest_alloc(&t->alloc, RING_DESCS * 16);
-    t->rx_ring = guest_alloc(&t->alloc, RING_DESCS * 16);
-    t->tx_buf = guest_alloc(&t->alloc, 65536);
-    qtest_memset(t->qts, t->tx_ring, 0, RING_DESCS * 16);
-    wr(t, E1000_TDBAL, (uint32_t)t->tx_ring);
-    wr(t, E1000_TDBAH, t->tx_ring >> 32);
-    wr(t, E1000_TDLEN, RING_DESCS * 16);
-    wr(t, E1000_TDH, 0);
-    wr(t, E1000_TDT, 0);
-    wr(t, E1000_TIPG, 0x00602008);
-    wr(t, E1000_TCTL, E1000_TCTL_EN | E1000_TCTL_PSP | 0x0f << 4 | 0x40 << 12);
-    t->tx_tail = 0;
-
-    for (int i = 0; i < RING_DESCS; i++) {
-        E1000RxDesc d = {0};
-
-        t->rx_buf[i] = guest_alloc(&t->alloc, BUF_SIZE);
-        d.buffer_addr = t->rx_buf[i];
-        qtest_memwrite(t->qts, t->rx_ring + i * 16, &d, sizeof(d));
-    }
-    wr(t, E1000_RDBAL, (uint32_t)t->rx_ring);
-    wr(t, E1000_RDBAH, t->rx_ring >> 32);
-    wr(t, E1000_RDLEN, RING_DESCS * 16);
-    wr(t, E1000_RDH, 0);
-    wr(t, E1000_RDT, 0);
-    wr(t, E1000_RCTL, E1000_RCTL_EN | E1000_RCTL_BAM | rctl_extra);
-    wr(t, E1000_RDT, RING_DESCS - 1);
-    wr(t, E1000_IMS,
-       E1000_ICR_RXT0 | E1000_ICR_TXDW | E1000_ICR_LSC | E1000_ICR_RXDMT0 |
-           E1000_ICR_RXO);
-}
-
-/* Rewrite receive descriptor @i with buffer @buf (status cleared). */
-static void put_rxd(E1000Test *t, int i, uint64_t buf)
-{
-    E1000RxDesc d = {.buffer_addr = buf};
-
-    qtest_memwrite(t->qts, t->rx_ring + i * 16, &d, sizeof(d));
-}
-
-static E1000RxDesc get_rxd(E1000Test *t, int i)
-{
-    E1000RxDesc d;
-
-    qtest_memread(t->qts, t->rx_ring + i * 16, &d, sizeof(d));
-    return d;
 }
 
 /* ---- The wire ---- */
@@ -217,7 +109,7 @@ static void wire_send(E1000Test *t, const uint8_t *frame, size_t len)
 static bool wait_rdh(E1000Test *t, uint32_t want)
 {
     for (int i = 0; i < WAIT_MS; i++) {
-        if (rd(t, E1000_RDH) == want) {
+        if (qe1000_rd(&t->d, E1000_RDH) == want) {
             return true;
         }
         g_usleep(1000);
@@ -238,25 +130,6 @@ static size_t make_frame(uint8_t *p, const uint8_t *dst, const uint8_t *src,
         p[i] = seed + i * 13;
     }
     return len;
-}
-
-static void put_txd(E1000Test *t, uint64_t addr, uint32_t lower, uint32_t upper)
-{
-    E1000TxDesc d = {.buffer_addr = addr, .lower = lower, .upper = upper};
-
-    qtest_memwrite(t->qts, t->tx_ring + t->tx_tail * 16, &d, sizeof(d));
-    t->tx_tail = (t->tx_tail + 1) % RING_DESCS;
-}
-
-static void put_tx_ctx(E1000Test *t, const E1000TxContextDesc *c)
-{
-    qtest_memwrite(t->qts, t->tx_ring + t->tx_tail * 16, c, sizeof(*c));
-    t->tx_tail = (t->tx_tail + 1) % RING_DESCS;
-}
-
-static uint8_t txd_status(E1000Test *t, unsigned i)
-{
-    return qtest_readb(t->qts, t->tx_ring + i * 16 + 12);
 }
 
 /* ---- Checksums for checking ---- */
@@ -295,29 +168,30 @@ static void test_pci_identity(void)
     uint64_t size;
     QPCIBar bar1;
 
-    CU_ASSERT_EQUAL(qpci_config_readw(t->dev, QPCI_VENDOR_ID), E1000_VENDOR_ID);
-    CU_ASSERT_EQUAL(qpci_config_readw(t->dev, QPCI_DEVICE_ID),
+    CU_ASSERT_EQUAL(qpci_config_readw(t->d.dev, QPCI_VENDOR_ID),
+                    E1000_VENDOR_ID);
+    CU_ASSERT_EQUAL(qpci_config_readw(t->d.dev, QPCI_DEVICE_ID),
                     E1000_DEV_ID_82540EM);
-    CU_ASSERT_EQUAL(qpci_config_readw(t->dev, QPCI_CLASS_DEVICE), 0x0200);
-    CU_ASSERT_EQUAL(qpci_config_readw(t->dev, QPCI_SUBSYSTEM_VENDOR_ID),
+    CU_ASSERT_EQUAL(qpci_config_readw(t->d.dev, QPCI_CLASS_DEVICE), 0x0200);
+    CU_ASSERT_EQUAL(qpci_config_readw(t->d.dev, QPCI_SUBSYSTEM_VENDOR_ID),
                     E1000_SUBSYS_VENDOR_ID);
-    CU_ASSERT_EQUAL(qpci_config_readw(t->dev, QPCI_SUBSYSTEM_ID),
+    CU_ASSERT_EQUAL(qpci_config_readw(t->d.dev, QPCI_SUBSYSTEM_ID),
                     E1000_SUBSYS_ID);
-    CU_ASSERT_EQUAL(qpci_config_readb(t->dev, QPCI_INTERRUPT_PIN), 1);
+    CU_ASSERT_EQUAL(qpci_config_readb(t->d.dev, QPCI_INTERRUPT_PIN), 1);
     /* BAR0 128 KiB of memory, BAR1 I/O. */
-    qpci_device_enable(t->dev);
-    t->bar0 = qpci_iomap(t->dev, 0, &size);
-    CU_ASSERT_FALSE(t->bar0.is_io);
+    qpci_device_enable(t->d.dev);
+    t->d.bar0 = qpci_iomap(t->d.dev, 0, &size);
+    CU_ASSERT_FALSE(t->d.bar0.is_io);
     CU_ASSERT_EQUAL(size, E1000_MMIO_SIZE);
-    bar1 = qpci_iomap(t->dev, 1, &size);
+    bar1 = qpci_iomap(t->d.dev, 1, &size);
     CU_ASSERT_TRUE(bar1.is_io);
     CU_ASSERT_EQUAL(size, E1000_IO_SIZE);
     /* The same register through both: IOADDR/IODATA reach BAR0. */
-    wr(t, E1000_TIPG, 0x00a0200a);
-    qpci_io_writel(t->dev, bar1, E1000_IOADDR, E1000_TIPG);
-    CU_ASSERT_EQUAL(qpci_io_readl(t->dev, bar1, E1000_IODATA), 0x00a0200a);
-    qpci_io_writel(t->dev, bar1, E1000_IODATA, 0x00602008);
-    CU_ASSERT_EQUAL(rd(t, E1000_TIPG), 0x00602008);
+    qe1000_wr(&t->d, E1000_TIPG, 0x00a0200a);
+    qpci_io_writel(t->d.dev, bar1, E1000_IOADDR, E1000_TIPG);
+    CU_ASSERT_EQUAL(qpci_io_readl(t->d.dev, bar1, E1000_IODATA), 0x00a0200a);
+    qpci_io_writel(t->d.dev, bar1, E1000_IODATA, 0x00602008);
+    CU_ASSERT_EQUAL(qe1000_rd(&t->d, E1000_TIPG), 0x00602008);
     e1000_stop(t);
 }
 
@@ -326,31 +200,31 @@ static void test_init_from_reset(void)
     E1000Test *t = e1000_start(NULL);
     uint32_t status;
 
-    qpci_device_enable(t->dev);
-    t->bar0 = qpci_iomap(t->dev, 0, NULL);
+    qpci_device_enable(t->d.dev);
+    t->d.bar0 = qpci_iomap(t->d.dev, 0, NULL);
     /* Scribble, then reset: the registers come back to power-on values. */
-    wr(t, E1000_IMS, E1000_ICR_RXT0);
-    wr(t, E1000_RCTL, E1000_RCTL_EN | E1000_RCTL_UPE);
-    wr(t, E1000_RAL(0), 0);
-    wr(t, E1000_CTRL, rd(t, E1000_CTRL) | E1000_CTRL_RST);
-    CU_ASSERT_FALSE(rd(t, E1000_CTRL) & E1000_CTRL_RST);
-    CU_ASSERT_EQUAL(rd(t, E1000_IMS), 0);
-    CU_ASSERT_EQUAL(rd(t, E1000_RCTL), 0);
-    CU_ASSERT_EQUAL(rd(t, E1000_RAL(0)), 0x12005452);
-    CU_ASSERT_EQUAL(rd(t, E1000_RAH(0)), 0x5634 | E1000_RAH_AV);
-    status = rd(t, E1000_STATUS);
+    qe1000_wr(&t->d, E1000_IMS, E1000_ICR_RXT0);
+    qe1000_wr(&t->d, E1000_RCTL, E1000_RCTL_EN | E1000_RCTL_UPE);
+    qe1000_wr(&t->d, E1000_RAL(0), 0);
+    qe1000_wr(&t->d, E1000_CTRL, qe1000_rd(&t->d, E1000_CTRL) | E1000_CTRL_RST);
+    CU_ASSERT_FALSE(qe1000_rd(&t->d, E1000_CTRL) & E1000_CTRL_RST);
+    CU_ASSERT_EQUAL(qe1000_rd(&t->d, E1000_IMS), 0);
+    CU_ASSERT_EQUAL(qe1000_rd(&t->d, E1000_RCTL), 0);
+    CU_ASSERT_EQUAL(qe1000_rd(&t->d, E1000_RAL(0)), 0x12005452);
+    CU_ASSERT_EQUAL(qe1000_rd(&t->d, E1000_RAH(0)), 0x5634 | E1000_RAH_AV);
+    status = qe1000_rd(&t->d, E1000_STATUS);
     CU_ASSERT(status & E1000_STATUS_LU);
     CU_ASSERT(status & E1000_STATUS_FD);
     CU_ASSERT(status & E1000_STATUS_SPEED_1000);
     /* ICS/IMS/ICR round trip on the real line. */
-    CU_ASSERT_FALSE(qtest_get_irq(t->qts, t->irq));
-    wr(t, E1000_ICS, E1000_ICR_TXDW);
-    CU_ASSERT_FALSE(qtest_get_irq(t->qts, t->irq));
-    wr(t, E1000_IMS, E1000_ICR_TXDW);
-    CU_ASSERT_TRUE(qtest_get_irq(t->qts, t->irq));
-    CU_ASSERT_EQUAL(rd(t, E1000_ICR), E1000_ICR_TXDW);
-    CU_ASSERT_FALSE(qtest_get_irq(t->qts, t->irq));
-    CU_ASSERT_EQUAL(rd(t, E1000_ICR), 0);
+    CU_ASSERT_FALSE(qtest_get_irq(t->d.qts, t->d.irq));
+    qe1000_wr(&t->d, E1000_ICS, E1000_ICR_TXDW);
+    CU_ASSERT_FALSE(qtest_get_irq(t->d.qts, t->d.irq));
+    qe1000_wr(&t->d, E1000_IMS, E1000_ICR_TXDW);
+    CU_ASSERT_TRUE(qtest_get_irq(t->d.qts, t->d.irq));
+    CU_ASSERT_EQUAL(qe1000_rd(&t->d, E1000_ICR), E1000_ICR_TXDW);
+    CU_ASSERT_FALSE(qtest_get_irq(t->d.qts, t->d.irq));
+    CU_ASSERT_EQUAL(qe1000_rd(&t->d, E1000_ICR), 0);
     e1000_stop(t);
 }
 
@@ -358,24 +232,25 @@ static void test_init_from_reset(void)
 static uint16_t eecd_read_word(E1000Test *t, unsigned addr)
 {
     uint32_t eecd =
-        (rd(t, E1000_EECD) & ~(E1000_EECD_SK | E1000_EECD_DI)) | E1000_EECD_CS;
+        (qe1000_rd(&t->d, E1000_EECD) & ~(E1000_EECD_SK | E1000_EECD_DI)) |
+        E1000_EECD_CS;
     uint32_t cmd = E1000_EEPROM_READ_OPCODE << E1000_EEPROM_ADDR_BITS | addr;
     uint16_t v = 0;
 
-    wr(t, E1000_EECD, eecd);
+    qe1000_wr(&t->d, E1000_EECD, eecd);
     for (int bit = 8; bit >= 0; bit--) {
         eecd = (eecd & ~E1000_EECD_DI) | (cmd >> bit & 1 ? E1000_EECD_DI : 0);
-        wr(t, E1000_EECD, eecd);
-        wr(t, E1000_EECD, eecd | E1000_EECD_SK);
-        wr(t, E1000_EECD, eecd);
+        qe1000_wr(&t->d, E1000_EECD, eecd);
+        qe1000_wr(&t->d, E1000_EECD, eecd | E1000_EECD_SK);
+        qe1000_wr(&t->d, E1000_EECD, eecd);
     }
     eecd &= ~E1000_EECD_DI;
     for (int i = 0; i < 16; i++) {
-        wr(t, E1000_EECD, eecd | E1000_EECD_SK);
-        v = v << 1 | !!(rd(t, E1000_EECD) & E1000_EECD_DO);
-        wr(t, E1000_EECD, eecd);
+        qe1000_wr(&t->d, E1000_EECD, eecd | E1000_EECD_SK);
+        v = v << 1 | !!(qe1000_rd(&t->d, E1000_EECD) & E1000_EECD_DO);
+        qe1000_wr(&t->d, E1000_EECD, eecd);
     }
-    wr(t, E1000_EECD, eecd & ~E1000_EECD_CS);
+    qe1000_wr(&t->d, E1000_EECD, eecd & ~E1000_EECD_CS);
     return v;
 }
 
@@ -385,14 +260,15 @@ static void test_eeprom_mac(void)
     uint16_t words[E1000_EEPROM_WORDS], sum = 0;
     uint32_t eecd;
 
-    qpci_device_enable(t->dev);
-    t->bar0 = qpci_iomap(t->dev, 0, NULL);
+    qpci_device_enable(t->d.dev);
+    t->d.bar0 = qpci_iomap(t->d.dev, 0, NULL);
     /* EERD: all 64 words, the MAC first, adding up to 0xBABA. */
     for (int i = 0; i < E1000_EEPROM_WORDS; i++) {
         uint32_t v;
 
-        wr(t, E1000_EERD, i << E1000_EERD_ADDR_SHIFT | E1000_EERD_START);
-        v = rd(t, E1000_EERD);
+        qe1000_wr(&t->d, E1000_EERD,
+                  i << E1000_EERD_ADDR_SHIFT | E1000_EERD_START);
+        v = qe1000_rd(&t->d, E1000_EERD);
         CU_ASSERT(v & E1000_EERD_DONE);
         words[i] = v >> E1000_EERD_DATA_SHIFT;
         sum += words[i];
@@ -400,8 +276,8 @@ static void test_eeprom_mac(void)
     CU_ASSERT_EQUAL(memcmp(words, our_mac, 6), 0);
     CU_ASSERT_EQUAL(sum, E1000_EEPROM_SUM);
     /* The same words bit-banged, after asking for the EEPROM. */
-    wr(t, E1000_EECD, E1000_EECD_REQ);
-    eecd = rd(t, E1000_EECD);
+    qe1000_wr(&t->d, E1000_EECD, E1000_EECD_REQ);
+    eecd = qe1000_rd(&t->d, E1000_EECD);
     CU_ASSERT(eecd & E1000_EECD_GNT);
     CU_ASSERT(eecd & E1000_EECD_PRES);
     for (unsigned i = 0; i < 3; i++) {
@@ -409,7 +285,7 @@ static void test_eeprom_mac(void)
     }
     CU_ASSERT_EQUAL(eecd_read_word(t, E1000_EEPROM_CHECKSUM_REG),
                     words[E1000_EEPROM_CHECKSUM_REG]);
-    wr(t, E1000_EECD, 0);
+    qe1000_wr(&t->d, E1000_EECD, 0);
     e1000_stop(t);
 }
 
@@ -417,10 +293,10 @@ static uint16_t mdic_rw(E1000Test *t, uint32_t op, unsigned reg, uint16_t data)
 {
     uint32_t v;
 
-    wr(t, E1000_MDIC,
-       op | E1000_PHY_ADDR << E1000_MDIC_PHY_SHIFT |
-           reg << E1000_MDIC_REG_SHIFT | data);
-    v = rd(t, E1000_MDIC);
+    qe1000_wr(&t->d, E1000_MDIC,
+              op | E1000_PHY_ADDR << E1000_MDIC_PHY_SHIFT |
+                  reg << E1000_MDIC_REG_SHIFT | data);
+    v = qe1000_rd(&t->d, E1000_MDIC);
     CU_ASSERT(v & E1000_MDIC_READY);
     CU_ASSERT_FALSE(v & E1000_MDIC_ERROR);
     return v;
@@ -431,7 +307,7 @@ static void test_link_up_interrupt(void)
     E1000Test *t = e1000_start(NULL);
     uint16_t bmsr;
 
-    e1000_driver_init(t, 0);
+    qe1000_driver_init(&t->d, 0);
     CU_ASSERT_EQUAL(mdic_rw(t, E1000_MDIC_OP_READ, MII_PHYID1, 0),
                     E1000_PHY_ID1);
     CU_ASSERT_EQUAL(mdic_rw(t, E1000_MDIC_OP_READ, MII_PHYID2, 0),
@@ -439,19 +315,19 @@ static void test_link_up_interrupt(void)
     /* Restart autonegotiation as the driver does: the link drops... */
     mdic_rw(t, E1000_MDIC_OP_WRITE, MII_BMCR,
             MII_BMCR_AUTOEN | MII_BMCR_ANRESTART);
-    CU_ASSERT_FALSE(rd(t, E1000_STATUS) & E1000_STATUS_LU);
-    CU_ASSERT_FALSE(qtest_get_irq(t->qts, t->irq));
+    CU_ASSERT_FALSE(qe1000_rd(&t->d, E1000_STATUS) & E1000_STATUS_LU);
+    CU_ASSERT_FALSE(qtest_get_irq(t->d.qts, t->d.irq));
     /* ...and comes back on the virtual clock, with LSC. */
-    qtest_clock_step(t->qts, E1000_AUTONEG_NS / 2);
-    CU_ASSERT_FALSE(qtest_get_irq(t->qts, t->irq));
-    qtest_clock_step(t->qts, E1000_AUTONEG_NS / 2);
-    CU_ASSERT_TRUE(qtest_get_irq(t->qts, t->irq));
-    CU_ASSERT(rd(t, E1000_STATUS) & E1000_STATUS_LU);
+    qtest_clock_step(t->d.qts, E1000_AUTONEG_NS / 2);
+    CU_ASSERT_FALSE(qtest_get_irq(t->d.qts, t->d.irq));
+    qtest_clock_step(t->d.qts, E1000_AUTONEG_NS / 2);
+    CU_ASSERT_TRUE(qtest_get_irq(t->d.qts, t->d.irq));
+    CU_ASSERT(qe1000_rd(&t->d, E1000_STATUS) & E1000_STATUS_LU);
     bmsr = mdic_rw(t, E1000_MDIC_OP_READ, MII_BMSR, 0);
     CU_ASSERT(bmsr & MII_BMSR_LINK_ST);
     CU_ASSERT(bmsr & MII_BMSR_AN_COMP);
-    CU_ASSERT_EQUAL(rd(t, E1000_ICR), E1000_ICR_LSC);
-    CU_ASSERT_FALSE(qtest_get_irq(t->qts, t->irq));
+    CU_ASSERT_EQUAL(qe1000_rd(&t->d, E1000_ICR), E1000_ICR_LSC);
+    CU_ASSERT_FALSE(qtest_get_irq(t->d.qts, t->d.irq));
     e1000_stop(t);
 }
 
@@ -460,25 +336,25 @@ static void test_set_link(void)
     E1000Test *t = e1000_start(NULL);
     JsonObject *rsp;
 
-    e1000_driver_init(t, 0);
-    rsp = qtest_qmp(t->qts, "{'execute': 'set_link',"
-                            " 'arguments': {'name': 'n0', 'up': false}}");
+    qe1000_driver_init(&t->d, 0);
+    rsp = qtest_qmp(t->d.qts, "{'execute': 'set_link',"
+                              " 'arguments': {'name': 'n0', 'up': false}}");
     if (qmp_rsp_is_err(rsp)) {
         json_object_unref(rsp);
         e1000_stop(t);
         QTEST_SKIP("QMP set_link is not available");
     }
     json_object_unref(rsp);
-    CU_ASSERT_TRUE(qtest_get_irq(t->qts, t->irq));
-    CU_ASSERT_FALSE(rd(t, E1000_STATUS) & E1000_STATUS_LU);
-    CU_ASSERT_EQUAL(rd(t, E1000_ICR), E1000_ICR_LSC);
-    qtest_qmp_assert_success(t->qts,
+    CU_ASSERT_TRUE(qtest_get_irq(t->d.qts, t->d.irq));
+    CU_ASSERT_FALSE(qe1000_rd(&t->d, E1000_STATUS) & E1000_STATUS_LU);
+    CU_ASSERT_EQUAL(qe1000_rd(&t->d, E1000_ICR), E1000_ICR_LSC);
+    qtest_qmp_assert_success(t->d.qts,
                              "{'execute': 'set_link',"
                              " 'arguments': {'name': 'n0', 'up': true}}");
-    qtest_clock_step(t->qts, E1000_AUTONEG_NS);
-    CU_ASSERT_TRUE(qtest_get_irq(t->qts, t->irq));
-    CU_ASSERT(rd(t, E1000_STATUS) & E1000_STATUS_LU);
-    CU_ASSERT_EQUAL(rd(t, E1000_ICR), E1000_ICR_LSC);
+    qtest_clock_step(t->d.qts, E1000_AUTONEG_NS);
+    CU_ASSERT_TRUE(qtest_get_irq(t->d.qts, t->d.irq));
+    CU_ASSERT(qe1000_rd(&t->d, E1000_STATUS) & E1000_STATUS_LU);
+    CU_ASSERT_EQUAL(qe1000_rd(&t->d, E1000_ICR), E1000_ICR_LSC);
     e1000_stop(t);
 }
 
@@ -488,23 +364,24 @@ static void test_tx_frame(void)
     uint8_t frame[200], got[2048];
     ssize_t n;
 
-    e1000_driver_init(t, 0);
+    qe1000_driver_init(&t->d, 0);
     make_frame(frame, peer_mac, our_mac, sizeof(frame), 1);
-    qtest_memwrite(t->qts, t->tx_buf, frame, sizeof(frame));
-    put_txd(t, t->tx_buf,
-            sizeof(frame) | E1000_TXD_CMD_EOP | E1000_TXD_CMD_IFCS |
-                E1000_TXD_CMD_RS,
-            0);
-    wr(t, E1000_TDT, t->tx_tail);
+    qtest_memwrite(t->d.qts, t->d.tx_buf, frame, sizeof(frame));
+    qe1000_put_txd(&t->d, t->d.tx_buf,
+                   sizeof(frame) | E1000_TXD_CMD_EOP | E1000_TXD_CMD_IFCS |
+                       E1000_TXD_CMD_RS,
+                   0);
+    qe1000_wr(&t->d, E1000_TDT, t->d.tx_tail);
     n = wire_recv(t, got, sizeof(got), WAIT_MS);
     CU_ASSERT_EQUAL(n, sizeof(frame));
     CU_ASSERT_EQUAL(memcmp(got, frame, sizeof(frame)), 0);
-    CU_ASSERT_EQUAL(txd_status(t, 0) & E1000_TXD_STAT_DD, E1000_TXD_STAT_DD);
-    CU_ASSERT_EQUAL(rd(t, E1000_TDH), 1);
-    CU_ASSERT_TRUE(qtest_get_irq(t->qts, t->irq));
-    CU_ASSERT(rd(t, E1000_ICR) & E1000_ICR_TXDW);
-    CU_ASSERT_FALSE(qtest_get_irq(t->qts, t->irq));
-    CU_ASSERT_EQUAL(rd(t, E1000_GPTC), 1);
+    CU_ASSERT_EQUAL(qe1000_txd_status(&t->d, 0) & E1000_TXD_STAT_DD,
+                    E1000_TXD_STAT_DD);
+    CU_ASSERT_EQUAL(qe1000_rd(&t->d, E1000_TDH), 1);
+    CU_ASSERT_TRUE(qtest_get_irq(t->d.qts, t->d.irq));
+    CU_ASSERT(qe1000_rd(&t->d, E1000_ICR) & E1000_ICR_TXDW);
+    CU_ASSERT_FALSE(qtest_get_irq(t->d.qts, t->d.irq));
+    CU_ASSERT_EQUAL(qe1000_rd(&t->d, E1000_GPTC), 1);
     e1000_stop(t);
 }
 
@@ -514,27 +391,27 @@ static void test_rx_frame(void)
     uint8_t frame[300], got[300];
     E1000RxDesc d;
 
-    e1000_driver_init(t, 0);
+    qe1000_driver_init(&t->d, 0);
     make_frame(frame, our_mac, peer_mac, sizeof(frame), 2);
     wire_send(t, frame, sizeof(frame));
     CU_ASSERT_TRUE(wait_rdh(t, 1));
-    d = get_rxd(t, 0);
+    d = qe1000_get_rxd(&t->d, 0);
     CU_ASSERT_EQUAL(d.length, sizeof(frame) + 4); /* with the FCS */
     CU_ASSERT_EQUAL(d.status & (E1000_RXD_STAT_DD | E1000_RXD_STAT_EOP),
                     E1000_RXD_STAT_DD | E1000_RXD_STAT_EOP);
     CU_ASSERT_EQUAL(d.errors, 0);
-    qtest_memread(t->qts, t->rx_buf[0], got, sizeof(got));
+    qtest_memread(t->d.qts, t->d.rx_buf[0], got, sizeof(got));
     CU_ASSERT_EQUAL(memcmp(got, frame, sizeof(frame)), 0);
-    CU_ASSERT_TRUE(qtest_get_irq(t->qts, t->irq));
-    CU_ASSERT(rd(t, E1000_ICR) & E1000_ICR_RXT0);
-    CU_ASSERT_EQUAL(rd(t, E1000_GPRC), 1);
+    CU_ASSERT_TRUE(qtest_get_irq(t->d.qts, t->d.irq));
+    CU_ASSERT(qe1000_rd(&t->d, E1000_ICR) & E1000_ICR_RXT0);
+    CU_ASSERT_EQUAL(qe1000_rd(&t->d, E1000_GPRC), 1);
     /* A frame for someone else is filtered out; a broadcast is not. */
     make_frame(frame, peer_mac, peer_mac, 100, 3);
     wire_send(t, frame, 100);
     memset(frame, 0xff, 6);
     wire_send(t, frame, 100);
     CU_ASSERT_TRUE(wait_rdh(t, 2));
-    qtest_memread(t->qts, t->rx_buf[1], got, 100);
+    qtest_memread(t->d.qts, t->d.rx_buf[1], got, 100);
     CU_ASSERT_EQUAL(memcmp(got, frame, 100), 0);
     e1000_stop(t);
 }
@@ -547,34 +424,34 @@ static void test_multi_descriptor(void)
     size_t off = 0;
 
     /* 256-byte receive buffers: 600 + 4 bytes take three descriptors. */
-    e1000_driver_init(t, E1000_RCTL_SZ_256);
+    qe1000_driver_init(&t->d, E1000_RCTL_SZ_256);
     make_frame(frame, our_mac, peer_mac, sizeof(frame), 4);
     wire_send(t, frame, sizeof(frame));
     CU_ASSERT_TRUE(wait_rdh(t, 3));
     for (int i = 0; i < 3; i++) {
-        E1000RxDesc d = get_rxd(t, i);
+        E1000RxDesc d = qe1000_get_rxd(&t->d, i);
         size_t want = i < 2 ? 256 : 604 - 512;
 
         CU_ASSERT_EQUAL(d.length, want);
         CU_ASSERT_EQUAL(!!(d.status & E1000_RXD_STAT_EOP), i == 2);
-        qtest_memread(t->qts, t->rx_buf[i], got, MIN(want, 600 - 256 * i));
+        qtest_memread(t->d.qts, t->d.rx_buf[i], got, MIN(want, 600 - 256 * i));
         CU_ASSERT_EQUAL(memcmp(got, frame + 256 * i, MIN(want, 600 - 256 * i)),
                         0);
     }
     /* And a frame gathered from three transmit descriptors. */
     for (int i = 0; i < 3; i++) {
-        uint64_t buf = t->tx_buf + 0x1000 * i;
+        uint64_t buf = t->d.tx_buf + 0x1000 * i;
 
-        qtest_memwrite(t->qts, buf, frame + off, parts[i]);
-        put_txd(t, buf,
-                parts[i] | (i == 2 ? E1000_TXD_CMD_EOP | E1000_TXD_CMD_RS : 0),
-                0);
+        qtest_memwrite(t->d.qts, buf, frame + off, parts[i]);
+        qe1000_put_txd(
+            &t->d, buf,
+            parts[i] | (i == 2 ? E1000_TXD_CMD_EOP | E1000_TXD_CMD_RS : 0), 0);
         off += parts[i];
     }
-    wr(t, E1000_TDT, t->tx_tail);
+    qe1000_wr(&t->d, E1000_TDT, t->d.tx_tail);
     CU_ASSERT_EQUAL(wire_recv(t, got, sizeof(got), WAIT_MS), sizeof(frame));
     CU_ASSERT_EQUAL(memcmp(got, frame, sizeof(frame)), 0);
-    CU_ASSERT(txd_status(t, 2) & E1000_TXD_STAT_DD);
+    CU_ASSERT(qe1000_txd_status(&t->d, 2) & E1000_TXD_STAT_DD);
     e1000_stop(t);
 }
 
@@ -601,7 +478,7 @@ static void test_tso(void)
     uint32_t popts = (E1000_TXD_POPTS_IXSM | E1000_TXD_POPTS_TXSM)
                      << E1000_TXD_POPTS_SHIFT;
 
-    e1000_driver_init(t, 0);
+    qe1000_driver_init(&t->d, 0);
     /* Ethernet, IPv4 (length and checksum 0), TCP with PSH|FIN|ACK. */
     memcpy(pkt, peer_mac, 6);
     memcpy(pkt + 6, our_mac, 6);
@@ -623,13 +500,14 @@ static void test_tso(void)
     seed = ref_fold(ref_sum(0, pkt + 26, 8) + 6); /* pseudo-header, len 0 */
     pkt[50] = seed >> 8;
     pkt[51] = seed;
-    qtest_memwrite(t->qts, t->tx_buf, pkt, sizeof(pkt));
-    put_tx_ctx(t, &ctx);
-    put_txd(t, t->tx_buf, 1500 | dcmd, popts);
-    put_txd(t, t->tx_buf + 1500,
-            (sizeof(pkt) - 1500) | dcmd | E1000_TXD_CMD_EOP | E1000_TXD_CMD_RS,
-            popts);
-    wr(t, E1000_TDT, t->tx_tail);
+    qtest_memwrite(t->d.qts, t->d.tx_buf, pkt, sizeof(pkt));
+    qe1000_put_tx_ctx(&t->d, &ctx);
+    qe1000_put_txd(&t->d, t->d.tx_buf, 1500 | dcmd, popts);
+    qe1000_put_txd(&t->d, t->d.tx_buf + 1500,
+                   (sizeof(pkt) - 1500) | dcmd | E1000_TXD_CMD_EOP |
+                       E1000_TXD_CMD_RS,
+                   popts);
+    qe1000_wr(&t->d, E1000_TDT, t->d.tx_tail);
 
     for (int i = 0; i < 3; i++) {
         size_t pay = i < 2 ? MSS : PAYLOAD - 2 * MSS;
@@ -649,7 +527,7 @@ static void test_tso(void)
         CU_ASSERT_EQUAL(memcmp(got + HDR, pkt + HDR + MSS * i, pay), 0);
     }
     CU_ASSERT_EQUAL(wire_recv(t, got, sizeof(got), 100), -1);
-    CU_ASSERT(txd_status(t, 2) & E1000_TXD_STAT_DD);
+    CU_ASSERT(qe1000_txd_status(&t->d, 2) & E1000_TXD_STAT_DD);
     e1000_stop(t);
 }
 
@@ -658,22 +536,22 @@ static void test_rx_backpressure(void)
     E1000Test *t = e1000_start(NULL);
     uint8_t frame[128], got[128];
 
-    e1000_driver_init(t, 0);
+    qe1000_driver_init(&t->d, 0);
     /* Take every descriptor back: RDT == RDH, the ring is full. */
-    wr(t, E1000_RDT, 0);
+    qe1000_wr(&t->d, E1000_RDT, 0);
     make_frame(frame, our_mac, peer_mac, sizeof(frame), 5);
     wire_send(t, frame, sizeof(frame));
     for (int i = 0; i < 50; i++) {
-        CU_ASSERT_EQUAL(rd(t, E1000_RDH), 0);
+        CU_ASSERT_EQUAL(qe1000_rd(&t->d, E1000_RDH), 0);
         g_usleep(2000);
     }
-    CU_ASSERT_FALSE(get_rxd(t, 0).status & E1000_RXD_STAT_DD);
+    CU_ASSERT_FALSE(qe1000_get_rxd(&t->d, 0).status & E1000_RXD_STAT_DD);
     /* The driver frees descriptors: the held frame arrives, intact. */
-    wr(t, E1000_RDT, 4);
+    qe1000_wr(&t->d, E1000_RDT, 4);
     CU_ASSERT_TRUE(wait_rdh(t, 1));
-    qtest_memread(t->qts, t->rx_buf[0], got, sizeof(got));
+    qtest_memread(t->d.qts, t->d.rx_buf[0], got, sizeof(got));
     CU_ASSERT_EQUAL(memcmp(got, frame, sizeof(frame)), 0);
-    CU_ASSERT(get_rxd(t, 0).status & E1000_RXD_STAT_EOP);
+    CU_ASSERT(qe1000_get_rxd(&t->d, 0).status & E1000_RXD_STAT_EOP);
     e1000_stop(t);
 }
 
@@ -683,38 +561,41 @@ static void test_outside_ram(void)
     uint8_t frame[100], got[2048];
     JsonObject *rsp;
 
-    e1000_driver_init(t, 0);
+    qe1000_driver_init(&t->d, 0);
     make_frame(frame, peer_mac, our_mac, sizeof(frame), 6);
-    qtest_memwrite(t->qts, t->tx_buf, frame, sizeof(frame));
+    qtest_memwrite(t->d.qts, t->d.tx_buf, frame, sizeof(frame));
     /* Buffers far past RAM and on the device's own registers. */
-    put_txd(t, 0x4000000000ull, 100 | E1000_TXD_CMD_EOP | E1000_TXD_CMD_RS, 0);
-    put_txd(t, t->bar0.addr + E1000_CTRL,
-            100 | E1000_TXD_CMD_EOP | E1000_TXD_CMD_RS, 0);
-    put_txd(t, t->tx_buf, 100 | E1000_TXD_CMD_EOP | E1000_TXD_CMD_RS, 0);
-    wr(t, E1000_TDT, t->tx_tail);
+    qe1000_put_txd(&t->d, 0x4000000000ull,
+                   100 | E1000_TXD_CMD_EOP | E1000_TXD_CMD_RS, 0);
+    qe1000_put_txd(&t->d, t->d.bar0.addr + E1000_CTRL,
+                   100 | E1000_TXD_CMD_EOP | E1000_TXD_CMD_RS, 0);
+    qe1000_put_txd(&t->d, t->d.tx_buf,
+                   100 | E1000_TXD_CMD_EOP | E1000_TXD_CMD_RS, 0);
+    qe1000_wr(&t->d, E1000_TDT, t->d.tx_tail);
     /* Only the good one reaches the wire; all three complete. */
     CU_ASSERT_EQUAL(wire_recv(t, got, sizeof(got), WAIT_MS), sizeof(frame));
     CU_ASSERT_EQUAL(memcmp(got, frame, sizeof(frame)), 0);
     CU_ASSERT_EQUAL(wire_recv(t, got, sizeof(got), 100), -1);
-    CU_ASSERT_EQUAL(rd(t, E1000_TDH), 3);
-    CU_ASSERT(rd(t, E1000_STATUS) & E1000_STATUS_LU);
+    CU_ASSERT_EQUAL(qe1000_rd(&t->d, E1000_TDH), 3);
+    CU_ASSERT(qe1000_rd(&t->d, E1000_STATUS) & E1000_STATUS_LU);
     /* A receive buffer outside RAM: the frame is dropped with RXE. */
-    put_rxd(t, 0, 0x4000000000ull);
+    qe1000_put_rxd(&t->d, 0, 0x4000000000ull);
     make_frame(frame, our_mac, peer_mac, sizeof(frame), 7);
     wire_send(t, frame, sizeof(frame));
     CU_ASSERT_TRUE(wait_rdh(t, 1));
-    CU_ASSERT(get_rxd(t, 0).errors & E1000_RXD_ERR_RXE);
+    CU_ASSERT(qe1000_get_rxd(&t->d, 0).errors & E1000_RXD_ERR_RXE);
     /* A transmit ring outside RAM. */
-    wr(t, E1000_TDBAL, 0);
-    wr(t, E1000_TDBAH, 0x40);
-    wr(t, E1000_TDT, (rd(t, E1000_TDH) + 1) % RING_DESCS);
+    qe1000_wr(&t->d, E1000_TDBAL, 0);
+    qe1000_wr(&t->d, E1000_TDBAH, 0x40);
+    qe1000_wr(&t->d, E1000_TDT,
+              (qe1000_rd(&t->d, E1000_TDH) + 1) % QE1000_RING_DESCS);
 
     /* The emulator lives on. */
-    rsp = qtest_qmp(t->qts, "{'execute': 'query-status'}");
+    rsp = qtest_qmp(t->d.qts, "{'execute': 'query-status'}");
     CU_ASSERT_FALSE(qmp_rsp_is_err(rsp));
     CU_ASSERT_STRING_EQUAL(qdict_get_path_str(rsp, "return.status"), "running");
     json_object_unref(rsp);
-    CU_ASSERT_TRUE(qtest_probe_child(t->qts));
+    CU_ASSERT_TRUE(qtest_probe_child(t->d.qts));
     e1000_stop(t);
 }
 
