@@ -94,8 +94,10 @@ check-linux: $(EMU)
 check: all bare-guests
 	tests/run-all.sh $(EMU)
 
+# A Linux guest with a shell on the serial console and an e1000 on slirp.
 run: $(EMU)
-	tests/guest/linux/run-shell.sh $(EMU)
+	tests/guest/linux/run-shell.sh $(EMU) -netdev user,id=n0 \
+	    -device e1000,netdev=n0
 
 install: $(EMU) $(if $(img-obj-y),$(IMG))
 	install -d $(DESTDIR)$(PREFIX)/bin

@@ -97,7 +97,13 @@ check_reboot() {
 }
 
 # An interactive shell on the console (make run); powers off when it exits.
+modules_check_shell="e1000"
 check_shell() {
+    # make run gives the guest an e1000 on slirp: configure it if present.
+    if [ -e /sys/class/net/eth0 ] && net_link eth0 2>/dev/null &&
+        net_dhcp eth0 >/dev/null 2>&1; then
+        echo "network: eth0 $(net_addr eth0) via slirp"
+    fi
     echo
     echo "kemu test guest: $(uname -sr), $(nproc) CPU(s), $(free -m |
         awk '/Mem:/ {print $2}') MiB"
@@ -105,4 +111,194 @@ check_shell() {
     echo
     setsid cttyhack sh -l
     return 0
+}
+
+# ---- Network: the e1000 NIC and the VMM's backends ------------------------
+# The VMM arguments and host sides these expect are in run-checks.sh:
+#   e1000, net-dhcp, net-http, net-hostfwd: -netdev user (slirp) with
+#     hostfwd=tcp:127.0.0.1:FWDPORT-:80 and -device e1000,mac=MAC;
+#     kemu.mac=MAC kemu.httpport=PORT kemu.fwdport=FWDPORT; --l1-pre
+#     l1-net-user.sh (an HTTP server on the host side's 127.0.0.1:PORT).
+#   net-tap: -netdev tap,ifname=ktap0 in a namespace, QMP at
+#     /run/kemu-net/qmp.sock; --l1-pre l1-net-tap.sh (192.168.76.1/24).
+# Each check brings up what it needs, so they run alone or in a row.
+
+# kemu_test_file: the file both sides serve and check (938,895 bytes; the
+# l1-net-*.sh snippets make the same).
+kemu_test_file() {
+    seq 1 150000
+}
+
+# sum_of: "BYTES MD5" of standard input.
+sum_of() {
+    cat >/tmp/sum.$$
+    echo "$(wc -c </tmp/sum.$$) $(md5sum </tmp/sum.$$ | cut -d' ' -f1)"
+    rm -f /tmp/sum.$$
+}
+
+# wait_carrier IFACE 0|1 SECONDS: until /sys/class/net/IFACE/carrier is
+# the value (polled every 0.1 s); false on timeout.
+wait_carrier() {
+    n=$(($3 * 10))
+    while [ "$(cat "/sys/class/net/$1/carrier" 2>/dev/null)" != "$2" ]; do
+        n=$((n - 1))
+        [ "$n" -gt 0 ] || return 1
+        sleep 0.1
+    done
+}
+
+# net_link IFACE: bring IFACE up and wait for its carrier.
+net_link() {
+    if [ ! -e "/sys/class/net/$1" ]; then
+        fail "no $1; interfaces: $(echo /sys/class/net/* | sed "s,/sys/class/net/,,g")"
+        return
+    fi
+    ip link set "$1" up
+    wait_carrier "$1" 1 15 || fail "$1: no carrier within 15 s"
+}
+
+# net_addr IFACE: its IPv4 address/prefix, if any.
+net_addr() {
+    ip -4 -o addr show dev "$1" | awk '{ print $4; exit }'
+}
+
+# net_dhcp IFACE: a lease from udhcpc, applied by a small script.
+net_dhcp() {
+    cat >/tmp/udhcpc.script <<'EOS'
+#!/bin/sh
+case "$1" in
+bound | renew)
+    ip addr flush dev "$interface"
+    ip addr add "$ip/${mask:-24}" dev "$interface"
+    [ -z "$router" ] || ip route add default via "${router%% *}" dev "$interface"
+    ;;
+esac
+EOS
+    chmod +x /tmp/udhcpc.script
+    udhcpc -i "$1" -s /tmp/udhcpc.script -f -q -n -t 5 -T 2 2>&1 |
+        sed 's/^/KEMU-GUEST: /'
+}
+
+# net_user_up: eth0 up with slirp's address (DHCP unless it has one).
+net_user_up() {
+    net_link eth0 || return
+    [ -n "$(net_addr eth0)" ] || net_dhcp eth0
+    [ -n "$(net_addr eth0)" ] || fail "eth0 got no address by DHCP"
+}
+
+# The e1000 driver probes without errors; eth0 has the MAC the VMM gave.
+modules_check_e1000="e1000"
+check_e1000() {
+    want=$(kemu_arg mac 52:54:00:12:34:56)
+    dmesg | grep -i e1000 | sed 's/^/KEMU-GUEST: dmesg: /'
+    bad=$(dmesg | grep -i e1000 | grep -iE 'fail|error' | head -n 1)
+    if ! dmesg | grep -q 'Intel(R) PRO/1000 Network Connection'; then
+        fail "no 'Intel(R) PRO/1000 Network Connection' in dmesg"
+    elif [ -n "$bad" ]; then
+        fail "kernel log: $bad"
+    elif ! ip link show eth0 >/dev/null 2>&1; then
+        fail "no eth0 in ip link"
+    elif ! ip link show eth0 | grep -q "link/ether $want "; then
+        fail "eth0 is '$(ip link show eth0 | sed -n 's/.*link\/ether \([^ ]*\).*/\1/p')', expected $want"
+    fi
+}
+
+# udhcpc gets slirp's first address, 10.0.2.15/24, and the route via
+# 10.0.2.2.
+modules_check_net_dhcp="e1000"
+check_net_dhcp() {
+    net_link eth0 || return
+    net_dhcp eth0
+    addr=$(net_addr eth0)
+    route=$(ip route show default | head -n 1)
+    echo "KEMU-GUEST: eth0 $addr, $route"
+    if [ "$addr" != 10.0.2.15/24 ]; then
+        fail "eth0 has '$addr' after DHCP, expected 10.0.2.15/24"
+    elif ! echo "$route" | grep -q 'via 10.0.2.2'; then
+        fail "default route '$route', expected via 10.0.2.2"
+    fi
+}
+
+# wget of the test file from the host side's loopback (10.0.2.2:PORT).
+modules_check_net_http="e1000"
+check_net_http() {
+    net_user_up || return
+    url=http://10.0.2.2:$(kemu_arg httpport 8080)/kemu-test.bin
+    if ! timeout 30 wget -q -O /tmp/got "$url"; then
+        fail "wget $url failed"
+        return
+    fi
+    want=$(kemu_test_file | sum_of)
+    got=$(sum_of </tmp/got)
+    rm -f /tmp/got
+    echo "KEMU-GUEST: $url: $got (bytes md5)"
+    [ "$got" = "$want" ] || fail "$url: $got, expected $want (bytes md5)"
+}
+
+# The host side fetches our port 80 through the VMM's hostfwd (its
+# 127.0.0.1:FWDPORT) and reports what it got; asked for by a CGI request.
+modules_check_net_hostfwd="e1000"
+check_net_hostfwd() {
+    net_user_up || return
+    fwd=$(kemu_arg fwdport 5580)
+    mkdir -p /tmp/www
+    kemu_test_file >/tmp/www/kemu-test.bin
+    httpd -p 80 -h /tmp/www || {
+        fail "cannot start httpd on port 80"
+        return
+    }
+    want=$(sum_of </tmp/www/kemu-test.bin)
+    url="http://10.0.2.2:$(kemu_arg httpport 8080)/cgi-bin/fetch?$fwd"
+    got=$(timeout 60 wget -q -O - "$url") || got="(wget $url failed)"
+    killall httpd 2>/dev/null
+    echo "KEMU-GUEST: host fetched 127.0.0.1:$fwd/kemu-test.bin: $got"
+    [ "$got" = "$want" ] || fail "host got '$got' through hostfwd, expected '$want'"
+}
+
+# A tap in a namespace on the host side (192.168.76.1): a file each way,
+# then QMP set_link takes the link down and up; the guest sees the carrier
+# go and come back, and the transfer works again.
+modules_check_net_tap="e1000"
+check_net_tap() {
+    host=http://192.168.76.1:8080
+    net_link eth0 || return
+    ip addr add 192.168.76.2/24 dev eth0
+    want=$(kemu_test_file | sum_of)
+    got=$(timeout 30 wget -q -O - "$host/kemu-test.bin" | sum_of)
+    echo "KEMU-GUEST: downloaded $got"
+    [ "$got" = "$want" ] || {
+        fail "download from $host: $got, expected $want (bytes md5)"
+        return
+    }
+    kemu_test_file >/tmp/up
+    got=$(timeout 30 wget -q -O - --post-file /tmp/up "$host/cgi-bin/upload")
+    echo "KEMU-GUEST: host received $got"
+    [ "$got" = "$want" ] || {
+        fail "upload to $host: host got '$got', expected '$want'"
+        return
+    }
+    ups=$(dmesg | grep -c 'eth0 NIC Link is Up')
+    ok=$(timeout 30 wget -q -O - "$host/cgi-bin/linkflap")
+    [ "$ok" = ok ] || {
+        fail "asking the host side for set_link: '$ok'"
+        return
+    }
+    if ! wait_carrier eth0 0 20; then
+        fail "carrier stayed up for 20 s after set_link down"
+    elif ! wait_carrier eth0 1 30; then
+        fail "carrier stayed down for 30 s after set_link up"
+    fi
+    timeout 10 wget -q -O - "$host/linkflap.log" | sed 's/^/KEMU-GUEST: host: /'
+    [ -z "$KEMU_WHY" ] || return 1
+    dmesg | grep 'eth0 NIC Link is' | sed 's/^/KEMU-GUEST: dmesg: /'
+    if ! dmesg | grep -q 'eth0 NIC Link is Down'; then
+        fail "no 'NIC Link is Down' in dmesg"
+        return
+    elif [ "$(dmesg | grep -c 'eth0 NIC Link is Up')" -le "$ups" ]; then
+        fail "no new 'NIC Link is Up' in dmesg"
+        return
+    fi
+    got=$(timeout 30 wget -q -O - "$host/kemu-test.bin" | sum_of)
+    echo "KEMU-GUEST: downloaded again $got"
+    [ "$got" = "$want" ] || fail "download after the link came back: $got, expected $want"
 }

@@ -1,11 +1,11 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
-# /init of the L2 test guest (busybox). Reports that userspace is up, loads
-# the modules the chosen check needs, runs the check named by kemu.check=
-# on the kernel command line (functions in /checks.sh), prints
-# "KEMU-GUEST: check NAME: PASS" or "... FAIL <why>", then powers off
-# (or reboots, or does nothing, as the check asked).
+# /init of the L2 test guest (busybox). Reports that userspace is up, and
+# for each check named by kemu.check=NAME[,NAME...] on the kernel command
+# line (functions in /checks.sh) loads the modules it needs, runs it and
+# prints "KEMU-GUEST: check NAME: PASS" or "... FAIL <why>"; then powers
+# off (or reboots, or does nothing, as a check asked).
 
 export PATH=/sbin:/bin:/usr/sbin:/usr/bin
 mount -t proc proc /proc
@@ -20,13 +20,16 @@ hostname kemu-guest
 
 . /checks.sh
 
-name=$(kemu_arg check boot)
-fn=check_$(echo "$name" | tr -- '-.' '__')
+# kemu.check=NAME[,NAME...]: the checks run in order, each reported.
+names=$(kemu_arg check boot | tr ',' ' ')
 KEMU_END=poweroff
-KEMU_WHY=""
-if ! type "$fn" >/dev/null 2>&1; then
-    echo "KEMU-GUEST: check $name: FAIL unknown check (see /checks.sh)"
-else
+for name in $names; do
+    fn=check_$(echo "$name" | tr -- '-.' '__')
+    KEMU_WHY=""
+    if ! type "$fn" >/dev/null 2>&1; then
+        echo "KEMU-GUEST: check $name: FAIL unknown check (see /checks.sh)"
+        continue
+    fi
     mods=$(eval echo "\${modules_$fn:-}")
     if [ -n "$mods" ] && ! modprobe -a $mods; then
         echo "KEMU-GUEST: check $name: FAIL cannot load modules: $mods"
@@ -35,7 +38,7 @@ else
     else
         echo "KEMU-GUEST: check $name: FAIL ${KEMU_WHY:-(no reason given)}"
     fi
-fi
+done
 
 case "$KEMU_END" in
 reboot) reboot -f ;;

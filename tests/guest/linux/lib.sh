@@ -26,6 +26,11 @@ L1_APPEND="console=ttyS0 panic=-1 quiet pci=noearly cryptomgr.notests"
 L2_MEM=256M
 L2_APPEND="console=ttyS0 panic=-1 quiet pci=noearly cryptomgr.notests"
 
+# Where --l1-pre snippets keep their sockets and files (the QMP socket, web
+# roots, netns files): /run in L1 is a tmpfs; a direct run mounts a private
+# tmpfs there. VMM arguments may name paths under it.
+KEMU_NET_RUN=/run/kemu-net
+
 log() { printf '%s\n' "$*" >&2; }
 die() { printf '%s: error: %s\n' "${0##*/}" "$*" >&2; exit 2; }
 

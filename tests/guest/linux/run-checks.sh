@@ -4,8 +4,10 @@
 # Runs the standard Linux guest checks against one VMM through testbed.sh
 # and prints PASS:/FAIL:/SKIP: lines and the summary line
 # "linux-guests: N passed, N failed, N skipped". Exits 1 if any failed.
+# Checks that share a VMM setup run in one boot (testbed.sh --check A,B).
 #
 # Usage: run-checks.sh VMM [testbed.sh options, e.g. -v or --mode nested]
+# KEMU_CHECKS=REGEX runs only the entries whose names match (grep -E).
 
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -14,15 +16,27 @@ set -euo pipefail
 vmm=$1
 shift
 
-# name|testbed arguments (the part after -- goes to the VMM)
+here=$KEMU_LINUX_DIR
+# The network checks' VMM setups (see the network section of checks.sh).
+net_user="--timeout 120 --l1-pre $here/l1-net-user.sh \
+    --append kemu.mac=52:54:00:ab:cd:01 --append kemu.httpport=8080 \
+    --append kemu.fwdport=5580 \
+    -- -netdev user,id=n0,hostfwd=tcp:127.0.0.1:5580-:80 \
+    -device e1000,netdev=n0,mac=52:54:00:ab:cd:01"
+net_tap="--timeout 120 --l1-pre $here/l1-net-tap.sh --l1-bin socat \
+    -- -netdev tap,id=n0,ifname=ktap0,script=no,downscript=no \
+    -device e1000,netdev=n0,mac=52:54:00:ab:cd:02 \
+    -qmp unix:$KEMU_NET_RUN/qmp.sock,server=on,wait=off"
+
+# name[,name...]|testbed arguments (the part after -- goes to the VMM)
 checks=(
-    "linux-boot|--check boot"
+    "linux-boot,linux-clock,linux-serial-input|--check boot,clock,serial-input --stdin hello-from-host"
     "linux-boot-bzImage|--check boot --kernel bzImage"
     "linux-smp|--check smp --append kemu.ncpus=2 -- -smp 2"
-    "linux-serial-input|--check serial-input --stdin hello-from-host"
-    "linux-clock|--check clock"
     "linux-poweroff|--check poweroff --expect-exit 0"
     "linux-reboot|--check reboot --expect-exit 0"
+    "linux-e1000,linux-net-dhcp,linux-net-http,linux-net-hostfwd|--check e1000,net-dhcp,net-http,net-hostfwd $net_user"
+    "linux-net-tap|--check net-tap $net_tap"
 )
 
 passed=0 failed=0 skipped=0
@@ -31,9 +45,11 @@ start=$EPOCHSECONDS
 if [ -c /dev/kvm ]; then
     echo "linux-guests: VMM $vmm, $(kvm_mode) ($(kvm_mode_why))"
     "$KEMU_LINUX_DIR/build-guest.sh" "$GUEST_DIR"
+    need_pkg socat
 fi
 for c in "${checks[@]}"; do
     name=${c%%|*}
+    [ -z "${KEMU_CHECKS:-}" ] || grep -qE "$KEMU_CHECKS" <<<"$name" || continue
     read -ra args <<<"${c#*|}"
     opts=() vmm_args=()
     for i in "${!args[@]}"; do
@@ -46,22 +62,26 @@ for c in "${checks[@]}"; do
     rc=0
     out=$("$KEMU_LINUX_DIR/testbed.sh" --vmm "$vmm" --name "$name" \
         "${opts[@]}" "$@" -- "${vmm_args[@]}" 2>&1) || rc=$?
-    case $rc in
-    0)
-        passed=$((passed + 1))
+    if [ "$rc" = 77 ]; then
+        for n in ${name//,/ }; do
+            skipped=$((skipped + 1))
+            echo "SKIP: $n (no /dev/kvm)"
+        done
+        continue
+    fi
+    if [ "$rc" = 0 ]; then
         grep -E '^(testbed: linux|PASS:)' <<<"$out" || true
-        ;;
-    77)
-        skipped=$((skipped + 1))
-        echo "SKIP: $name (no /dev/kvm)"
-        ;;
-    *)
-        failed=$((failed + 1))
+    else
         grep -v '^testbed: nested\|^testbed: direct' <<<"$out" || true
-        grep -q "^FAIL: $name" <<<"$out" ||
-            echo "FAIL: $name (testbed.sh exit $rc)"
-        ;;
-    esac
+    fi
+    p=$(grep -c '^PASS: ' <<<"$out" || true)
+    f=$(grep -c '^FAIL: ' <<<"$out" || true)
+    passed=$((passed + p))
+    failed=$((failed + f))
+    if [ "$rc" != 0 ] && [ "$f" = 0 ]; then
+        failed=$((failed + 1))
+        echo "FAIL: $name (testbed.sh exit $rc)"
+    fi
 done
 echo "linux-guests: took $((EPOCHSECONDS - start)) s"
 echo "linux-guests: $passed passed, $failed failed, $skipped skipped"

@@ -1,24 +1,28 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
-# Boots the Linux test guest (L2) under a VMM and runs one guest check.
-# Where the host's KVM can boot Linux the VMM runs directly; otherwise (the
-# project's machines: kvm_pvm) it runs inside an L1 Linux under QEMU TCG
-# with emulated AMD SVM, which loads kvm-amd. Prints one result line,
-# "PASS: linux-NAME" or "FAIL: linux-NAME (why)"; exit 0 pass, 1 fail,
-# 77 skip (no /dev/kvm), 2 usage.
+# Boots the Linux test guest (L2) under a VMM and runs guest checks (one,
+# or several in a row in the same boot). Where the host's KVM can boot
+# Linux the VMM runs directly; otherwise (the project's machines: kvm_pvm)
+# it runs inside an L1 Linux under QEMU TCG with emulated AMD SVM, which
+# loads kvm-amd. Prints one result line per check, "PASS: linux-NAME" or
+# "FAIL: linux-NAME (why)"; exit 0 all passed, 1 fail, 77 skip (no
+# /dev/kvm), 2 usage.
 
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 usage() {
     cat <<'EOF'
-usage: testbed.sh --vmm PATH --check NAME [options] [-- extra VMM args]
+usage: testbed.sh --vmm PATH --check NAME[,NAME...] [options] [-- extra VMM args]
 
   --vmm PATH          VMM binary (build/kemu-system-x86_64, qemu-system-x86_64)
   --check NAME        guest check (checks.sh): boot smp serial-input clock
-                      poweroff reboot shell dmesg
-  --name NAME         name on the result line (default linux-CHECK)
+                      poweroff reboot shell dmesg e1000 net-dhcp net-http
+                      net-hostfwd net-tap; a comma-separated list runs them
+                      in order in one boot, with one result line each
+  --name NAME         name on the result line (default linux-CHECK; a
+                      comma-separated list for a list of checks)
   --timeout S         give up after S seconds (default 60)
   --expect-exit N     VMM exit status that passes (default 0)
   --stdin TEXT        type TEXT and a newline on the guest console once the
@@ -27,8 +31,12 @@ usage: testbed.sh --vmm PATH --check NAME [options] [-- extra VMM args]
   --append ARGS       more guest kernel arguments (e.g. kemu.ncpus=2)
   --mem SIZE          guest RAM (default 256M)
   --allow-reboot      do not pass -no-reboot to the VMM
-  --l1-pre FILE       shell snippet sourced in L1 before the VMM starts
-                      (nested only; e.g. create a netns or tap)
+  --l1-pre FILE       shell snippet sourced before the VMM starts: in L1
+                      when nested; when direct, on this host inside a
+                      private network and mount namespace (e.g. servers on
+                      loopback, a netns with a tap); see README.md
+  --l1-bin PATH       also copy program PATH with its shared libraries into
+                      L1 (repeatable; nested only: direct runs use the host's)
   --vmm-file PATH     also copy PATH (file or dir) into L1 at the same path
                       (repeatable; nested only)
   --mode M            auto (default), direct or nested
@@ -40,7 +48,7 @@ EOF
 
 vmm="" check="" name="" timeout=60 expect_exit=0 stdin_text="" have_stdin=0
 kernel=vmlinux append="" mem=$L2_MEM no_reboot=1 l1_pre="" mode=auto
-interactive=0 verbose=0 vmm_files=() extra=()
+interactive=0 verbose=0 vmm_files=() l1_bins=() extra=()
 while [ $# -gt 0 ]; do
     case "$1" in
     --vmm) vmm=$2; shift 2 ;;
@@ -54,6 +62,11 @@ while [ $# -gt 0 ]; do
     --mem) mem=$2; shift 2 ;;
     --allow-reboot) no_reboot=0; shift ;;
     --l1-pre) l1_pre=$2; shift 2 ;;
+    --l1-bin)
+        p=$(command -v "$2") || die "--l1-bin: no such program '$2'"
+        l1_bins+=("$(realpath -s "$p")")
+        shift 2
+        ;;
     --vmm-file) vmm_files+=("$(realpath -s "$2")"); shift 2 ;;
     --mode) mode=$2; shift 2 ;;
     --interactive) interactive=1; shift ;;
@@ -68,7 +81,16 @@ case "$kernel" in vmlinux | bzImage) ;; *) die "--kernel must be vmlinux or bzIm
 case "$mode" in auto | direct | nested) ;; *) die "--mode must be auto, direct or nested" ;; esac
 [[ "$timeout" =~ ^[0-9]+$ ]] || die "--timeout takes whole seconds, not '$timeout'"
 [ -z "$l1_pre" ] || [ -f "$l1_pre" ] || die "--l1-pre: no file '$l1_pre'"
-name=${name:-linux-$check}
+IFS=, read -ra checks <<<"$check"
+[ ${#checks[@]} -gt 0 ] || usage
+if [ -n "$name" ]; then
+    IFS=, read -ra names <<<"$name"
+    [ ${#names[@]} -eq ${#checks[@]} ] ||
+        die "--name needs one name per check (${#checks[@]}), not '$name'"
+else
+    names=("${checks[@]/#/linux-}")
+fi
+name=$(IFS=,; echo "${names[*]}")
 vmm_path=$(command -v "$vmm" 2>/dev/null) || die "--vmm: no such program '$vmm'"
 vmm_path=$(realpath -s "$vmm_path")
 [ -x "$vmm_path" ] || die "--vmm: '$vmm' is not executable"
@@ -113,22 +135,43 @@ l2_cmd+=(-kernel "$gdir/$kernel" -initrd "$gdir/initramfs.cpio"
     -append "$L2_APPEND kemu.check=$check kemu.hosttime=$(date +%s)${append}"
     "${defaults[@]}" "${extra[@]}")
 
-if [ "$mode" = direct ]; then
-    cmd=("${l2_cmd[@]}")
-else
-    need_pkg qemu-system-x86
-    key=$(printf '%s\n' "$vmm_path" "${vmm_files[@]}" | md5sum | cut -c1-8)
-    vmmcpio=$GUEST_DIR/l1/vmm-${vmm_path##*/}-$key.cpio
-    l1_vmm_cpio "$vmmcpio" "$vmm_path" -- "${vmm_files[@]}"
-    mkdir -p "$work/run"
-    [ -z "$l1_pre" ] || cp "$l1_pre" "$work/run/pre.sh"
-    cat >"$work/run/run.sh" <<EOF
-# Generated by testbed.sh: starts the L2 VMM on L1's console.
+# run.sh starts the VMM (in L1, or here when direct with --l1-pre), after
+# pre.sh, which may set KEMU_VMM_PREFIX (e.g. "nsenter --net=FILE").
+mkdir -p "$work/run"
+[ -z "$l1_pre" ] || cp "$l1_pre" "$work/run/pre.sh"
+cat >"$work/run/run.sh" <<EOF
+# Generated by testbed.sh: starts the L2 VMM on this console.
 read -r up _ </proc/uptime
 echo "KEMU-L1: vmm start \$up"
-$(sh_quote "${l2_cmd[@]}")
+\${KEMU_VMM_PREFIX:-} $(sh_quote "${l2_cmd[@]}")
 echo "KEMU-L1: vmm exit \$?"
 EOF
+wrapped=0
+if [ "$mode" = direct ] && [ -z "$l1_pre" ]; then
+    cmd=("${l2_cmd[@]}")
+elif [ "$mode" = direct ]; then
+    # The host plays L1: busybox applets first in PATH, a network
+    # namespace of its own (loopback only), a private tmpfs at
+    # $KEMU_NET_RUN for the snippet's sockets and files, and a PID
+    # namespace, so the servers it starts die with the run.
+    wrapped=1
+    bb=$GUEST_DIR/pkg/busybox/bin/busybox
+    mkdir -p "$work/bin" "$KEMU_NET_RUN"
+    for a in $("$bb" --list); do
+        ln -sf "$bb" "$work/bin/$a"
+    done
+    # shellcheck disable=SC2016 # expanded by the inner shell
+    cmd=(unshare --net --mount --propagation private --pid --fork \
+        --mount-proc --kill-child -- "$bb" sh -c \
+        'mount -t tmpfs tmpfs "$3" && export PATH="$1:$PATH" &&
+         ip link set lo up && cd "$2" && { [ ! -f pre.sh ] || . ./pre.sh; } &&
+         . ./run.sh' sh "$work/bin" "$work/run" "$KEMU_NET_RUN")
+else
+    need_pkg qemu-system-x86
+    key=$(printf '%s\n' "$vmm_path" "${l1_bins[@]}" "${vmm_files[@]}" |
+        md5sum | cut -c1-8)
+    vmmcpio=$GUEST_DIR/l1/vmm-${vmm_path##*/}-$key.cpio
+    l1_vmm_cpio "$vmmcpio" "$vmm_path" "${l1_bins[@]}" -- "${vmm_files[@]}"
     l1_initrd "$work/l1.cpio" "$kernel" "$work/run" "$vmmcpio"
     l1_qemu_cmd "$work/l1.cpio"
     cmd=("${L1_CMD[@]}")
@@ -148,7 +191,8 @@ since() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
 t0=$(now)
 deadline=$((EPOCHSECONDS + timeout))
 t_l1="" t_kvm="" t_vmm="" t_user="" t_end=""
-ups=0 vmm_rc="" verdict="" panic="" timed_out=0 sent=0 halted=0
+results=() ups=0 vmm_rc="" panic="" timed_out=0 sent=0 halted=0
+declare -A verdicts=()
 : >"$work/console"
 coproc VM { exec "${cmd[@]}" 2>&1; }
 vm_pid=$VM_PID
@@ -186,7 +230,13 @@ while :; do
             sent=1
         fi
         ;;
-    *"KEMU-GUEST: check $check: "*) verdict=${line#*"KEMU-GUEST: check $check: "} ;;
+    *"KEMU-GUEST: check "*": "*)
+        c=${line#*"KEMU-GUEST: check "}
+        c=${c%%": "*}
+        case ",$check," in
+        *",$c,"*) verdicts[$c]=${line#*"KEMU-GUEST: check $c: "} ;;
+        esac
+        ;;
     *"Kernel panic"*) [ -n "$panic" ] || panic=${line#*] } ;;
     *"reboot: System halted"*)
         # The kernel found no way to power off and spins: give the VMM a
@@ -203,9 +253,10 @@ rc=0
 wait "$vm_pid" 2>/dev/null || rc=$?
 vm_pid=""
 t_end=$(now)
-[ "$mode" = direct ] && [ "$timed_out" = 0 ] && vmm_rc=$rc
+[ "$mode" = direct ] && [ "$wrapped" = 0 ] && [ "$timed_out" = 0 ] && vmm_rc=$rc
 
 # --- verdict ---------------------------------------------------------------
+# why: what failed the whole run (every check fails with it).
 why=""
 if [ "$timed_out" = 1 ] && [ "$halted" = 1 ]; then
     why="guest halted: poweroff found no way to power off (ACPI S5)"
@@ -222,13 +273,7 @@ elif [ "$ups" -eq 0 ]; then
     why="L2 userspace never started"
 elif [ "$no_reboot" = 1 ] && [ "$ups" -gt 1 ]; then
     why="guest booted $ups times despite -no-reboot"
-elif [ -z "$verdict" ]; then
-    why="no 'KEMU-GUEST: check $check:' line"
-elif [ "$verdict" != PASS ]; then
-    why="check says: $verdict"
 fi
-[ -z "$why" ] || [ -z "$verdict" ] || [ "$verdict" = PASS ] ||
-    case "$why" in *"$verdict"*) ;; *) why="$why; check says: $verdict" ;; esac
 
 timing="total $(since "$t0" "$t_end") s"
 [ -z "$t_user" ] || timing="L2 userspace at $(since "$t0" "$t_user") s, $timing"
@@ -239,13 +284,27 @@ if [ "$mode" = nested ] && [ -n "$t_vmm" ]; then
     timing="$timing)"
 fi
 echo "testbed: $name: $timing"
-if [ -z "$why" ]; then
-    echo "PASS: $name"
-    exit 0
-fi
-if [ "$verbose" = 0 ]; then
+failed=0
+for i in "${!checks[@]}"; do
+    c=${checks[$i]} n=${names[$i]}
+    verdict=${verdicts[$c]:-} w=$why
+    if [ -z "$w" ] && [ -z "$verdict" ]; then
+        w="no 'KEMU-GUEST: check $c:' line"
+    elif [ -z "$w" ] && [ "$verdict" != PASS ]; then
+        w="check says: $verdict"
+    elif [ -n "$w" ] && [ -n "$verdict" ] && [ "$verdict" != PASS ]; then
+        case "$w" in *"$verdict"*) ;; *) w="$w; check says: $verdict" ;; esac
+    fi
+    if [ -z "$w" ]; then
+        results+=("PASS: $n")
+    else
+        results+=("FAIL: $n ($w)")
+        failed=1
+    fi
+done
+if [ "$failed" = 1 ] && [ "$verbose" = 0 ]; then
     echo "testbed: console of $name (last 200 lines):"
     tail -n 200 "$work/console" | sed 's/^/  | /'
 fi
-echo "FAIL: $name ($why)"
-exit 1
+printf '%s\n' "${results[@]}"
+exit "$failed"
