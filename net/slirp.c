@@ -29,6 +29,8 @@ typedef struct SlirpPollSource {
     SlirpState *s;
     GHashTable *entries; /* fd -> SlirpPollEntry * */
     GPtrArray *round;    /* index -> tag, for the current fill */
+    gint64 deadline_us;  /* when slirp's own timers want a poll, or -1 */
+    gint kick;           /* slirp has work (input, new socket): dispatch */
 } SlirpPollSource;
 
 typedef struct SlirpTimerSource {
@@ -108,12 +110,20 @@ static void slirp_cb_timer_mod(void *timer, int64_t expire_ms, void *opaque)
     g_source_set_ready_time(timer, MAX(expire_ms, 0) * 1000);
 }
 
+static void slirp_kick(SlirpState *s)
+{
+    if (s->poll) {
+        g_atomic_int_set(&s->poll->kick, 1);
+    }
+    main_loop_wakeup(s->loop);
+}
+
 static void slirp_cb_register_poll_fd(int fd, void *opaque)
 {
     SlirpState *s = opaque;
 
     /* A socket made outside the loop (the guest's SYN): poll it now. */
-    main_loop_wakeup(s->loop);
+    slirp_kick(s);
 }
 
 static void slirp_cb_unregister_poll_fd(int fd, void *opaque)
@@ -122,9 +132,7 @@ static void slirp_cb_unregister_poll_fd(int fd, void *opaque)
 
 static void slirp_cb_notify(void *opaque)
 {
-    SlirpState *s = opaque;
-
-    main_loop_wakeup(s->loop);
+    slirp_kick(opaque);
 }
 
 static const SlirpCb slirp_callbacks = {
@@ -203,17 +211,32 @@ static gboolean slirp_poll_prepare(GSource *source, gint *timeout)
     /* Entries left unused are sockets slirp closed. */
     g_hash_table_foreach_remove(ps->entries, drop_unused, ps);
     *timeout = ms == UINT32_MAX ? -1 : (gint)MIN(ms, (uint32_t)G_MAXINT);
+    ps->deadline_us =
+        ms == UINT32_MAX ? -1 : g_source_get_time(source) + (gint64)ms * 1000;
     return ms == 0;
 }
 
 /*
- * Dispatch after every poll, as QEMU does: slirp_pollfds_poll() also runs
- * slirp's TCP timers (by elapsed time) and sends the frames that waited
- * for an ARP answer, so it must run even when no socket is ready.
+ * Dispatch when a socket is ready or when slirp's timeout (its TCP timers,
+ * frames waiting for an ARP answer) has passed.  Not on every loop turn:
+ * GLib blocks and unblocks a dispatched source's fds, which wakes the loop,
+ * so dispatching unconditionally made the main loop spin at 100% CPU.
  */
 static gboolean slirp_poll_check(GSource *source)
 {
-    return TRUE;
+    SlirpPollSource *ps = (SlirpPollSource *)source;
+
+    if (g_atomic_int_get(&ps->kick) ||
+        (ps->deadline_us >= 0 &&
+         g_source_get_time(source) >= ps->deadline_us)) {
+        return TRUE;
+    }
+    for (guint i = 0; i < ps->round->len; i++) {
+        if (g_source_query_unix_fd(source, ps->round->pdata[i])) {
+            return TRUE;
+        }
+    }
+    return FALSE;
 }
 
 static int slirp_get_revents(int idx, void *opaque)
@@ -232,6 +255,7 @@ static gboolean slirp_poll_dispatch(GSource *source, GSourceFunc cb,
 {
     SlirpPollSource *ps = (SlirpPollSource *)source;
 
+    g_atomic_int_set(&ps->kick, 0);
     slirp_pollfds_poll(ps->s->slirp, 0, slirp_get_revents, ps);
     /* The tags of this round may be stale once slirp closed sockets. */
     g_ptr_array_set_size(ps->round, 0);
@@ -261,6 +285,8 @@ static ssize_t net_slirp_receive(NetClientState *nc, const uint8_t *buf,
     SlirpState *s = container_of(nc, SlirpState, nc);
 
     slirp_input(s->slirp, buf, size);
+    /* Answers and queued frames go out from the poll source's dispatch. */
+    slirp_kick(s);
     return size;
 }
 
@@ -605,6 +631,7 @@ NetClientState *net_init_slirp(NetState *ns, KemuOpts *opts, const char *id,
     ps->s = s;
     ps->entries = g_hash_table_new_full(NULL, NULL, NULL, g_free);
     ps->round = g_ptr_array_new();
+    ps->deadline_us = -1;
     g_source_set_name(&ps->source, "kemu-slirp");
     g_source_attach(&ps->source, main_loop_get_context(s->loop));
     s->poll = ps;
