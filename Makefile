@@ -58,6 +58,9 @@ IMG_OBJS := $(addprefix $(BUILD)/,$(img-obj-y))
 .PHONY: all check check-unit check-qtest check-guest check-linux install clean \
         format format-check run
 .DEFAULT_GOAL := all
+# Keep the qtest objects that pattern rules build on the way: without this
+# make deletes them as intermediates and rebuilds them on every run.
+.SECONDARY:
 
 all: $(EMU) $(UNIT) $(QTESTS) $(if $(img-obj-y),$(IMG))
 
