@@ -702,11 +702,17 @@ static void tx_emit_segment(E1000Core *c, bool last)
     size_t ip = x->ipcss, l4 = x->tucss;
     size_t l4len = size - l4;
 
-    if (ip + 6 > size || l4 + (x->tcp ? 14 : 6) > size) {
+    /*
+     * The fields fixed per segment are read from the saved header: they
+     * must lie inside it (HDRLEN), and the segment must hold the header.
+     */
+    if (size < x->hdr_len || ip + 6 > x->hdr_len ||
+        l4 + (x->tcp ? 14 : 6) > x->hdr_len ||
+        ((tx->popts & E1000_TXD_POPTS_TXSM) && x->tucso + 2 > x->hdr_len)) {
         kemu_log_mask(LOG_GUEST_ERROR,
-                      "e1000: TSO header offsets (IP %zu, L4 %zu) outside a "
-                      "%zu-byte segment\n",
-                      ip, l4, size);
+                      "e1000: TSO header offsets (IP %zu, L4 %zu, checksum "
+                      "%u) outside a %u-byte header\n",
+                      ip, l4, x->tucso, x->hdr_len);
         tx->drop = true;
     }
     if (!tx->drop) {
@@ -848,7 +854,11 @@ static void tx_finish_packet(E1000Core *c)
     tx->in_packet = false;
 }
 
-/* Copy @len bytes of guest memory at @addr into the packet. */
+/*
+ * Copy @len bytes of guest memory at @addr into the packet.  Once the
+ * packet is to be dropped its data descriptors are skipped: nothing more
+ * is read, as the hardware drops what cannot fit its buffer.
+ */
 static void tx_gather(E1000Core *c, uint64_t addr, size_t len)
 {
     E1000Tx *tx = &c->tx;
@@ -856,8 +866,8 @@ static void tx_gather(E1000Core *c, uint64_t addr, size_t len)
     bool segment = tx->tse && !tx->gso;
     size_t limit = segment ? (size_t)x->hdr_len + x->mss : E1000_TX_BUF_SIZE;
 
-    while (len) {
-        size_t n = MIN(len, limit - tx->size);
+    while (len && !tx->drop) {
+        size_t n = tx->size < limit ? MIN(len, limit - tx->size) : 0;
 
         if (n == 0) {
             kemu_log_mask(LOG_GUEST_ERROR,
@@ -866,13 +876,14 @@ static void tx_gather(E1000Core *c, uint64_t addr, size_t len)
             tx->drop = true;
             return;
         }
-        if (!tx->drop && c->ops->dma_read(c->opaque, addr, tx->buf + tx->size,
-                                          n) != MEMTX_OK) {
+        if (c->ops->dma_read(c->opaque, addr, tx->buf + tx->size, n) !=
+            MEMTX_OK) {
             kemu_log_mask(LOG_GUEST_ERROR,
                           "e1000: transmit buffer 0x%" PRIx64 "+%zu is not "
                           "in RAM\n",
                           addr, n);
             tx->drop = true;
+            return;
         }
         if (segment && tx->size < x->hdr_len && tx->size + n >= x->hdr_len) {
             memcpy(tx->header, tx->buf, x->hdr_len);
@@ -914,6 +925,18 @@ static void tx_process_desc(E1000Core *c, const E1000TxDesc *d)
     if (dtype == E1000_TXD_CMD_DEXT) {
         const E1000TxContextDesc *x = (const E1000TxContextDesc *)d;
 
+        /*
+         * A segmentation context in the middle of a segmented packet
+         * would change the header length and MSS the gathered bytes were
+         * cut by: that packet is dropped, the context holds for the next.
+         */
+        if ((lower & E1000_TXD_CMD_TSE) && tx->in_packet && tx->tse &&
+            !tx->drop) {
+            kemu_log_mask(LOG_GUEST_ERROR,
+                          "e1000: TSO context descriptor inside a packet; "
+                          "packet dropped\n");
+            tx->drop = true;
+        }
         tx_read_context(lower & E1000_TXD_CMD_TSE ? &tx->tso_ctx : &tx->ctx, x);
         return;
     }

@@ -916,6 +916,66 @@ static void test_tso_exact_multiple(void)
     fixture_free(f);
 }
 
+/*
+ * A TSO context descriptor in the middle of a segmented packet shrinks
+ * HDRLEN + MSS below what was gathered: the packet is dropped and its
+ * later data descriptors are not read (they once overflowed the buffer),
+ * and the next packet goes out under the new context.
+ */
+static void test_tso_context_mid_packet(void)
+{
+    Fixture *f = fixture_new();
+    static uint8_t pkt[54 + 2000];
+    size_t len = build_tcp4(pkt, 2000, 1, 5, 0x18, true);
+    uint32_t dcmd = E1000_TXD_CMD_DEXT | E1000_TXD_DTYP_D | E1000_TXD_CMD_TSE;
+    uint32_t cmd = E1000_TXD_CMD_IP | E1000_TXD_CMD_TCP | E1000_TXD_CMD_TSE;
+    uint32_t popts = (E1000_TXD_POPTS_IXSM | E1000_TXD_POPTS_TXSM)
+                     << E1000_TXD_POPTS_SHIFT;
+
+    memcpy(f->ram + TX_BUF, pkt, len);
+    memset(f->ram + TX_BUF + 0x1000, 0xa5, 0x20000);
+    tx_setup(f);
+    put_ctx(f, 0, 14, 24, 33, 34, 50, 0, cmd | 2000, 54, 1000);
+    put_txd(f, 1, TX_BUF, 1040 | dcmd | E1000_TXD_CMD_RS, popts);
+    put_ctx(f, 2, 14, 24, 33, 34, 50, 0, cmd | 2000, 0, 1);
+    put_txd(f, 3, TX_BUF + 0x1000,
+            0x20000 | dcmd | E1000_TXD_CMD_EOP | E1000_TXD_CMD_RS, popts);
+    wr(f, E1000_TDT, 4);
+    CU_ASSERT_EQUAL(f->sent->len, 0);
+    CU_ASSERT_EQUAL(rd(f, E1000_TDH), 4);
+    CU_ASSERT_EQUAL(txd_status(f, 3), E1000_TXD_STAT_DD);
+
+    /* The next packet, with a sane context again, is segmented. */
+    put_ctx(f, 4, 14, 24, 33, 34, 50, 0, cmd | 2000, 54, 1000);
+    put_txd(f, 5, TX_BUF, len | dcmd | E1000_TXD_CMD_EOP, popts);
+    wr(f, E1000_TDT, 6);
+    CU_ASSERT_EQUAL_FATAL(f->sent->len, 2);
+    CU_ASSERT_EQUAL(sent(f, 1)->len, 54 + 1000);
+    CU_ASSERT_TRUE(l4_csum_ok_v4(sent(f, 1)->data + 14, 1040, 6));
+    fixture_free(f);
+}
+
+/* TSO header fields past HDRLEN: the packet is dropped, not patched. */
+static void test_tso_offsets_past_header(void)
+{
+    Fixture *f = fixture_new();
+    static uint8_t pkt[54 + 2000];
+    size_t len = build_tcp4(pkt, 2000, 1, 5, 0x18, true);
+    uint32_t dcmd = E1000_TXD_CMD_DEXT | E1000_TXD_DTYP_D | E1000_TXD_CMD_TSE;
+    uint32_t cmd = E1000_TXD_CMD_IP | E1000_TXD_CMD_TCP | E1000_TXD_CMD_TSE;
+
+    memcpy(f->ram + TX_BUF, pkt, len);
+    tx_setup(f);
+    /* IPCSS 250 and TUCSS 252 in a 254-byte header, MSS 1000. */
+    put_ctx(f, 0, 250, 255, 0, 252, 255, 0, cmd | 2000, 254, 1000);
+    put_txd(f, 1, TX_BUF, len | dcmd | E1000_TXD_CMD_EOP,
+            E1000_TXD_POPTS_TXSM << E1000_TXD_POPTS_SHIFT);
+    wr(f, E1000_TDT, 2);
+    CU_ASSERT_EQUAL(f->sent->len, 0);
+    CU_ASSERT_EQUAL(rd(f, E1000_TDH), 2);
+    fixture_free(f);
+}
+
 static void test_tx_vlan_insert(void)
 {
     Fixture *f = fixture_new();
@@ -1458,7 +1518,8 @@ UNIT_SUITE(
     UNIT_TEST(test_tx_legacy), UNIT_TEST(test_tx_multi_descriptor_and_batch),
     UNIT_TEST(test_tx_ring_wraps), UNIT_TEST(test_tx_checksum_offload),
     UNIT_TEST(test_tx_checksum_ipv6_udp), UNIT_TEST(test_tso),
-    UNIT_TEST(test_tso_exact_multiple), UNIT_TEST(test_tso_host_gso),
+    UNIT_TEST(test_tso_exact_multiple), UNIT_TEST(test_tso_context_mid_packet),
+    UNIT_TEST(test_tso_offsets_past_header), UNIT_TEST(test_tso_host_gso),
     UNIT_TEST(test_tso_host_gso_vlan_and_small), UNIT_TEST(test_tx_vlan_insert),
     UNIT_TEST(test_tx_delay), UNIT_TEST(test_tx_outside_ram),
     UNIT_TEST(test_rx_basic), UNIT_TEST(test_rx_short_frame_padded),
