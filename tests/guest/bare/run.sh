@@ -5,11 +5,22 @@
 # A guest passes when the VMM exits with status 33 (isa-debug-exit, value
 # 0x10) and its output holds "KEMU-TEST NAME: PASS".
 #
+# They run directly on any usable /dev/kvm (kvm_pvm runs them). Where
+# /dev/kvm is missing or unusable (cannot be opened, KVM_GET_API_VERSION
+# fails) they all run in ONE L1 Linux boot under QEMU TCG with emulated SVM
+# (tests/guest/linux/nested-run.sh): this script runs again in L1 with
+# KEMU_TESTBED_MODE=direct, so the criteria and the lines are the same.
+#
 # usage: tests/guest/bare/run.sh VMM_BINARY [NAME...]
 #   NAME...            run only these (default: all)
-#   BARE_GUEST_DIR     where the guests are (default: build/tests/guest/bare
-#                      under the tree root)
+#   BARE_GUEST_DIR     where the guests are (default: tests/guest/bare
+#                      beside the VMM binary if there, else
+#                      build/tests/guest/bare under the tree root)
 #   BARE_TIMEOUT       seconds per guest (default 30; reset gets 4 times it)
+#   KEMU_TESTBED_MODE  auto (default), direct or nested
+#   CI=true            a skipped guest fails the run
+# Prints PASS:/FAIL:/SKIP: lines and "bare-guests: N passed, N failed, N
+# skipped"; exits 1 if any failed (or, under CI=true, skipped).
 set -u
 
 readonly PASS_STATUS=33          # (0x10 << 1) | 1
@@ -26,7 +37,10 @@ vmm=$1
 shift
 
 root=$(cd "$(dirname "$0")/../../.." && pwd)
-dir=${BARE_GUEST_DIR:-$root/build/tests/guest/bare}
+. "$root/tests/guest/linux/lib.sh"
+dir=$(dirname "$vmm")/tests/guest/bare
+[ -d "$dir" ] || dir=$root/build/tests/guest/bare
+dir=${BARE_GUEST_DIR:-$dir}
 timeout_s=${BARE_TIMEOUT:-30}
 
 # name | how it boots | extra VMM arguments | stdin
@@ -56,14 +70,59 @@ selected() {
     return 1
 }
 
-kvm_usable() {
-    [ -e /dev/kvm ] && (exec 3<>/dev/kvm) 2>/dev/null
+# guest_timeout NAME: seconds NAME may run.
+guest_timeout() {
+    if [ "$1" = reset ]; then
+        echo $((timeout_s * RESET_TIMEOUT_FACTOR))
+    else
+        echo "$timeout_s"
+    fi
+}
+
+# run_nested: every selected guest in one L1 boot, this script running
+# there in direct mode; its lines are copied here.
+run_nested() {
+    local files=() n=0 total=120 entry name boot extra input image out rc
+    local vmm_path self
+    vmm_path=$(realpath -s "$(command -v "$vmm")") ||
+        { echo "FAIL: bare-guests (no such program '$vmm')"; exit 1; }
+    self=$(realpath -s "$0")
+    for entry in "${tests[@]}"; do
+        IFS='|' read -r name boot extra input <<<"$entry"
+        selected "$name" || continue
+        image=${boot#* }
+        n=$((n + 1))
+        total=$((total + $(guest_timeout "$name") + KILL_GRACE))
+        [ ! -f "$dir/$image" ] || files+=(--file "$dir/$image")
+    done
+    out=$(mktemp)
+    "$root/tests/guest/linux/nested-run.sh" --name bare-guests \
+        --timeout "$total" --bin "$vmm_path" --file "$self" \
+        --file "$root/tests/guest/linux/lib.sh" "${files[@]}" \
+        --env KEMU_TESTBED_MODE=direct --env BARE_GUEST_DIR="$dir" \
+        --env BARE_TIMEOUT="$timeout_s" \
+        -- bash "$self" "$vmm_path" "${only[@]}" | tee "$out"
+    rc=${PIPESTATUS[0]}
+    if ! grep -qE '^bare-guests: [0-9]+ passed' "$out"; then
+        echo "FAIL: bare-guests (the run in L1 ended with status $rc, no summary)"
+        echo "bare-guests: 0 passed, $n failed, 0 skipped"
+        rc=1
+    fi
+    rm -f "$out"
+    exit "$rc"
 }
 
 only=("$@")
 passed=0
 failed=0
 skipped=0
+
+testbed_mode bare
+[ -n "${KEMU_IN_L1:-}" ] || echo "bare-guests: VMM $vmm, $(testbed_mode_line)"
+if [ -z "$TESTBED_SKIP" ] && [ "$TESTBED_MODE" = nested ]; then
+    run_nested
+fi
+
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
@@ -71,15 +130,14 @@ for entry in "${tests[@]}"; do
     IFS='|' read -r name boot extra input <<<"$entry"
     selected "$name" || continue
 
-    if ! kvm_usable; then
-        echo "SKIP: no /dev/kvm"
+    if [ -n "$TESTBED_SKIP" ]; then
+        echo "SKIP: $name ($TESTBED_SKIP)"
         skipped=$((skipped + 1))
         continue
     fi
 
     read -r boot_flag image <<<"$boot"
-    t=$timeout_s
-    [ "$name" = reset ] && t=$((timeout_s * RESET_TIMEOUT_FACTOR))
+    t=$(guest_timeout "$name")
     if [ ! -f "$dir/$image" ]; then
         echo "FAIL: $name ($dir/$image missing: run 'make bare-guests')"
         failed=$((failed + 1))
@@ -122,4 +180,8 @@ for entry in "${tests[@]}"; do
 done
 
 echo "bare-guests: $passed passed, $failed failed, $skipped skipped"
+if [ "$skipped" -gt 0 ] && in_ci; then
+    echo "bare-guests: FAILED: $skipped skipped under CI=true (a guest suite must run in CI)"
+    exit 1
+fi
 [ "$failed" -eq 0 ]

@@ -1,15 +1,17 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # shellcheck shell=bash disable=SC2034
 #
-# Shared helpers for the Linux guest test bed: package installation, the
-# host's KVM kind (direct or nested), and building the L1 initramfs that
-# carries a VMM into a TCG-emulated L1 Linux. Sourced (not run) by
-# build-guest.sh, testbed.sh, run-shell.sh and bench/boot/run.sh.
+# Shared helpers for the guest test beds: package installation, choosing
+# direct or nested (testbed_mode), and building the L1 initramfs that
+# carries a VMM into a TCG-emulated L1 Linux. Sourced (not run) by the
+# scripts here, tests/guest/bare/run.sh and bench/*/run.sh.
 
 KEMU_LINUX_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 KEMU_TOP=$(cd "$KEMU_LINUX_DIR/../../.." && pwd)
 # Where build-guest.sh puts the guest kernel, initramfs and L1 archives.
-GUEST_DIR=$(realpath -m "${GUEST_DIR:-$KEMU_TOP/build/guest}")
+# (busybox's realpath, in L1, has no -m.)
+GUEST_DIR=$(realpath -m "${GUEST_DIR:-$KEMU_TOP/build/guest}" 2>/dev/null ||
+    echo "${GUEST_DIR:-$KEMU_TOP/build/guest}")
 
 # Host QEMU that runs the L1 Linux when the host KVM cannot boot Linux.
 # The flags are the ones measured fastest in shared/MACHINES.md.
@@ -62,27 +64,100 @@ up_to_date() {
     return 0
 }
 
-# kvm_mode: prints "direct" if the host's /dev/kvm can boot Linux (hardware
-# VT-x/AMD-V), "nested" otherwise (kvm_pvm, or no vmx/svm flag).
-kvm_mode() {
-    if [ ! -d /sys/module/kvm_pvm ] &&
-        grep -qwE 'vmx|svm' /proc/cpuinfo 2>/dev/null; then
-        echo direct
-    else
-        echo nested
+# in_ci: true when CI=true (what GitHub, GitLab and most CI systems set).
+# Under CI a guest suite that skips fails: skips are for developers' hosts.
+in_ci() {
+    case "${CI:-}" in
+    true | TRUE | True | 1 | yes) return 0 ;;
+    esac
+    return 1
+}
+
+# kvm_unusable_why: nothing if /dev/kvm is usable, else one phrase saying
+# why not. Usable: a character device that opens read-write and answers
+# KVM_GET_API_VERSION (ioctl 0xAE00) with 12. The ioctl is asked through
+# perl (perl-base is essential on Debian); where there is no perl (L1's
+# busybox) opening it must do.
+kvm_unusable_why() {
+    local v
+    if [ ! -e /dev/kvm ]; then
+        echo "no /dev/kvm"
+    elif [ ! -c /dev/kvm ]; then
+        echo "/dev/kvm is not a character device"
+    elif ! (exec 3<>/dev/kvm) 2>/dev/null; then
+        echo "/dev/kvm cannot be opened read-write"
+    elif command -v perl >/dev/null 2>&1; then
+        # shellcheck disable=SC2016 # perl code
+        v=$(perl -e 'open(my $f, "+<", "/dev/kvm") or exit 1;
+            my $v = ioctl($f, 0xAE00, 0); print defined $v ? $v + 0 : "error"' \
+            2>/dev/null) || v=error
+        [ "$v" = 12 ] ||
+            echo "/dev/kvm does not answer KVM_GET_API_VERSION (got ${v:-nothing})"
     fi
 }
 
-# kvm_mode_why: one phrase explaining kvm_mode's answer.
-kvm_mode_why() {
-    if [ -d /sys/module/kvm_pvm ]; then
-        echo "/dev/kvm is kvm_pvm, which cannot boot Linux"
-    elif ! grep -qwE 'vmx|svm' /proc/cpuinfo 2>/dev/null; then
-        echo "no vmx/svm in /proc/cpuinfo"
-    else
-        echo "hardware KVM"
+kvm_usable() { [ -z "$(kvm_unusable_why)" ]; }
+
+# testbed_mode KIND [MODE]: choose how guests of KIND run and set
+# TESTBED_MODE (direct or nested), TESTBED_WHY (one phrase) and
+# TESTBED_SKIP (empty, or why the suite cannot run here at all).
+#   KIND linux: direct only where /dev/kvm is usable hardware KVM (vmx/svm,
+#               not kvm_pvm, which cannot boot Linux); nested otherwise.
+#   KIND bare:  direct on any usable /dev/kvm (kvm_pvm runs them); nested
+#               only where /dev/kvm is missing or unusable.
+# MODE (default $KEMU_TESTBED_MODE, else auto) forces direct or nested.
+testbed_mode() {
+    local kind=$1 want=${2:-${KEMU_TESTBED_MODE:-auto}} bad
+    TESTBED_SKIP=""
+    bad=$(kvm_unusable_why)
+    case "$want" in
+    direct | nested)
+        TESTBED_MODE=$want
+        TESTBED_WHY="forced by KEMU_TESTBED_MODE or --mode $want"
+        ;;
+    auto)
+        TESTBED_MODE=nested
+        if [ -n "$bad" ]; then
+            TESTBED_WHY=$bad
+        elif [ "$kind" = bare ]; then
+            TESTBED_MODE=direct
+            TESTBED_WHY="/dev/kvm is usable"
+            [ ! -d /sys/module/kvm_pvm ] || TESTBED_WHY="$TESTBED_WHY (kvm_pvm)"
+        elif [ -d /sys/module/kvm_pvm ]; then
+            TESTBED_WHY="/dev/kvm is kvm_pvm, which cannot boot Linux"
+        elif ! grep -qwE 'vmx|svm' /proc/cpuinfo 2>/dev/null; then
+            TESTBED_WHY="/dev/kvm without vmx/svm in /proc/cpuinfo cannot boot Linux"
+        else
+            TESTBED_MODE=direct
+            TESTBED_WHY="hardware KVM"
+        fi
+        ;;
+    *)
+        die "KEMU_TESTBED_MODE/--mode must be auto, direct or nested, not '$want'"
+        ;;
+    esac
+    if [ "$TESTBED_MODE" = direct ] && [ -n "$bad" ]; then
+        TESTBED_SKIP="direct mode was forced, but $bad"
+    elif [ "$TESTBED_MODE" = nested ] && [ "$(id -u)" != 0 ] &&
+        { [ ! -x "$L1_QEMU" ] || [ ! -e "$GUEST_DIR/l1/base.cpio" ]; }; then
+        TESTBED_SKIP="the nested bed needs $L1_QEMU and an L1 built from"
+        TESTBED_SKIP="$TESTBED_SKIP Debian packages; installing them needs root"
     fi
 }
+
+# testbed_mode_line: "direct (WHY)" or "nested in an L1 Linux under QEMU
+# TCG (WHY)", after testbed_mode.
+testbed_mode_line() {
+    if [ "$TESTBED_MODE" = direct ]; then
+        echo "direct on the host's KVM ($TESTBED_WHY)"
+    else
+        echo "nested in an L1 Linux under QEMU TCG with emulated SVM ($TESTBED_WHY)"
+    fi
+}
+
+# kvm_mode, kvm_mode_why: testbed_mode linux's answer and its reason.
+kvm_mode() { testbed_mode linux auto; echo "$TESTBED_MODE"; }
+kvm_mode_why() { testbed_mode linux auto; echo "$TESTBED_WHY"; }
 
 # sh_quote ARG...: print the args single-quoted for busybox sh, space
 # separated (bash's printf %q may emit $'..' which ash does not parse).
@@ -180,16 +255,17 @@ l1_vmm_cpio() {
 }
 
 # l1_initrd OUT KERNEL RUNDIR VMMCPIO: concatenate the cached L1 base
-# archive, the L2 kernel archive (vmlinux or bzImage), the VMM archive and
-# the per-run directory RUNDIR (packed to /kemu-run). Linux unpacks
-# concatenated newc archives in order.
+# archive, the L2 kernel archive (vmlinux or bzImage; none: no L2 kernel),
+# the VMM archive and the per-run directory RUNDIR (packed to /kemu-run).
+# Linux unpacks concatenated newc archives in order.
 l1_initrd() {
-    local out=$1 kernel=$2 rundir=$3 vmmcpio=$4 stage
+    local out=$1 kernel=$2 rundir=$3 vmmcpio=$4 stage kcpio=()
     stage=$(mktemp -d "${out%/*}/run.XXXXXX")
     mkdir -p "$stage/kemu-run"
     cp -a "$rundir/." "$stage/kemu-run/"
     cpio_dir "$stage" "$stage.cpio"
-    cat "$GUEST_DIR/l1/base.cpio" "$GUEST_DIR/l1/$kernel.cpio" \
+    [ "$kernel" = none ] || kcpio=("$GUEST_DIR/l1/$kernel.cpio")
+    cat "$GUEST_DIR/l1/base.cpio" "${kcpio[@]}" \
         "$vmmcpio" "$stage.cpio" >"$out"
     rm -rf "$stage" "$stage.cpio"
 }

@@ -3,11 +3,13 @@
 #
 # Boots the Linux test guest (L2) under a VMM and runs guest checks (one,
 # or several in a row in the same boot). Where the host's KVM can boot
-# Linux the VMM runs directly; otherwise (the project's machines: kvm_pvm)
-# it runs inside an L1 Linux under QEMU TCG with emulated AMD SVM, which
-# loads kvm-amd. Prints one result line per check, "PASS: linux-NAME" or
-# "FAIL: linux-NAME (why)"; exit 0 all passed, 1 fail, 77 skip (no
-# /dev/kvm), 2 usage.
+# Linux (hardware KVM) the VMM runs directly; everywhere else (kvm_pvm, an
+# unusable /dev/kvm, no /dev/kvm at all) it runs inside an L1 Linux under
+# QEMU TCG with emulated AMD SVM, which loads kvm-amd: that needs no KVM on
+# the host. Prints one result line per check, "PASS: linux-NAME" or
+# "FAIL: linux-NAME (why)"; exit 0 all passed, 1 fail, 77 skip ("SKIP:
+# why": only when direct is forced without a usable /dev/kvm, or the nested
+# bed cannot be installed), 2 usage.
 
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -39,7 +41,8 @@ usage: testbed.sh --vmm PATH --check NAME[,NAME...] [options] [-- extra VMM args
                       L1 (repeatable; nested only: direct runs use the host's)
   --vmm-file PATH     also copy PATH (file or dir) into L1 at the same path
                       (repeatable; nested only)
-  --mode M            auto (default), direct or nested
+  --mode M            auto, direct or nested (default: $KEMU_TESTBED_MODE,
+                      else auto: direct on hardware KVM, nested otherwise)
   --interactive       console on this terminal; no checking (run-shell.sh)
   -v, --verbose       show the console as it runs
 EOF
@@ -47,7 +50,8 @@ EOF
 }
 
 vmm="" check="" name="" timeout=60 expect_exit=0 stdin_text="" have_stdin=0
-kernel=vmlinux append="" mem=$L2_MEM no_reboot=1 l1_pre="" mode=auto
+kernel=vmlinux append="" mem=$L2_MEM no_reboot=1 l1_pre=""
+mode=${KEMU_TESTBED_MODE:-auto}
 interactive=0 verbose=0 vmm_files=() l1_bins=() extra=()
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -95,17 +99,18 @@ vmm_path=$(command -v "$vmm" 2>/dev/null) || die "--vmm: no such program '$vmm'"
 vmm_path=$(realpath -s "$vmm_path")
 [ -x "$vmm_path" ] || die "--vmm: '$vmm' is not executable"
 
-if [ ! -c /dev/kvm ]; then
-    echo "SKIP: no /dev/kvm"
+testbed_mode linux "$mode"
+mode=$TESTBED_MODE
+if [ -n "$TESTBED_SKIP" ]; then
+    echo "SKIP: $TESTBED_SKIP"
     exit 77
 fi
-[ "$mode" = auto ] && mode=$(kvm_mode)
 if [ "$interactive" = 1 ]; then
     : # run-shell.sh says which path it takes
 elif [ "$mode" = direct ]; then
-    echo "testbed: direct (hardware KVM)"
+    echo "testbed: direct ($TESTBED_WHY)"
 else
-    echo "testbed: nested (L1 Linux under QEMU TCG with emulated SVM)"
+    echo "testbed: nested (L1 Linux under QEMU TCG with emulated SVM; $TESTBED_WHY)"
 fi
 
 # --- build what is missing (serialised: parallel runs share the cache) ---
