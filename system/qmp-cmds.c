@@ -395,8 +395,11 @@ static JsonNode *qmp_cmd_query_machines(QmpCtx *ctx, JsonObject *args,
                                    mc->max_cpus ? mc->max_cpus : 1);
         json_object_set_boolean_member(info, "hotpluggable-cpus", false);
         json_object_set_boolean_member(info, "numa-mem-supported", false);
+        /*
+         * No "acpi" (QEMU 8.0's): clients built against QEMU 7.2's schema,
+         * such as its qos-test, reject members they do not know.
+         */
         json_object_set_boolean_member(info, "deprecated", false);
-        json_object_set_boolean_member(info, "acpi", false);
         json_array_add_object_element(list, info);
     }
     g_slist_free(classes);

@@ -435,7 +435,8 @@ bool machine_init_board(MachineState *ms, Error **errp)
                    ms->smp_cpus, mc->name, mc->max_cpus);
         return false;
     }
-    if (!ms->ram_size) {
+    /* A board with a default size needs RAM; `none` (default 0) may not. */
+    if (!ms->ram_size && mc->default_ram_size) {
         error_setg(errp, "-m: the machine needs some RAM");
         return false;
     }
