@@ -8,13 +8,15 @@
 # project's machines all runs happen inside ONE nested L1 boot (see
 # tests/guest/linux/README.md), the VMMs taking turns, so L1 noise is shared.
 #
-# Usage: bench/boot/run.sh [--runs K] KEMU QEMU     (K defaults to 5)
+# Usage: bench/boot/run.sh [--runs K] [--mode auto|direct|nested] KEMU QEMU
+# (K defaults to 5; the mode to $KEMU_TESTBED_MODE, else auto: direct on
+# hardware KVM, nested everywhere else, including hosts with no /dev/kvm)
 
 set -euo pipefail
 . "$(dirname "$0")/../../tests/guest/linux/lib.sh"
 
 runs=5
-mode=auto
+mode=${KEMU_TESTBED_MODE:-auto}
 while [ $# -gt 0 ]; do
     case "$1" in
     --runs) runs=$2; shift 2 ;;
@@ -30,8 +32,10 @@ if [ $# -ne 2 ] || ! [[ "$runs" =~ ^[1-9][0-9]*$ ]]; then
 fi
 kemu=$(realpath -s "$(command -v "$1")") || die "no such program '$1'"
 qemu=$(realpath -s "$(command -v "$2")") || die "no such program '$2'"
-[ -c /dev/kvm ] || { echo "SKIP: no /dev/kvm"; exit 77; }
-[ "$mode" = auto ] && mode=$(kvm_mode)
+# Direct on hardware KVM, nested everywhere else (also with no /dev/kvm).
+testbed_mode linux "$mode"
+mode=$TESTBED_MODE
+[ -z "$TESTBED_SKIP" ] || { echo "SKIP: bench-boot: $TESTBED_SKIP"; exit 77; }
 
 mkdir -p "$GUEST_DIR/l1"
 exec {lockfd}>"$GUEST_DIR/.lock"
@@ -105,7 +109,7 @@ EOF
 } >"$work/run.sh"
 
 echo "bench-boot: $runs runs each of kemu -M pc, qemu -M pc, qemu -M microvm;" \
-    "$mode ($(kvm_mode_why))"
+    "$(testbed_mode_line)"
 if [ "$mode" = direct ]; then
     cmd=("$GUEST_DIR/pkg/busybox/bin/busybox" sh "$work/run.sh")
 else

@@ -7,10 +7,15 @@
 # process.  Also: the empty guest's start-to-exit time, and the VMM's RSS
 # with an idle 128 MiB guest.  See bench/exits/README.md.
 #
-# usage: bench/exits/run.sh [--runs K] VMM_A VMM_B
+# The guests run directly on any usable /dev/kvm (kvm_pvm runs them); where
+# /dev/kvm is missing or unusable the whole benchmark runs in one nested L1
+# boot (tests/guest/linux/nested-run.sh), so the figures are nested ones.
+#
+# usage: bench/exits/run.sh [--runs K] [--mode auto|direct|nested] VMM_A VMM_B
 #   EXITS_DIR      images and counts (default build/bench/exits under the root)
 #   EXITS_SERIAL   the -serial backend (default null; e.g. file:/tmp/uart.out)
 #   EXITS_TIMEOUT  seconds per run (default 60)
+#   KEMU_TESTBED_MODE  the default of --mode (else auto)
 set -u
 
 readonly PASS_STATUS=33       # isa-debug-exit value 0x10
@@ -19,12 +24,16 @@ readonly RSS_SETTLE_S=1
 readonly GUEST_RAM_KB=131072  # -m 128M
 
 runs=5
-if [ "${1:-}" = "--runs" ]; then
-    runs=${2:?--runs needs a number}
-    shift 2
-fi
+mode=${KEMU_TESTBED_MODE:-auto}
+while [ $# -gt 0 ]; do
+    case "$1" in
+    --runs) runs=${2:?--runs needs a number}; shift 2 ;;
+    --mode) mode=${2:?--mode needs auto, direct or nested}; shift 2 ;;
+    *) break ;;
+    esac
+done
 if [ $# -ne 2 ] || ! [ "$runs" -ge 1 ] 2>/dev/null; then
-    echo "usage: $0 [--runs K] VMM_A VMM_B" >&2
+    echo "usage: $0 [--runs K] [--mode auto|direct|nested] VMM_A VMM_B" >&2
     exit 2
 fi
 vmm_a=$1
@@ -39,9 +48,30 @@ if [ ! -f "$dir/counts" ]; then
     echo "$0: $dir/counts missing: run 'make bench-exits-guests'" >&2
     exit 2
 fi
-if ! { [ -e /dev/kvm ] && (exec 3<>/dev/kvm) 2>/dev/null; }; then
-    echo "$0: /dev/kvm missing or not usable" >&2
-    exit 2
+. "$root/tests/guest/linux/lib.sh"
+testbed_mode bare "$mode"
+if [ -n "$TESTBED_SKIP" ]; then
+    echo "SKIP: bench-exits: $TESTBED_SKIP"
+    exit 77
+fi
+if [ "$TESTBED_MODE" = nested ]; then
+    # The whole benchmark, this script included, in one L1 boot.
+    echo "bench/exits: $(testbed_mode_line)"
+    files=()
+    for f in "$dir"/*; do
+        [ ! -f "$f" ] || files+=(--file "$f")
+    done
+    n=$(wc -l <"$dir/counts")
+    a=$(realpath -s "$(command -v "$vmm_a")") || die "no such program '$vmm_a'"
+    b=$(realpath -s "$(command -v "$vmm_b")") || die "no such program '$vmm_b'"
+    self=$(realpath -s "$0")
+    exec "$root/tests/guest/linux/nested-run.sh" --name bench-exits \
+        --timeout $((120 + runs * 2 * (n + 1) * (timeout_s + 5))) \
+        --bin "$a" --bin "$b" --file "$self" \
+        --file "$root/tests/guest/linux/lib.sh" "${files[@]}" \
+        --env KEMU_TESTBED_MODE=direct --env EXITS_DIR="$dir" \
+        --env EXITS_SERIAL="$serial" --env EXITS_TIMEOUT="$timeout_s" \
+        -- bash "$self" --runs "$runs" "$a" "$b"
 fi
 
 # shellcheck disable=SC2054 # the commas belong to -device's option string

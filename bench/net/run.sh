@@ -10,12 +10,14 @@
 #
 # Usage: bench/net/run.sh [--runs K] [--secs T] [--backend tap|user]
 #                         [--mode auto|direct|nested] [-v] KEMU QEMU
+# The mode defaults to $KEMU_TESTBED_MODE, else auto: direct on hardware
+# KVM, nested everywhere else, including hosts with no /dev/kvm.
 
 set -euo pipefail
 . "$(dirname "$0")/../../tests/guest/linux/lib.sh"
 HERE=$(cd "$(dirname "$0")" && pwd)
 
-runs=3 secs=5 mode=auto backends="tap user" verbose=0
+runs=3 secs=5 mode=${KEMU_TESTBED_MODE:-auto} backends="tap user" verbose=0
 while [ $# -gt 0 ]; do
     case "$1" in
     --runs) runs=$2; shift 2 ;;
@@ -36,8 +38,10 @@ if [ $# -ne 2 ] || ! [[ "$runs" =~ ^[1-9][0-9]*$ ]] ||
 fi
 kemu=$(realpath -s "$(command -v "$1")") || die "no such program '$1'"
 qemu=$(realpath -s "$(command -v "$2")") || die "no such program '$2'"
-[ -c /dev/kvm ] || { echo "SKIP: no /dev/kvm"; exit 77; }
-[ "$mode" = auto ] && mode=$(kvm_mode)
+# Direct on hardware KVM, nested everywhere else (also with no /dev/kvm).
+testbed_mode linux "$mode"
+mode=$TESTBED_MODE
+[ -z "$TESTBED_SKIP" ] || { echo "SKIP: bench-net: $TESTBED_SKIP"; exit 77; }
 need_pkg iperf3
 iperf3=$(realpath -s "$(command -v iperf3)")
 
@@ -147,7 +151,7 @@ EOF
 } >"$work/run/run.sh"
 
 echo "bench-net: $runs runs x $secs s each way of kemu and qemu, e1000 over" \
-    "$backends; $mode ($(kvm_mode_why))"
+    "$backends; $(testbed_mode_line)"
 if [ "$mode" = direct ]; then
     # As testbed.sh does for --l1-pre: busybox first in PATH, private
     # network and PID namespaces and a tmpfs at $KEMU_NET_RUN.

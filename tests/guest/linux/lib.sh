@@ -155,10 +155,6 @@ testbed_mode_line() {
     fi
 }
 
-# kvm_mode, kvm_mode_why: testbed_mode linux's answer and its reason.
-kvm_mode() { testbed_mode linux auto; echo "$TESTBED_MODE"; }
-kvm_mode_why() { testbed_mode linux auto; echo "$TESTBED_WHY"; }
-
 # sh_quote ARG...: print the args single-quoted for busybox sh, space
 # separated (bash's printf %q may emit $'..' which ash does not parse).
 sh_quote() {
