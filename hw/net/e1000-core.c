@@ -46,6 +46,12 @@ static const struct {
     {E1000_MANC, 0x00222300}, /* ARP, RMCP, 0298, TCO receive, mng2host */
 };
 
+const E1000Model e1000_model_82540em = {
+    .device_id = E1000_DEV_ID_82540EM,
+    .subsystem_id = E1000_SUBSYS_ID,
+    .phy_id2 = E1000_PHY_ID2,
+};
+
 static const uint16_t phy_reg_init[E1000_PHY_REGS] = {
     [MII_BMCR] = MII_BMCR_SPEED1000 | MII_BMCR_FD | MII_BMCR_AUTOEN,
     [MII_BMSR] = MII_BMSR_EXTCAP | MII_BMSR_AUTONEG | MII_BMSR_MFPS |
@@ -448,11 +454,13 @@ static void write_mdic(E1000Core *c, int index, uint32_t val)
 /* ---- EEPROM (SDM 5.3) ---- */
 
 void e1000_eeprom_init(uint16_t eeprom[E1000_EEPROM_WORDS],
-                       const uint8_t macaddr[6])
+                       const E1000Model *model, const uint8_t macaddr[6])
 {
     uint16_t sum = 0;
 
     memcpy(eeprom, eeprom_template, sizeof(eeprom_template));
+    eeprom[0x0b] = model->subsystem_id; /* loaded into PCI config space */
+    eeprom[0x0d] = model->device_id;    /* at power-on (SDM 5.6.8, 5.6.10) */
     for (int i = 0; i < 3; i++) {
         eeprom[i] = macaddr[2 * i] | macaddr[2 * i + 1] << 8;
     }
@@ -594,6 +602,7 @@ void e1000_core_reset(E1000Core *c)
 {
     timer_del(c->autoneg_timer);
     memcpy(c->phy, phy_reg_init, sizeof(c->phy));
+    c->phy[MII_PHYID2] = c->model.phy_id2;
     if (c->link_up) {
         link_regs_up(c, true);
     }
@@ -1691,14 +1700,16 @@ const MemoryRegionOps e1000_io_ops = {
 
 /* ---- Life cycle and link ---- */
 
-void e1000_core_init(E1000Core *c, const E1000CoreOps *ops, void *opaque,
-                     KemuClocks *clocks, const uint8_t macaddr[6])
+void e1000_core_init(E1000Core *c, const E1000Model *model,
+                     const E1000CoreOps *ops, void *opaque, KemuClocks *clocks,
+                     const uint8_t macaddr[6])
 {
     c->ops = ops;
     c->opaque = opaque;
     c->clocks = clocks;
+    c->model = *model;
     memcpy(c->macaddr, macaddr, sizeof(c->macaddr));
-    e1000_eeprom_init(c->eeprom, macaddr);
+    e1000_eeprom_init(c->eeprom, model, macaddr);
     c->autoneg_timer =
         timer_new_ns(clocks, QEMU_CLOCK_VIRTUAL, autoneg_timer_cb, c);
     c->itr_timer = timer_new_ns(clocks, QEMU_CLOCK_VIRTUAL, itr_timer_cb, c);

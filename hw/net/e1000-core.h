@@ -28,6 +28,21 @@
 
 #define E1000_NREGS (E1000_REG_END >> 2)
 
+/**
+ * E1000Model - what sets one 8254x part apart as its driver sees it: the
+ * PCI device and subsystem IDs, which the EEPROM also holds (words 0x0d
+ * and 0x0b, SDM table 5-2), and the PHY's identifier (PHY register 3;
+ * Linux's e1000_detect_gig_phy checks it against the MAC type).
+ */
+typedef struct E1000Model {
+    uint16_t device_id;
+    uint16_t subsystem_id;
+    uint16_t phy_id2;
+} E1000Model;
+
+/* The 82540EM, QEMU's and kemu's "e1000". */
+extern const E1000Model e1000_model_82540em;
+
 /* The transmit buffer: the largest TSO header plus a 64 KiB payload. */
 #define E1000_TX_HDR_MAX  256
 #define E1000_TX_BUF_SIZE (65536 + E1000_TX_HDR_MAX)
@@ -122,6 +137,7 @@ typedef struct E1000Core {
     const E1000CoreOps *ops;
     void *opaque;
     KemuClocks *clocks;
+    E1000Model model;
 
     uint32_t mac[E1000_NREGS];
     uint16_t phy[E1000_PHY_REGS];
@@ -152,12 +168,13 @@ extern const MemoryRegionOps e1000_mmio_ops;
 extern const MemoryRegionOps e1000_io_ops;
 
 /**
- * e1000_core_init - set up @core (zeroed by the caller) with @ops and
- * @opaque, timers on @clocks, and the EEPROM for @macaddr; then power-on
- * reset with the link up.
+ * e1000_core_init - set up @core (zeroed by the caller) as the part
+ * @model with @ops and @opaque, timers on @clocks, and the EEPROM for
+ * @macaddr; then power-on reset with the link up.
  */
-void e1000_core_init(E1000Core *core, const E1000CoreOps *ops, void *opaque,
-                     KemuClocks *clocks, const uint8_t macaddr[6]);
+void e1000_core_init(E1000Core *core, const E1000Model *model,
+                     const E1000CoreOps *ops, void *opaque, KemuClocks *clocks,
+                     const uint8_t macaddr[6]);
 
 /** e1000_core_cleanup - free the timers. */
 void e1000_core_cleanup(E1000Core *core);
@@ -198,11 +215,11 @@ ssize_t e1000_core_receive_iov(E1000Core *core, const struct iovec *iov,
 void e1000_core_set_link(E1000Core *core, bool up);
 
 /**
- * e1000_eeprom_init - the 82540EM EEPROM image for @macaddr with a valid
- * checksum in word 0x3f.
+ * e1000_eeprom_init - the EEPROM image of @model (the 82540EM's with the
+ * model's IDs) for @macaddr, with a valid checksum in word 0x3f.
  */
 void e1000_eeprom_init(uint16_t eeprom[E1000_EEPROM_WORDS],
-                       const uint8_t macaddr[6]);
+                       const E1000Model *model, const uint8_t macaddr[6]);
 
 /**
  * e1000_rx_filter - whether the receive filters take the frame @buf of

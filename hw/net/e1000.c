@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The e1000 PCI device, `-device e1000,netdev=ID,mac=MAC[,addr=SLOT]`: an
+ * The e1000 PCI devices, `-device e1000,netdev=ID,mac=MAC[,addr=SLOT]`: an
  * Intel 82540EM (8086:100e) with its registers in BAR0 (128 KiB MMIO), the
- * IOADDR/IODATA window in BAR1 and INTA.  This file is the QOM/PCI and
- * net-layer glue; the device logic is e1000-core.c.
+ * IOADDR/IODATA window in BAR1 and INTA; e1000-82544gc (8086:100c) and
+ * e1000-82545em (8086:100f) are the same device with those parts' IDs, as
+ * in QEMU.  This file is the QOM/PCI and net-layer glue; the device logic
+ * is e1000-core.c.
  */
 #include "util/osdep.h"
 #include "util/iov.h"
@@ -32,6 +34,7 @@ struct E1000State {
 struct E1000Class {
     PCIDeviceClass parent_class;
     DeviceReset parent_reset;
+    const E1000Model *model;
 };
 
 /* ---- The core's view of PCI and the net layer ---- */
@@ -227,8 +230,8 @@ static void e1000_realize(PCIDevice *pd, Error **errp)
     s->nic = qemu_new_nic(&e1000_net_info, &s->conf,
                           object_get_typename(OBJECT(s)), dev->id, s);
     qemu_format_nic_info_str(qemu_get_queue(s->nic), s->conf.macaddr.a);
-    e1000_core_init(&s->core, &e1000_core_ops, s, ms->clocks,
-                    s->conf.macaddr.a);
+    e1000_core_init(&s->core, E1000_GET_CLASS(s)->model, &e1000_core_ops, s,
+                    ms->clocks, s->conf.macaddr.a);
     e1000_setup_vnet_hdr(s);
 }
 
@@ -279,17 +282,51 @@ static void e1000_class_init(ObjectClass *oc, void *data)
     pc->exit = e1000_exit;
     pc->config_write = e1000_write_config;
     pc->vendor_id = E1000_VENDOR_ID;
-    pc->device_id = E1000_DEV_ID_82540EM;
+    pc->device_id = e1000_model_82540em.device_id;
     pc->revision = E1000_REVISION;
     pc->class_id = PCI_CLASS_NETWORK_ETHERNET;
     pc->subsystem_vendor_id = E1000_SUBSYS_VENDOR_ID;
-    pc->subsystem_id = E1000_SUBSYS_ID;
+    pc->subsystem_id = e1000_model_82540em.subsystem_id;
+    ec->model = &e1000_model_82540em;
     ec->parent_reset = dc->reset;
     dc->reset = e1000_reset;
     dc->desc = "Intel Gigabit Ethernet (82540EM)";
     dc->categories |= 1ul << DEVICE_CATEGORY_NETWORK;
     dc->user_creatable = true;
     device_class_set_props(dc, e1000_props);
+}
+
+/*
+ * The other 8254x parts QEMU names: subtypes of e1000 with their IDs
+ * (E1000Model), as QEMU models them.  The parts differ further in ways
+ * this model leaves out (the 82545EM is a PCI-X device; the 82544's PHY is
+ * an 88E1000, answered here with the 88E1011's registers apart from its
+ * ID); Linux's e1000 driver brings all three up through the same paths.
+ */
+typedef struct E1000Variant {
+    const char *desc;
+    E1000Model model;
+} E1000Variant;
+
+static const E1000Variant e1000_82544gc = {
+    "Intel Gigabit Ethernet (82544GC)",
+    {E1000_DEV_ID_82544GC, E1000_SUBSYS_ID_82544GC, E1000_PHY_ID2_82544},
+};
+
+static const E1000Variant e1000_82545em = {
+    "Intel Gigabit Ethernet (82545EM)",
+    {E1000_DEV_ID_82545EM, E1000_SUBSYS_ID_82545EM, E1000_PHY_ID2},
+};
+
+static void e1000_variant_class_init(ObjectClass *oc, void *data)
+{
+    const E1000Variant *v = data;
+    PCIDeviceClass *pc = PCI_DEVICE_CLASS(oc);
+
+    pc->device_id = v->model.device_id;
+    pc->subsystem_id = v->model.subsystem_id;
+    E1000_CLASS(oc)->model = &v->model;
+    DEVICE_CLASS(oc)->desc = v->desc;
 }
 
 static const TypeInfo e1000_types[] = {
@@ -299,6 +336,18 @@ static const TypeInfo e1000_types[] = {
         .instance_size = sizeof(E1000State),
         .class_size = sizeof(E1000Class),
         .class_init = e1000_class_init,
+    },
+    {
+        .name = TYPE_E1000 "-82544gc",
+        .parent = TYPE_E1000,
+        .class_init = e1000_variant_class_init,
+        .class_data = (void *)&e1000_82544gc,
+    },
+    {
+        .name = TYPE_E1000 "-82545em",
+        .parent = TYPE_E1000,
+        .class_init = e1000_variant_class_init,
+        .class_data = (void *)&e1000_82545em,
     },
 };
 

@@ -5,7 +5,8 @@
  * the link-up interrupt after autonegotiation, frames both ways through a
  * socketpair netdev (4-byte big-endian length prefix, as QEMU's socket
  * netdev) checked byte for byte, multi-descriptor frames, TSO, receive
- * backpressure, and descriptors pointing outside RAM.
+ * backpressure, descriptors pointing outside RAM, and the 82544GC and
+ * 82545EM variants' IDs.
  */
 #include <errno.h>
 #include <poll.h>
@@ -599,9 +600,61 @@ static void test_outside_ram(void)
     e1000_stop(t);
 }
 
+/*
+ * The three parts QEMU names, each with its own IDs in PCI config space,
+ * the EEPROM (words 0x0b and 0x0d, checksum intact) and the PHY.
+ */
+static void test_variants(void)
+{
+    static const struct {
+        const char *type;
+        uint16_t device_id, subsystem_id, phy_id2;
+    } models[] = {
+        {"e1000", E1000_DEV_ID_82540EM, E1000_SUBSYS_ID, E1000_PHY_ID2},
+        {"e1000-82544gc", E1000_DEV_ID_82544GC, E1000_SUBSYS_ID_82544GC,
+         E1000_PHY_ID2_82544},
+        {"e1000-82545em", E1000_DEV_ID_82545EM, E1000_SUBSYS_ID_82545EM,
+         E1000_PHY_ID2},
+    };
+
+    for (size_t m = 0; m < G_N_ELEMENTS(models); m++) {
+        E1000Test t = {.sock = -1};
+        QTestState *qts =
+            qtest_initf("-device %s,addr=%02x.0", models[m].type, E1000_SLOT);
+        uint16_t words[E1000_EEPROM_WORDS], sum = 0;
+
+        qe1000_init(&t.d, qts, E1000_SLOT);
+        CU_ASSERT_EQUAL(qpci_config_readw(t.d.dev, QPCI_VENDOR_ID),
+                        E1000_VENDOR_ID);
+        CU_ASSERT_EQUAL(qpci_config_readw(t.d.dev, QPCI_DEVICE_ID),
+                        models[m].device_id);
+        CU_ASSERT_EQUAL(qpci_config_readw(t.d.dev, QPCI_SUBSYSTEM_ID),
+                        models[m].subsystem_id);
+        qpci_device_enable(t.d.dev);
+        t.d.bar0 = qpci_iomap(t.d.dev, 0, NULL);
+        for (int i = 0; i < E1000_EEPROM_WORDS; i++) {
+            qe1000_wr(&t.d, E1000_EERD,
+                      i << E1000_EERD_ADDR_SHIFT | E1000_EERD_START);
+            words[i] = qe1000_rd(&t.d, E1000_EERD) >> E1000_EERD_DATA_SHIFT;
+            sum += words[i];
+        }
+        CU_ASSERT_EQUAL(sum, E1000_EEPROM_SUM);
+        CU_ASSERT_EQUAL(words[0x0b], models[m].subsystem_id);
+        CU_ASSERT_EQUAL(words[0x0d], models[m].device_id);
+        CU_ASSERT_EQUAL(words[0x0e], E1000_VENDOR_ID);
+        CU_ASSERT_EQUAL(mdic_rw(&t, E1000_MDIC_OP_READ, MII_PHYID1, 0),
+                        E1000_PHY_ID1);
+        CU_ASSERT_EQUAL(mdic_rw(&t, E1000_MDIC_OP_READ, MII_PHYID2, 0),
+                        models[m].phy_id2);
+        qtest_quit(qts);
+        qe1000_destroy(&t.d);
+    }
+}
+
 QTEST_SUITE(e1000, QTEST_CASE(test_pci_identity),
             QTEST_CASE(test_init_from_reset), QTEST_CASE(test_eeprom_mac),
             QTEST_CASE(test_link_up_interrupt), QTEST_CASE(test_set_link),
             QTEST_CASE(test_tx_frame), QTEST_CASE(test_rx_frame),
             QTEST_CASE(test_multi_descriptor), QTEST_CASE(test_tso),
-            QTEST_CASE(test_rx_backpressure), QTEST_CASE(test_outside_ram));
+            QTEST_CASE(test_rx_backpressure), QTEST_CASE(test_outside_ram),
+            QTEST_CASE(test_variants));

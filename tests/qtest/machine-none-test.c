@@ -119,6 +119,8 @@ static void test_device_types(void)
     CU_ASSERT_PTR_NOT_NULL_FATAL(pcidev);
     CU_ASSERT_TRUE(qdict_get_path_bool(pcidev, "abstract"));
     CU_ASSERT_PTR_NOT_NULL(array_find_name(arr, "e1000"));
+    CU_ASSERT_PTR_NOT_NULL(array_find_name(arr, "e1000-82544gc"));
+    CU_ASSERT_PTR_NOT_NULL(array_find_name(arr, "e1000-82545em"));
     CU_ASSERT_PTR_NOT_NULL(array_find_name(arr, "i440FX-pcihost"));
     json_object_unref(rsp);
     qtest_quit(qts);

@@ -121,7 +121,8 @@ static Fixture *fixture_new(void)
     f->sent =
         g_ptr_array_new_with_free_func((GDestroyNotify)g_byte_array_unref);
     f->offloads = g_array_new(false, true, sizeof(E1000TxOffload));
-    e1000_core_init(&f->core, &fake_ops, f, f->clocks, our_mac);
+    e1000_core_init(&f->core, &e1000_model_82540em, &fake_ops, f, f->clocks,
+                    our_mac);
     memory_region_init_io(&f->mmio, NULL, &e1000_mmio_ops, &f->core,
                           "e1000-mmio", E1000_MMIO_SIZE);
     memory_region_init_io(&f->io, NULL, &e1000_io_ops, &f->core, "e1000-io",
@@ -512,7 +513,7 @@ static void test_eeprom_image(void)
     uint16_t e[E1000_EEPROM_WORDS];
     uint16_t sum = 0;
 
-    e1000_eeprom_init(e, our_mac);
+    e1000_eeprom_init(e, &e1000_model_82540em, our_mac);
     for (int i = 0; i < E1000_EEPROM_WORDS; i++) {
         sum += e[i];
     }
