@@ -13,8 +13,9 @@ KEMU_TOP=$(cd "$KEMU_LINUX_DIR/../../.." && pwd)
 GUEST_DIR=$(realpath -m "${GUEST_DIR:-$KEMU_TOP/build/guest}" 2>/dev/null ||
     echo "${GUEST_DIR:-$KEMU_TOP/build/guest}")
 
-# Host QEMU that runs the L1 Linux when the host KVM cannot boot Linux.
-# The flags are the ones measured fastest in shared/MACHINES.md.
+# Host QEMU that runs the L1 Linux when the host's KVM cannot run the guest
+# (or there is none: L1 runs under TCG).
+# The flags are the ones measured fastest (see README.md, "Why nested").
 L1_QEMU=${L1_QEMU:-/usr/bin/qemu-system-x86_64}
 L1_CPU="qemu64,+svm,+npt"
 L1_MEM=3G
@@ -95,8 +96,6 @@ kvm_unusable_why() {
             echo "/dev/kvm does not answer KVM_GET_API_VERSION (got ${v:-nothing})"
     fi
 }
-
-kvm_usable() { [ -z "$(kvm_unusable_why)" ]; }
 
 # testbed_mode KIND [MODE]: choose how guests of KIND run and set
 # TESTBED_MODE (direct or nested), TESTBED_WHY (one phrase) and
