@@ -315,6 +315,56 @@ void memory_region_set_size(MemoryRegion *mr, uint64_t size)
     }
 }
 
+static bool ioeventfd_equal(const MemoryRegionIoeventfd *a,
+                            const MemoryRegionIoeventfd *b)
+{
+    return a->addr == b->addr && a->size == b->size &&
+           a->match_data == b->match_data && a->data == b->data &&
+           a->fd == b->fd;
+}
+
+void memory_region_add_eventfd(MemoryRegion *mr, hwaddr addr, unsigned size,
+                               bool match_data, uint64_t data, int fd)
+{
+    MemoryRegionIoeventfd ev = {
+        .addr = addr,
+        .size = size,
+        .match_data = match_data,
+        .data = size ? data & size_mask(size) : data,
+        .fd = fd,
+    };
+
+    assert(mr->kind == MEMORY_REGION_IO);
+    assert(size == 0 || access_size_ok(size));
+    assert(fd >= 0);
+    mr->ioeventfds =
+        g_renew(MemoryRegionIoeventfd, mr->ioeventfds, mr->ioeventfd_nb + 1);
+    mr->ioeventfds[mr->ioeventfd_nb++] = ev;
+    memory_map_changed();
+}
+
+void memory_region_del_eventfd(MemoryRegion *mr, hwaddr addr, unsigned size,
+                               bool match_data, uint64_t data, int fd)
+{
+    MemoryRegionIoeventfd ev = {
+        .addr = addr,
+        .size = size,
+        .match_data = match_data,
+        .data = size ? data & size_mask(size) : data,
+        .fd = fd,
+    };
+    unsigned i = 0;
+
+    while (i < mr->ioeventfd_nb && !ioeventfd_equal(&mr->ioeventfds[i], &ev)) {
+        i++;
+    }
+    assert(i < mr->ioeventfd_nb);
+    memmove(&mr->ioeventfds[i], &mr->ioeventfds[i + 1],
+            (mr->ioeventfd_nb - i - 1) * sizeof(ev));
+    mr->ioeventfd_nb--;
+    memory_map_changed();
+}
+
 void memory_region_destroy(MemoryRegion *mr)
 {
     if (mr->kind == MEMORY_REGION_NONE) {
@@ -336,6 +386,7 @@ void memory_region_destroy(MemoryRegion *mr)
     if (mr->ram_mmapped) {
         munmap(mr->ram_ptr, mr->ram_mapped_size);
     }
+    g_free(mr->ioeventfds);
     g_free(mr->name);
     memset(mr, 0, sizeof(*mr));
 }
@@ -661,6 +712,117 @@ static void listeners_update_pass(AddressSpace *as, const FlatView *old,
     }
 }
 
+static int ioeventfd_cmp(const void *pa, const void *pb)
+{
+    const MemoryRegionIoeventfd *a = pa, *b = pb;
+
+    if (a->addr != b->addr) {
+        return a->addr < b->addr ? -1 : 1;
+    }
+    if (a->size != b->size) {
+        return a->size < b->size ? -1 : 1;
+    }
+    if (a->match_data != b->match_data) {
+        return a->match_data < b->match_data ? -1 : 1;
+    }
+    if (a->data != b->data) {
+        return a->data < b->data ? -1 : 1;
+    }
+    return a->fd < b->fd ? -1 : a->fd > b->fd;
+}
+
+static void listeners_eventfd_add(AddressSpace *as,
+                                  const MemoryRegionIoeventfd *ev)
+{
+    for (MemoryListener *l = as->listeners; l; l = l->next) {
+        if (l->eventfd_add) {
+            l->eventfd_add(l, ev);
+        }
+    }
+}
+
+/* eventfd_del goes to the listeners in descending priority. */
+static void listener_eventfd_del_reverse(MemoryListener *l,
+                                         const MemoryRegionIoeventfd *ev)
+{
+    if (!l) {
+        return;
+    }
+    listener_eventfd_del_reverse(l->next, ev);
+    if (l->eventfd_del) {
+        l->eventfd_del(l, ev);
+    }
+}
+
+/*
+ * The ioeventfds of the regions in as's FlatView, at their addresses in
+ * the address space, sorted; *nb is set to their number.  An ioeventfd is
+ * in view when its first byte is.
+ */
+static MemoryRegionIoeventfd *flatview_ioeventfds(const FlatView *fv,
+                                                  unsigned *nb)
+{
+    MemoryRegionIoeventfd *out = NULL;
+
+    *nb = 0;
+    for (unsigned i = 0; i < fv->nr; i++) {
+        const FlatRange *fr = &fv->ranges[i];
+
+        for (unsigned j = 0; j < fr->mr->ioeventfd_nb; j++) {
+            MemoryRegionIoeventfd ev = fr->mr->ioeventfds[j];
+
+            if (ev.addr < fr->offset_in_region ||
+                ev.addr - fr->offset_in_region > fr->last - fr->start) {
+                continue;
+            }
+            ev.addr = fr->start + (ev.addr - fr->offset_in_region);
+            out = g_renew(MemoryRegionIoeventfd, out, *nb + 1);
+            out[(*nb)++] = ev;
+        }
+    }
+    if (*nb > 1) {
+        qsort(out, *nb, sizeof(*out), ioeventfd_cmp);
+    }
+    return out;
+}
+
+/*
+ * Bring as->ioeventfds up to its FlatView and tell the listeners what
+ * vanished (first) and what appeared.
+ */
+static void address_space_update_ioeventfds(AddressSpace *as)
+{
+    unsigned nb, io = 0, in = 0;
+    MemoryRegionIoeventfd *new = flatview_ioeventfds(as->current_map, &nb);
+    MemoryRegionIoeventfd *old = as->ioeventfds;
+
+    for (io = 0, in = 0; io < as->ioeventfd_nb || in < nb;) {
+        int c = io == as->ioeventfd_nb ? 1
+                : in == nb             ? -1
+                                       : ioeventfd_cmp(&old[io], &new[in]);
+
+        if (c < 0) {
+            listener_eventfd_del_reverse(as->listeners, &old[io]);
+        }
+        io += c <= 0;
+        in += c >= 0;
+    }
+    for (io = 0, in = 0; io < as->ioeventfd_nb || in < nb;) {
+        int c = io == as->ioeventfd_nb ? 1
+                : in == nb             ? -1
+                                       : ioeventfd_cmp(&old[io], &new[in]);
+
+        if (c > 0) {
+            listeners_eventfd_add(as, &new[in]);
+        }
+        io += c <= 0;
+        in += c >= 0;
+    }
+    g_free(old);
+    as->ioeventfds = new;
+    as->ioeventfd_nb = nb;
+}
+
 static void address_space_update(AddressSpace *as)
 {
     FlatView *old = as->current_map;
@@ -668,16 +830,18 @@ static void address_space_update(AddressSpace *as)
 
     if (flatview_equal(old, new)) {
         flatview_unref(new);
-        return;
+    } else {
+        as->current_map = new;
+        if (as->listeners) {
+            listeners_begin(as);
+            listeners_update_pass(as, old, new, false);
+            listeners_update_pass(as, old, new, true);
+            listeners_commit(as);
+        }
+        flatview_unref(old);
     }
-    as->current_map = new;
-    if (as->listeners) {
-        listeners_begin(as);
-        listeners_update_pass(as, old, new, false);
-        listeners_update_pass(as, old, new, true);
-        listeners_commit(as);
-    }
-    flatview_unref(old);
+    /* Registrations change without the view changing: always compare. */
+    address_space_update_ioeventfds(as);
 }
 
 void memory_region_transaction_begin(void)
@@ -729,6 +893,9 @@ void memory_listener_register(MemoryListener *listener, AddressSpace *as)
     if (listener->commit) {
         listener->commit(listener);
     }
+    for (unsigned i = 0; listener->eventfd_add && i < as->ioeventfd_nb; i++) {
+        listener->eventfd_add(listener, &as->ioeventfds[i]);
+    }
 }
 
 void memory_listener_unregister(MemoryListener *listener)
@@ -739,6 +906,9 @@ void memory_listener_unregister(MemoryListener *listener)
 
     if (!as) {
         return;
+    }
+    for (unsigned i = 0; listener->eventfd_del && i < as->ioeventfd_nb; i++) {
+        listener->eventfd_del(listener, &as->ioeventfds[i]);
     }
     fv = as->current_map;
     if (listener->begin) {
@@ -770,6 +940,7 @@ void address_space_init(AddressSpace *as, MemoryRegion *root, const char *name)
     as->root = root;
     root->as_users++;
     as->current_map = flatview_render(root);
+    address_space_update_ioeventfds(as);
     as->next = memory_map.address_spaces;
     memory_map.address_spaces = as;
 }
@@ -788,6 +959,7 @@ void address_space_destroy(AddressSpace *as)
     *p = as->next;
     as->root->as_users--;
     flatview_unref(as->current_map);
+    g_free(as->ioeventfds);
     g_free(as->name);
     memset(as, 0, sizeof(*as));
 }

@@ -39,6 +39,7 @@ typedef struct MemoryRegionSection MemoryRegionSection;
 typedef struct MemoryListener MemoryListener;
 typedef struct AddressSpace AddressSpace;
 typedef struct FlatView FlatView;
+typedef struct MemoryRegionIoeventfd MemoryRegionIoeventfd;
 
 /*
  * A device's register callbacks.  .valid is what the guest may do: an access
@@ -106,6 +107,23 @@ struct MemoryRegion {
     MemoryRegion *container;
     MemoryRegion *subregions; /* highest priority first, newest first */
     MemoryRegion *subregion_next;
+    MemoryRegionIoeventfd *ioeventfds; /* memory_region_add_eventfd */
+    unsigned ioeventfd_nb;
+};
+
+/*
+ * An ioeventfd: "signal eventfd @fd instead of dispatching a guest write of
+ * @size bytes at @addr" (@size 0: a write of any size), only of the value
+ * @data when @match_data.  Registered on a region with @addr its offset in
+ * the region; listeners get it with @addr the address in the address space,
+ * once for every place the region is seen.
+ */
+struct MemoryRegionIoeventfd {
+    hwaddr addr;
+    unsigned size;
+    bool match_data;
+    uint64_t data;
+    int fd;
 };
 
 /*
@@ -136,6 +154,16 @@ struct MemoryListener {
     void (*region_add)(MemoryListener *listener, MemoryRegionSection *section);
     void (*region_del)(MemoryListener *listener, MemoryRegionSection *section);
     void (*commit)(MemoryListener *listener);
+    /*
+     * The address space's ioeventfds (absolute addresses) as they appear
+     * and vanish: after the sections of the same change, deletions first.
+     * An accelerator that can take them signals the eventfd itself; with
+     * none (qtest), the writes reach the region's ops as any other write.
+     */
+    void (*eventfd_add)(MemoryListener *listener,
+                        const MemoryRegionIoeventfd *ioeventfd);
+    void (*eventfd_del)(MemoryListener *listener,
+                        const MemoryRegionIoeventfd *ioeventfd);
     int priority;
     /* private */
     AddressSpace *address_space;
@@ -149,6 +177,8 @@ struct AddressSpace {
     MemoryRegion *root;
     FlatView *current_map;
     MemoryListener *listeners; /* ascending priority */
+    MemoryRegionIoeventfd *ioeventfds; /* absolute addresses, sorted */
+    unsigned ioeventfd_nb;
     AddressSpace *next;
     unsigned dma_maps; /* dma_memory_map()s not yet unmapped */
 };
@@ -263,6 +293,25 @@ void memory_region_transaction_begin(void);
  */
 void memory_region_transaction_commit(void);
 
+/**
+ * memory_region_add_eventfd - ask the accelerator to turn guest writes of
+ * @size bytes (0: any size) at offset @addr of I/O region @mr -- only of
+ * the value @data if @match_data -- into a signal on eventfd @fd, wherever
+ * mr is mapped (a BAR that moves takes its ioeventfds along).  Where the
+ * accelerator has no such path (qtest), or refuses one, those writes reach
+ * mr's ops as usual: a device handles both the same way.  The caller owns
+ * @fd and keeps it open until memory_region_del_eventfd.
+ */
+void memory_region_add_eventfd(MemoryRegion *mr, hwaddr addr, unsigned size,
+                               bool match_data, uint64_t data, int fd);
+
+/**
+ * memory_region_del_eventfd - undo memory_region_add_eventfd with the
+ * same arguments (which must have been added).
+ */
+void memory_region_del_eventfd(MemoryRegion *mr, hwaddr addr, unsigned size,
+                               bool match_data, uint64_t data, int fd);
+
 /** memory_region_size - size in bytes (UINT64_MAX for 2^64). */
 uint64_t memory_region_size(const MemoryRegion *mr);
 
@@ -333,13 +382,15 @@ void address_space_dump(AddressSpace *as, FILE *out);
 
 /**
  * memory_listener_register - attach @listener to @as and replay the current
- * FlatView to it: begin, region_add for each section, commit.
+ * FlatView to it: begin, region_add for each section, commit, then
+ * eventfd_add for each ioeventfd.
  */
 void memory_listener_register(MemoryListener *listener, AddressSpace *as);
 
 /**
- * memory_listener_unregister - begin, region_del for each section, commit,
- * then detach.  Unregistering an unregistered listener does nothing.
+ * memory_listener_unregister - eventfd_del for each ioeventfd, then
+ * begin, region_del for each section, commit, then detach.
+ * Unregistering an unregistered listener does nothing.
  */
 void memory_listener_unregister(MemoryListener *listener);
 

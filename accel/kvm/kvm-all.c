@@ -361,6 +361,54 @@ static void kvm_del_ioeventfd(MachineState *ms, const MachineIoeventfd *ev)
     }
 }
 
+/*
+ * The memory API's ioeventfds (memory_region_add_eventfd): KVM signals the
+ * eventfd for a matching write instead of exiting.  If it refuses one, the
+ * writes keep exiting and reach the device's ops, which handle them too.
+ */
+static void kvm_eventfd_assign(KVMState *s, const MemoryRegionIoeventfd *ev,
+                               bool pio, bool assign)
+{
+    const MachineIoeventfd m = {
+        .fd = ev->fd,
+        .addr = ev->addr,
+        .size = ev->size,
+        .pio = pio,
+        .datamatch = ev->match_data,
+        .data = ev->data,
+    };
+    Error *err = NULL;
+
+    if (!kvm_ioeventfd(s, &m, assign, &err)) {
+        error_report_err(err);
+    }
+}
+
+static void kvm_mem_eventfd_add(MemoryListener *l,
+                                const MemoryRegionIoeventfd *ev)
+{
+    kvm_eventfd_assign(container_of(l, KVMState, listener), ev, false, true);
+}
+
+static void kvm_mem_eventfd_del(MemoryListener *l,
+                                const MemoryRegionIoeventfd *ev)
+{
+    kvm_eventfd_assign(container_of(l, KVMState, listener), ev, false, false);
+}
+
+static void kvm_io_eventfd_add(MemoryListener *l,
+                               const MemoryRegionIoeventfd *ev)
+{
+    kvm_eventfd_assign(container_of(l, KVMState, io_listener), ev, true, true);
+}
+
+static void kvm_io_eventfd_del(MemoryListener *l,
+                               const MemoryRegionIoeventfd *ev)
+{
+    kvm_eventfd_assign(container_of(l, KVMState, io_listener), ev, true,
+                       false);
+}
+
 static bool kvm_add_irqfd(MachineState *ms, int fd, int resample_fd, int gsi,
                           Error **errp)
 {
@@ -591,6 +639,9 @@ static bool kvm_create_vm(KVMState *s, Error **errp)
 
 static void kvm_free(KVMState *s)
 {
+    if (s->io_listener.address_space) {
+        memory_listener_unregister(&s->io_listener);
+    }
     if (s->listener.address_space) {
         memory_listener_unregister(&s->listener);
     }
@@ -637,8 +688,15 @@ static bool kvm_init(MachineState *ms, Error **errp)
     s->has_debugregs = kvm_check_extension(s, KVM_CAP_DEBUGREGS);
     s->listener.region_add = kvm_region_add;
     s->listener.region_del = kvm_region_del;
+    if (kvm_check_extension(s, KVM_CAP_IOEVENTFD)) {
+        s->listener.eventfd_add = kvm_mem_eventfd_add;
+        s->listener.eventfd_del = kvm_mem_eventfd_del;
+        s->io_listener.eventfd_add = kvm_io_eventfd_add;
+        s->io_listener.eventfd_del = kvm_io_eventfd_del;
+    }
     ms->accel_state = s;
     memory_listener_register(&s->listener, ms->as_memory);
+    memory_listener_register(&s->io_listener, ms->as_io);
     return true;
 }
 

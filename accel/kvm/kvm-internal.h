@@ -67,8 +67,10 @@ struct KVMState {
     bool has_xcrs;
     bool has_debugregs;
 
-    /* Memslots following ms->as_memory. */
+    /* Memslots and MMIO ioeventfds following ms->as_memory. */
     MemoryListener listener;
+    /* PIO ioeventfds following ms->as_io. */
+    MemoryListener io_listener;
     GArray *slots; /* KVMSlot, indexed by slot number */
     unsigned max_slots;
 
