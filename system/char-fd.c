@@ -9,6 +9,7 @@
 #include "system/chardev.h"
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <termios.h>
 
 #define FD_CHR_READ_LEN 4096
@@ -74,21 +75,32 @@ static gboolean fd_chr_ready(Chardev *chr, GIOCondition revents)
     return G_SOURCE_CONTINUE;
 }
 
-static int fd_chr_write(Chardev *chr, const uint8_t *buf, int len)
-{
-    FdChardev *s = CHARDEV_FD(chr);
-
-    return qemu_chr_fd_write_all(s->fd_out, buf, len);
-}
-
-/* Start watching fd_in (if any); the backend is open from now on. */
+/*
+ * Start watching fd_in (if any) and writing fd_out (never blocking: see
+ * qemu_chr_out_set_fd()); the backend is open from now on.
+ */
 static void fd_chr_start(FdChardev *s)
 {
     if (s->fd_in >= 0) {
         s->watch = qemu_chr_fd_watch_add(CHARDEV(s), s->fd_in, fd_chr_want,
                                          fd_chr_ready);
     }
+    qemu_chr_out_set_fd(CHARDEV(s), s->fd_out);
     CHARDEV(s)->be_open = true;
+}
+
+/*
+ * fds of our own that may block (a FIFO, a terminal) are switched to
+ * O_NONBLOCK: the open file description is ours alone, unlike stdio's.
+ */
+static void fd_chr_set_nonblock(int fd)
+{
+    struct stat st;
+    int flags = fcntl(fd, F_GETFL);
+
+    if (fd >= 0 && flags >= 0 && fstat(fd, &st) == 0 && !S_ISREG(st.st_mode)) {
+        fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+    }
 }
 
 static void fd_chr_instance_init(Object *obj)
@@ -264,6 +276,7 @@ static bool file_chr_open(Chardev *chr, const char *ctx, Error **errp)
         return false;
     }
     s->own_fds = true;
+    fd_chr_set_nonblock(s->fd_out);
     fd_chr_start(s);
     return true;
 }
@@ -295,6 +308,8 @@ static bool pipe_chr_open(Chardev *chr, const char *ctx, Error **errp)
             return false;
         }
     }
+    fd_chr_set_nonblock(s->fd_in);
+    fd_chr_set_nonblock(s->fd_out);
     fd_chr_start(s);
     return true;
 }
@@ -303,7 +318,7 @@ static bool pipe_chr_open(Chardev *chr, const char *ctx, Error **errp)
 
 static void fd_chr_class_init(ObjectClass *oc, void *data)
 {
-    CHARDEV_CLASS(oc)->write = fd_chr_write;
+    CHARDEV_CLASS(oc)->write = qemu_chr_out_write;
 }
 
 static void stdio_chr_class_init(ObjectClass *oc, void *data)

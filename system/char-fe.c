@@ -89,9 +89,48 @@ void qemu_chr_fe_set_handlers(CharBackend *be, IOCanReadHandler *fd_can_read,
 int qemu_chr_fe_write_all(CharBackend *be, const uint8_t *buf, int len)
 {
     if (!be->chr) {
-        return len;
+        return 0;
     }
     return qemu_chr_write_all(be->chr, buf, len);
+}
+
+/* The chardev whose fd carries @chr's output. */
+static Chardev *chr_out_target(Chardev *chr)
+{
+    ChardevClass *cc = CHARDEV_GET_CLASS(chr);
+
+    return cc->out_target ? cc->out_target(chr) : chr;
+}
+
+int qemu_chr_fe_write(CharBackend *be, const uint8_t *buf, int len)
+{
+    if (!be->chr) {
+        return 0;
+    }
+    return qemu_chr_out_write_now(chr_out_target(be->chr), buf, len);
+}
+
+guint qemu_chr_fe_add_watch(CharBackend *be, GIOCondition cond,
+                            FEWatchFunc *func, void *opaque)
+{
+    if (!be->chr || !(cond & G_IO_OUT)) {
+        return 0;
+    }
+    return qemu_chr_out_add_watch(chr_out_target(be->chr), func, opaque);
+}
+
+void qemu_chr_fe_remove_watch(CharBackend *be, guint tag)
+{
+    GSource *source;
+
+    if (!be->chr || !tag) {
+        return;
+    }
+    source = g_main_context_find_source_by_id(
+        qemu_chr_context(chr_out_target(be->chr)), tag);
+    if (source) {
+        g_source_destroy(source);
+    }
 }
 
 void qemu_chr_fe_accept_input(CharBackend *be)

@@ -269,6 +269,13 @@ static int mux_chr_write(Chardev *chr, const uint8_t *buf, int len)
     return qemu_chr_fe_write_all(&CHARDEV_MUX(chr)->drv_be, buf, len);
 }
 
+static Chardev *mux_chr_out_target(Chardev *chr)
+{
+    Chardev *drv = CHARDEV_MUX(chr)->drv_be.chr;
+
+    return drv ? drv : chr;
+}
+
 static bool mux_fe_attach(Chardev *chr, CharBackend *be, bool monitor,
                           Error **errp)
 {
@@ -363,6 +370,7 @@ static void mux_chr_class_init(ObjectClass *oc, void *data)
     ChardevClass *cc = CHARDEV_CLASS(oc);
 
     cc->write = mux_chr_write;
+    cc->out_target = mux_chr_out_target;
     cc->fe_attach = mux_fe_attach;
     cc->fe_detach = mux_fe_detach;
 }

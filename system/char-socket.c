@@ -4,13 +4,13 @@
  * As a client it connects when created.  As a server it listens and takes
  * one connection at a time (wait=on: the first one before creation returns);
  * when the peer goes away the frontend gets CHR_EVENT_CLOSED and the next
- * client is accepted.  Output while nobody is connected is dropped.
+ * client is accepted.  Output while nobody is connected is dropped; a peer
+ * that does not read it is disconnected once CHR_OUT_LIMIT bytes wait.
  */
 #include "util/osdep.h"
 #include "system/chardev.h"
 #include <netdb.h>
 #include <netinet/in.h>
-#include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 
@@ -50,6 +50,7 @@ static void socket_chr_disconnect(SocketChardev *s)
         return;
     }
     socket_chr_drop_watch(&s->conn_watch);
+    qemu_chr_out_set_fd(chr, -1);
     close(s->fd);
     s->fd = -1;
     qemu_chr_be_event(chr, CHR_EVENT_CLOSED);
@@ -93,6 +94,7 @@ static void socket_chr_connected(SocketChardev *s, int fd)
     s->fd = fd;
     s->conn_watch = qemu_chr_fd_watch_add(chr, fd, socket_chr_conn_want,
                                           socket_chr_conn_ready);
+    qemu_chr_out_set_fd(chr, fd);
     qemu_chr_be_event(chr, CHR_EVENT_OPENED);
 }
 
@@ -116,30 +118,10 @@ static gboolean socket_chr_listen_ready(Chardev *chr, GIOCondition revents)
     return G_SOURCE_CONTINUE;
 }
 
-static int socket_chr_write(Chardev *chr, const uint8_t *buf, int len)
+/* Output is written or queued by the core (qemu_chr_out_write). */
+static void socket_chr_drop_peer(Chardev *chr)
 {
-    SocketChardev *s = CHARDEV_SOCKET(chr);
-    int done = 0;
-
-    while (s->fd >= 0 && done < len) {
-        ssize_t n = send(s->fd, buf + done, len - done, MSG_NOSIGNAL);
-
-        if (n < 0) {
-            if (errno == EINTR) {
-                continue;
-            }
-            if (errno == EAGAIN) {
-                struct pollfd pfd = {.fd = s->fd, .events = POLLOUT};
-
-                poll(&pfd, 1, -1);
-                continue;
-            }
-            socket_chr_disconnect(s);
-            break;
-        }
-        done += n;
-    }
-    return len;
+    socket_chr_disconnect(CHARDEV_SOCKET(chr));
 }
 
 /* ---- Addresses ---------------------------------------------------------- */
@@ -415,7 +397,8 @@ static void socket_chr_class_init(ObjectClass *oc, void *data)
                "[,server=on|off][,wait=on|off]";
     cc->parse = socket_chr_parse;
     cc->open = socket_chr_open;
-    cc->write = socket_chr_write;
+    cc->write = qemu_chr_out_write;
+    cc->disconnect = socket_chr_drop_peer;
 }
 
 static const TypeInfo socket_chr_type = {

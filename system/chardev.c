@@ -10,7 +10,12 @@
 #include "util/cutils.h"
 #include "util/main-loop.h"
 #include "system/chardev.h"
+#include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
 
 /* Per-read chunk of the fd backends. */
 #define CHR_READ_BUF_LEN 4096
@@ -124,30 +129,6 @@ void qemu_chr_init_common(Chardev *chr, MainLoop *loop, const char *id)
     chr->context = chr_loop_context(loop);
 }
 
-int qemu_chr_fd_write_all(int fd, const uint8_t *buf, int len)
-{
-    int done = 0;
-
-    while (done < len) {
-        ssize_t n = write(fd, buf + done, len - done);
-
-        if (n < 0) {
-            if (errno == EINTR) {
-                continue;
-            }
-            if (errno == EAGAIN || errno == EWOULDBLOCK) {
-                struct pollfd pfd = {.fd = fd, .events = POLLOUT};
-
-                poll(&pfd, 1, -1);
-                continue;
-            }
-            return -1;
-        }
-        done += n;
-    }
-    return len;
-}
-
 /*
  * A GSource over one fd whose poll events are recomputed before every poll.
  * While the frontend takes nothing the fd is not polled at all, so a
@@ -222,6 +203,377 @@ GSource *qemu_chr_fd_watch_add(Chardev *chr, int fd, ChrWantFn *want,
     s->ready = ready;
     g_source_attach(source, qemu_chr_context(chr));
     return source;
+}
+
+/* ---- Output without blocking -------------------------------------------- */
+
+/* How ChrOutput.fd is written without blocking. */
+typedef enum ChrOutMode {
+    CHR_OUT_SEND,  /* a socket: send(MSG_DONTWAIT) */
+    CHR_OUT_WRITE, /* O_NONBLOCK, or a regular file that never waits */
+    CHR_OUT_POLL,  /* shared and blocking: PIPE_BUF when poll() says so */
+} ChrOutMode;
+
+static ChrOutMode chr_out_mode(int fd)
+{
+    struct stat st;
+    int flags = fcntl(fd, F_GETFL);
+
+    if (fstat(fd, &st) == 0 && S_ISSOCK(st.st_mode)) {
+        return CHR_OUT_SEND;
+    }
+    if ((flags >= 0 && (flags & O_NONBLOCK)) ||
+        (fstat(fd, &st) == 0 && (S_ISREG(st.st_mode) || S_ISBLK(st.st_mode)))) {
+        return CHR_OUT_WRITE;
+    }
+    return CHR_OUT_POLL;
+}
+
+/*
+ * Write what o->fd takes now: the bytes written, 0 when it would block, -1
+ * with errno on an error.
+ */
+static ssize_t chr_out_try(ChrOutput *o, const uint8_t *buf, size_t len)
+{
+    ssize_t n;
+
+    do {
+        if (o->mode == CHR_OUT_SEND) {
+            n = send(o->fd, buf, len, MSG_DONTWAIT | MSG_NOSIGNAL);
+        } else if (o->mode == CHR_OUT_WRITE) {
+            n = write(o->fd, buf, len);
+        } else {
+            struct pollfd pfd = {.fd = o->fd, .events = POLLOUT};
+
+            if (poll(&pfd, 1, 0) <= 0) {
+                return 0;
+            }
+            /* POLLOUT on a pipe: PIPE_BUF bytes go in without waiting. */
+            n = write(o->fd, buf, MIN(len, PIPE_BUF));
+        }
+    } while (n < 0 && errno == EINTR);
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+        return 0;
+    }
+    return n;
+}
+
+static void chr_out_drop_queue(ChrOutput *o)
+{
+    if (o->queue) {
+        g_byte_array_set_size(o->queue, 0);
+    }
+    o->head = 0;
+    o->dropping = false;
+}
+
+static gboolean chr_out_closing_cb(gpointer opaque)
+{
+    Chardev *chr = opaque;
+    ChrOutput *o = &chr->out;
+
+    g_source_unref(o->closing);
+    o->closing = NULL;
+    if (o->broken) {
+        CHARDEV_GET_CLASS(chr)->disconnect(chr);
+    }
+    return G_SOURCE_REMOVE;
+}
+
+/*
+ * Output is lost from here (the queue overflowed or a write failed): a
+ * backend with a peer drops it from the main loop (the writer may be a
+ * frontend handler that the disconnect event would pull the rug from
+ * under); the others drop output, reported once.
+ */
+static void chr_out_give_up(Chardev *chr, bool overflow, int err)
+{
+    ChardevClass *cc = CHARDEV_GET_CLASS(chr);
+    ChrOutput *o = &chr->out;
+    size_t queued = o->queue ? o->queue->len - o->head : 0;
+
+    if (cc->disconnect) {
+        if (overflow) {
+            warn_report("chardev '%s': the peer is not reading its output "
+                        "(%zu bytes queued); disconnecting it",
+                        chr->label, queued);
+        }
+        chr_out_drop_queue(o);
+        o->broken = true;
+        if (!o->closing) {
+            o->closing = g_idle_source_new();
+            g_source_set_callback(o->closing, chr_out_closing_cb, chr, NULL);
+            g_source_attach(o->closing, qemu_chr_context(chr));
+        }
+        return;
+    }
+    if (overflow) {
+        if (!o->dropping) {
+            warn_report("chardev '%s': output is not being read (%zu bytes "
+                        "queued); dropping output until it drains",
+                        chr->label, queued);
+            o->dropping = true;
+        }
+        return;
+    }
+    chr_out_drop_queue(o);
+    if (!o->failed) {
+        warn_report("chardev '%s': write failed: %s; output is dropped until "
+                    "a write succeeds",
+                    chr->label, g_strerror(err));
+        o->failed = true;
+    }
+}
+
+/* Write the queue out as far as the fd takes it. */
+static void chr_out_flush(Chardev *chr)
+{
+    ChrOutput *o = &chr->out;
+
+    while (o->queue && o->head < o->queue->len) {
+        ssize_t n =
+            chr_out_try(o, o->queue->data + o->head, o->queue->len - o->head);
+
+        if (n < 0) {
+            chr_out_give_up(chr, false, errno);
+            return;
+        }
+        if (n == 0) {
+            break;
+        }
+        o->failed = false;
+        o->head += n;
+    }
+    if (!o->queue || o->head == o->queue->len) {
+        chr_out_drop_queue(o);
+    } else if (o->head >= CHR_OUT_LIMIT / 4) {
+        g_byte_array_remove_range(o->queue, 0, o->head);
+        o->head = 0;
+    }
+}
+
+size_t qemu_chr_out_pending(Chardev *chr)
+{
+    ChrOutput *o = &chr->out;
+
+    return o->queue ? o->queue->len - o->head : 0;
+}
+
+static GIOCondition chr_out_want(Chardev *chr)
+{
+    return qemu_chr_out_pending(chr) ? G_IO_OUT : 0;
+}
+
+static gboolean chr_out_ready(Chardev *chr, GIOCondition revents)
+{
+    chr_out_flush(chr);
+    return G_SOURCE_CONTINUE;
+}
+
+/*
+ * A FIFO whose reader went away raises SIGPIPE on write, which would kill
+ * the emulator; sockets use MSG_NOSIGNAL.  The disposition is process-wide:
+ * set it to ignore only where nobody chose one (QEMU ignores it at start).
+ */
+static void chr_out_ignore_sigpipe(int fd)
+{
+    struct sigaction old, ign = {.sa_handler = SIG_IGN};
+    struct stat st;
+
+    if (fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode) &&
+        sigaction(SIGPIPE, NULL, &old) == 0 && old.sa_handler == SIG_DFL &&
+        !(old.sa_flags & SA_SIGINFO)) {
+        sigemptyset(&ign.sa_mask);
+        sigaction(SIGPIPE, &ign, NULL);
+    }
+}
+
+void qemu_chr_out_set_fd(Chardev *chr, int fd)
+{
+    ChrOutput *o = &chr->out;
+
+    if (o->watch) {
+        g_source_destroy(o->watch);
+        g_source_unref(o->watch);
+        o->watch = NULL;
+    }
+    chr_out_drop_queue(o);
+    o->broken = false;
+    o->failed = false;
+    o->fd = fd;
+    if (fd < 0) {
+        return;
+    }
+    o->mode = chr_out_mode(fd);
+    chr_out_ignore_sigpipe(fd);
+    if (!o->queue) {
+        o->queue = g_byte_array_new();
+    }
+    o->watch = qemu_chr_fd_watch_add(chr, fd, chr_out_want, chr_out_ready);
+}
+
+int qemu_chr_out_write(Chardev *chr, const uint8_t *buf, int len)
+{
+    ChrOutput *o = &chr->out;
+    size_t done = 0;
+
+    if (o->fd < 0 || o->broken || len <= 0) {
+        return len;
+    }
+    if (!qemu_chr_out_pending(chr)) {
+        while (done < (size_t)len) {
+            ssize_t n = chr_out_try(o, buf + done, len - done);
+
+            if (n < 0) {
+                chr_out_give_up(chr, false, errno);
+                return len;
+            }
+            if (n == 0) {
+                break;
+            }
+            o->failed = false;
+            done += n;
+        }
+        if (done == (size_t)len) {
+            return len;
+        }
+    }
+    if (qemu_chr_out_pending(chr) + (len - done) > CHR_OUT_LIMIT) {
+        chr_out_give_up(chr, true, 0);
+        return len;
+    }
+    g_byte_array_append(o->queue, buf + done, len - done);
+    /* The main loop may be asleep without polling the fd for output. */
+    g_main_context_wakeup(qemu_chr_context(chr));
+    return len;
+}
+
+int qemu_chr_out_write_now(Chardev *chr, const uint8_t *buf, int len)
+{
+    ChrOutput *o = &chr->out;
+    size_t done = 0;
+
+    if (!o->queue) {
+        /* Not an fd backend (null, a test's): it takes everything. */
+        return qemu_chr_write_all(chr, buf, len);
+    }
+    if (o->fd < 0 || o->broken || len <= 0) {
+        return len;
+    }
+    if (!qemu_chr_out_pending(chr)) {
+        while (done < (size_t)len) {
+            ssize_t n = chr_out_try(o, buf + done, len - done);
+
+            if (n < 0) {
+                chr_out_give_up(chr, false, errno);
+                return len;
+            }
+            if (n == 0) {
+                break;
+            }
+            o->failed = false;
+            done += n;
+        }
+    }
+    if (done == 0) {
+        errno = EAGAIN;
+        return -1;
+    }
+    return done;
+}
+
+static void chr_out_cleanup(Chardev *chr)
+{
+    ChrOutput *o = &chr->out;
+
+    if (o->watch) {
+        g_source_destroy(o->watch);
+        g_source_unref(o->watch);
+    }
+    if (o->closing) {
+        g_source_destroy(o->closing);
+        g_source_unref(o->closing);
+    }
+    if (o->queue) {
+        g_byte_array_unref(o->queue);
+    }
+}
+
+/*
+ * qemu_chr_fe_add_watch's source: ready when the chardev takes output; it
+ * polls the fd for G_IO_OUT only while nothing is queued (the chardev's own
+ * flush goes first, and prepare looks again after it).
+ */
+typedef struct ChrOutWatch {
+    GSource source;
+    Chardev *chr; /* a reference */
+    FEWatchFunc *func;
+    void *opaque;
+    gpointer tag;
+    int fd;
+} ChrOutWatch;
+
+static gboolean chr_out_watch_prepare(GSource *source, gint *timeout)
+{
+    ChrOutWatch *w = (ChrOutWatch *)source;
+    ChrOutput *o = &w->chr->out;
+    bool poll_fd = o->fd >= 0 && !o->broken && !qemu_chr_out_pending(w->chr);
+
+    *timeout = -1;
+    if (w->tag && (!poll_fd || w->fd != o->fd)) {
+        g_source_remove_unix_fd(source, w->tag);
+        w->tag = NULL;
+    }
+    if (o->fd < 0 || o->broken) {
+        return TRUE;
+    }
+    if (poll_fd && !w->tag) {
+        w->fd = o->fd;
+        w->tag = g_source_add_unix_fd(source, w->fd, G_IO_OUT);
+    }
+    return FALSE;
+}
+
+static gboolean chr_out_watch_check(GSource *source)
+{
+    ChrOutWatch *w = (ChrOutWatch *)source;
+
+    return w->tag && g_source_query_unix_fd(source, w->tag) != 0;
+}
+
+static gboolean chr_out_watch_dispatch(GSource *source, GSourceFunc callback,
+                                       gpointer data)
+{
+    ChrOutWatch *w = (ChrOutWatch *)source;
+
+    return w->func(NULL, G_IO_OUT, w->opaque);
+}
+
+static void chr_out_watch_finalize(GSource *source)
+{
+    object_unref(((ChrOutWatch *)source)->chr);
+}
+
+static GSourceFuncs chr_out_watch_funcs = {
+    .prepare = chr_out_watch_prepare,
+    .check = chr_out_watch_check,
+    .dispatch = chr_out_watch_dispatch,
+    .finalize = chr_out_watch_finalize,
+};
+
+guint qemu_chr_out_add_watch(Chardev *chr, FEWatchFunc *func, void *opaque)
+{
+    GSource *source = g_source_new(&chr_out_watch_funcs, sizeof(ChrOutWatch));
+    ChrOutWatch *w = (ChrOutWatch *)source;
+    guint id;
+
+    object_ref(chr);
+    w->chr = chr;
+    w->func = func;
+    w->opaque = opaque;
+    id = g_source_attach(source, qemu_chr_context(chr));
+    g_source_unref(source);
+    return id;
 }
 
 /* ---- Lookup and creation ------------------------------------------------ */
@@ -560,10 +912,16 @@ Chardev *qemu_chr_new(Object *root, MainLoop *loop, const char *id,
 
 /* ---- The base type and the null backend --------------------------------- */
 
+static void chardev_instance_init(Object *obj)
+{
+    CHARDEV(obj)->out.fd = -1;
+}
+
 static void chardev_finalize(Object *obj)
 {
     Chardev *chr = CHARDEV(obj);
 
+    chr_out_cleanup(chr);
     g_free(chr->label);
     if (chr->context) {
         g_main_context_unref(chr->context);
@@ -596,6 +954,7 @@ static const TypeInfo chardev_types[] = {
         .name = TYPE_CHARDEV,
         .parent = TYPE_OBJECT,
         .instance_size = sizeof(Chardev),
+        .instance_init = chardev_instance_init,
         .instance_finalize = chardev_finalize,
         .class_size = sizeof(ChardevClass),
         .abstract = true,

@@ -14,8 +14,16 @@
  *   the frontend's can_read() returns > 0, and hands read() at most that many
  *   bytes.  A frontend that frees room (a UART's guest read the RX FIFO)
  *   calls qemu_chr_fe_accept_input() so the backend looks again.
- * - Output is qemu_chr_fe_write_all(): the bytes are written before it
- *   returns (a disconnected socket drops them, as a cable would).
+ * - Output never blocks the caller (a vCPU, the main loop): the fd
+ *   backends (stdio, file, pipe, socket) write what the host fd takes now
+ *   and queue the rest, up to CHR_OUT_LIMIT bytes, for the main loop to
+ *   flush.  qemu_chr_fe_write_all() accepts every byte (queued); past the
+ *   limit a socket's peer is disconnected (it is not reading) and the other
+ *   backends drop output until the queue drains, each with one warning line.
+ *   qemu_chr_fe_write() writes only what the host takes now, as in QEMU,
+ *   and qemu_chr_fe_add_watch() says when to try again.  A disconnected
+ *   socket drops output, as a cable would; a failing write (a full disk) is
+ *   reported once and its output dropped.
  * - Events: CHR_EVENT_OPENED when the backend connects (a socket's peer
  *   arrives; the others are open from the start) and CHR_EVENT_CLOSED when it
  *   goes away.  A frontend that installs an event handler on an open backend
@@ -47,6 +55,9 @@ typedef struct PropertyInfo PropertyInfo;
 /* Mux frontends a chardev can carry (serial, monitor, ...). */
 #define MAX_MUX 4
 
+/* Output an fd backend queues for a peer that is not reading (see above). */
+#define CHR_OUT_LIMIT (1024 * 1024)
+
 typedef enum ChrEvent {
     CHR_EVENT_BREAK,   /* a serial break arrived (Ctrl-A b on a mux) */
     CHR_EVENT_OPENED,  /* the backend is connected */
@@ -63,6 +74,23 @@ typedef void IOEventHandler(void *opaque, ChrEvent event);
 
 OBJECT_DECLARE_TYPE(Chardev, ChardevClass, CHARDEV)
 
+/*
+ * The output side of an fd backend (qemu_chr_out_*): the host fd, how it is
+ * written without blocking, and the bytes it has not taken yet.  Touched
+ * with the machine lock held (writers) or by the main loop (the flush).
+ */
+typedef struct ChrOutput {
+    int fd;            /* -1: nobody to write to; output is dropped */
+    int mode;          /* ChrOutMode of fd */
+    GByteArray *queue; /* bytes the fd has not taken, from head on */
+    size_t head;
+    GSource *watch;   /* flushes queue when fd is writable */
+    GSource *closing; /* a deferred cc->disconnect */
+    bool broken;      /* overflowed or failed, disconnect pending */
+    bool dropping;    /* overflow reported; until the queue drains */
+    bool failed;      /* write error reported; until a write succeeds */
+} ChrOutput;
+
 struct Chardev {
     Object parent_obj;
     char *label;           /* the id: /chardevs/<label> */
@@ -70,6 +98,7 @@ struct Chardev {
     CharBackend *be;       /* the frontend (a mux: the mux's own) or NULL */
     bool be_open;          /* connected: OPENED sent, CLOSED not since */
     bool wants_monitor;    /* "mon:" spec: main attaches an HMP monitor */
+    ChrOutput out;         /* fd backends: see qemu_chr_out_set_fd() */
 };
 
 struct ChardevClass {
@@ -84,8 +113,19 @@ struct ChardevClass {
     bool (*parse)(Chardev *chr, KemuOpts *opts, const char *ctx, Error **errp);
     /* Open the backend (files, sockets, the terminal). */
     bool (*open)(Chardev *chr, const char *ctx, Error **errp);
-    /* Write all of buf; return len (also when dropped) or -1 on error. */
+    /*
+     * Take all of buf without blocking (write, queue or drop it); return
+     * len, or -1 on error.  fd backends use qemu_chr_out_write().
+     */
     int (*write)(Chardev *chr, const uint8_t *buf, int len);
+    /*
+     * Drop the peer (a socket's client).  Called from the main loop, never
+     * from inside a write: output that overflows CHR_OUT_LIMIT or fails
+     * schedules it.  NULL: output past the limit is dropped instead.
+     */
+    void (*disconnect)(Chardev *chr);
+    /* The chardev whose fd carries this one's output (a mux: its backend). */
+    Chardev *(*out_target)(Chardev *chr);
     /* Bind be to this chardev (a mux: one more frontend). */
     bool (*fe_attach)(Chardev *chr, CharBackend *be, bool monitor,
                       Error **errp);
@@ -203,12 +243,43 @@ void qemu_chr_fe_set_handlers(CharBackend *be, IOCanReadHandler *fd_can_read,
                               void *opaque);
 
 /**
- * qemu_chr_fe_write_all - send @len bytes; returns once they are written.
+ * qemu_chr_fe_write_all - send @len bytes.  All are taken without
+ * blocking: written, queued for the main loop, or (past CHR_OUT_LIMIT, to a
+ * disconnected socket, after a host I/O error) dropped.
  *
- * Return: @len (also when the backend drops them, or when @be is unbound),
- * or -1 on a host I/O error.
+ * Return: @len (also when dropped), 0 when @be is unbound (as QEMU), or -1
+ * on an error of a backend that reports one.
  */
 int qemu_chr_fe_write_all(CharBackend *be, const uint8_t *buf, int len);
+
+/**
+ * qemu_chr_fe_write - send what the host takes now, without queuing (QEMU's
+ * non-blocking write).  A frontend with its own pacing (a UART keeping THR
+ * busy) writes the rest later, from qemu_chr_fe_add_watch().
+ *
+ * Return: the bytes taken (1..@len; @len also when dropped), -1 with errno
+ * EAGAIN when none could be, 0 when @be is unbound.
+ */
+int qemu_chr_fe_write(CharBackend *be, const uint8_t *buf, int len);
+
+/* A qemu_chr_fe_add_watch() callback; the first argument is always NULL. */
+typedef gboolean FEWatchFunc(void *do_not_use, GIOCondition cond, void *data);
+
+/**
+ * qemu_chr_fe_add_watch - call @func(NULL, G_IO_OUT, @opaque) from the main
+ * loop once the backend can take output again (its queue is empty and its
+ * fd is writable, or it drops output anyway).  @cond must include G_IO_OUT.
+ * @func returns G_SOURCE_REMOVE to stop or G_SOURCE_CONTINUE to be called
+ * again when the backend is writable next.
+ *
+ * Return: a source id (for qemu_chr_fe_remove_watch()), 0 when @be is
+ * unbound.
+ */
+guint qemu_chr_fe_add_watch(CharBackend *be, GIOCondition cond,
+                            FEWatchFunc *func, void *opaque);
+
+/** qemu_chr_fe_remove_watch - remove a source from qemu_chr_fe_add_watch. */
+void qemu_chr_fe_remove_watch(CharBackend *be, guint tag);
 
 /**
  * qemu_chr_fe_accept_input - the frontend can read again (its can_read went
@@ -285,9 +356,39 @@ typedef gboolean ChrReadyFn(Chardev *chr, GIOCondition revents);
 GSource *qemu_chr_fd_watch_add(Chardev *chr, int fd, ChrWantFn *want,
                                ChrReadyFn *ready);
 
-/** qemu_chr_fd_write_all - write all of buf to a blocking or non-blocking fd.
+/**
+ * qemu_chr_out_set_fd - write @chr's output to @fd from now on (-1: to
+ * nobody; output is dropped).  What was queued for the previous fd is
+ * dropped.  @fd is written without blocking: a socket with MSG_DONTWAIT, an
+ * O_NONBLOCK fd or a regular file as is, anything else (a FIFO or terminal
+ * shared with other processes, e.g. stdout) only when poll() says it takes
+ * PIPE_BUF bytes.  The caller keeps owning @fd.
  */
-int qemu_chr_fd_write_all(int fd, const uint8_t *buf, int len);
+void qemu_chr_out_set_fd(Chardev *chr, int fd);
+
+/**
+ * qemu_chr_out_write - ChardevClass.write of an fd backend: write, queue up
+ * to CHR_OUT_LIMIT, or drop (see the contract above).  Return: @len.
+ */
+int qemu_chr_out_write(Chardev *chr, const uint8_t *buf, int len);
+
+/**
+ * qemu_chr_out_write_now - what qemu_chr_fe_write() does: write what @chr's
+ * fd takes now, queue nothing (a chardev without fd output takes it all
+ * through ChardevClass.write).  Return: as qemu_chr_fe_write().
+ */
+int qemu_chr_out_write_now(Chardev *chr, const uint8_t *buf, int len);
+
+/**
+ * qemu_chr_out_pending - bytes of output queued and not written yet.
+ */
+size_t qemu_chr_out_pending(Chardev *chr);
+
+/**
+ * qemu_chr_out_add_watch - qemu_chr_fe_add_watch() on @chr itself (for a
+ * chardev without fd output: ready at once).  Return: the source id.
+ */
+guint qemu_chr_out_add_watch(Chardev *chr, FEWatchFunc *func, void *opaque);
 
 /** qemu_chr_error - set an error "CTX: message" ("message" if ctx is NULL). */
 void qemu_chr_error(Error **errp, const char *ctx, const char *fmt, ...)

@@ -215,12 +215,13 @@ static void test_creation_errors(void)
                       "such file or directory");
     err = NULL;
 
-    /* An unbound frontend's writes go nowhere. */
+    /* An unbound frontend's writes go nowhere: 0 bytes, as in QEMU. */
     {
         CharBackend be = {0};
 
         CU_ASSERT_EQUAL(qemu_chr_fe_write_all(&be, (const uint8_t *)"ab", 2),
-                        2);
+                        0);
+        CU_ASSERT_EQUAL(qemu_chr_fe_write(&be, (const uint8_t *)"ab", 2), 0);
     }
     /* Only a mux takes two frontends. */
     {
@@ -691,9 +692,251 @@ static void test_stdio_terminal_restored(void)
     }
 }
 
+/* ---- Output that the host does not take ---- */
+
+/* Send fd 2 to a temporary file until stderr_end(), which returns it. */
+static int stderr_begin(void)
+{
+    FILE *tmp = tmpfile();
+    int saved = dup(STDERR_FILENO);
+
+    fflush(stderr);
+    dup2(fileno(tmp), STDERR_FILENO);
+    fclose(tmp);
+    return saved;
+}
+
+static char *stderr_end(int saved)
+{
+    GString *text = g_string_new(NULL);
+    char buf[1024];
+    ssize_t n;
+
+    fflush(stderr);
+    lseek(STDERR_FILENO, 0, SEEK_SET);
+    while ((n = read(STDERR_FILENO, buf, sizeof(buf))) > 0) {
+        g_string_append_len(text, buf, n);
+    }
+    dup2(saved, STDERR_FILENO);
+    close(saved);
+    return g_string_free(text, FALSE);
+}
+
+static int count_lines(const char *text, const char *needle)
+{
+    int n = 0;
+
+    for (const char *p = text; (p = strstr(p, needle)); p++) {
+        n++;
+    }
+    return n;
+}
+
+/* A file chardev on a full disk: one line about it, not one per write. */
+static void test_output_full_disk(void)
+{
+    Object *root = object_new(TYPE_CONTAINER);
+    g_autofree char *log = NULL;
+    Chardev *chr;
+    TestFe fe;
+    int saved;
+
+    chr = qemu_chr_new(root, NULL, "full", "file:/dev/full", &error_abort);
+    fe_attach(&fe, chr, false);
+    saved = stderr_begin();
+    for (int i = 0; i < 1000; i++) {
+        fe_write(&fe, "x");
+    }
+    log = stderr_end(saved);
+    CU_ASSERT_EQUAL(count_lines(log, "\n"), 1);
+    CU_ASSERT_EQUAL(count_lines(log, "chardev 'full': write failed: No space "
+                                     "left on device"),
+                    1);
+    fe_detach(&fe);
+    object_unref(root);
+}
+
+/* A FIFO of @size bytes whose reader (returned in *rfd) reads nothing yet. */
+static char *fifo_with_reader(const char *dir, int size, int *rfd)
+{
+    char *path = g_build_filename(dir, "fifo", NULL);
+
+    CU_ASSERT_EQUAL(mkfifo(path, 0600), 0);
+    *rfd = open(path, O_RDONLY | O_NONBLOCK);
+    CU_ASSERT_TRUE(*rfd >= 0);
+    CU_ASSERT_EQUAL(fcntl(*rfd, F_SETPIPE_SZ, size), size);
+    return path;
+}
+
+/*
+ * -serial file:FIFO that nobody reads: writes return at once, the output
+ * is queued up to CHR_OUT_LIMIT, then dropped with one line; once the
+ * reader catches up, the queued bytes arrive in order and output flows.
+ */
+static void test_output_fifo_not_read(void)
+{
+    Object *root = object_new(TYPE_CONTAINER);
+    g_autofree char *dir = g_dir_make_tmp("kemu-chr-XXXXXX", NULL);
+    g_autofree char *log = NULL;
+    g_autofree char *path = NULL;
+    g_autofree char *spec = NULL;
+    g_autofree uint8_t *got = g_malloc(2 * CHR_OUT_LIMIT);
+    char chunk[4096];
+    size_t total = 0, sent = 0;
+    gint64 start, end;
+    Chardev *chr;
+    TestFe fe;
+    int rfd, saved;
+
+    path = fifo_with_reader(dir, 4096, &rfd);
+    spec = g_strdup_printf("file:%s", path);
+    chr = qemu_chr_new(root, NULL, "ff", spec, &error_abort);
+    fe_attach(&fe, chr, false);
+    saved = stderr_begin();
+    start = g_get_monotonic_time();
+    while (sent < CHR_OUT_LIMIT + 64 * 1024) {
+        memset(chunk, 'a' + (sent / sizeof(chunk)) % 26, sizeof(chunk));
+        CU_ASSERT_EQUAL(
+            qemu_chr_fe_write_all(&fe.be, (uint8_t *)chunk, sizeof(chunk)),
+            (int)sizeof(chunk));
+        sent += sizeof(chunk);
+    }
+    CU_ASSERT_TRUE(g_get_monotonic_time() - start < 2 * G_USEC_PER_SEC);
+    log = stderr_end(saved);
+    CU_ASSERT_EQUAL(count_lines(log, "chardev 'ff': output is not being "
+                                     "read"),
+                    1);
+    CU_ASSERT_TRUE(qemu_chr_out_pending(chr) <= CHR_OUT_LIMIT);
+
+    /* The reader catches up: everything queued arrives, in order. */
+    end = g_get_monotonic_time() + PUMP_TIMEOUT_US;
+    for (;;) {
+        bool drained = !qemu_chr_out_pending(chr);
+        ssize_t n = read(rfd, got + total, 2 * CHR_OUT_LIMIT - total);
+
+        if (n > 0) {
+            total += n;
+        } else if (drained || g_get_monotonic_time() > end) {
+            break;
+        }
+        g_main_context_iteration(NULL, FALSE);
+    }
+    CU_ASSERT_EQUAL(qemu_chr_out_pending(chr), 0);
+    CU_ASSERT_TRUE(total >= CHR_OUT_LIMIT && total <= CHR_OUT_LIMIT + 4096);
+    for (size_t i = 0; i < total; i += sizeof(chunk)) {
+        CU_ASSERT_EQUAL(got[i], 'a' + (i / sizeof(chunk)) % 26);
+    }
+    /* Output goes through again. */
+    fe_write(&fe, "again");
+    CU_ASSERT_EQUAL(read(rfd, chunk, sizeof(chunk)), 5);
+
+    fe_detach(&fe);
+    object_unref(root);
+    close(rfd);
+    unlink(path);
+    rmdir(dir);
+}
+
+static gboolean count_watch(void *unused, GIOCondition cond, void *opaque)
+{
+    (*(int *)opaque)++;
+    return G_SOURCE_REMOVE;
+}
+
+/* qemu_chr_fe_write takes what the host takes now; the watch says when. */
+static void test_output_fe_write_partial(void)
+{
+    Object *root = object_new(TYPE_CONTAINER);
+    g_autofree char *dir = g_dir_make_tmp("kemu-chr-XXXXXX", NULL);
+    g_autofree char *path = NULL;
+    g_autofree char *spec = NULL;
+    uint8_t buf[8192];
+    Chardev *chr;
+    TestFe fe;
+    int rfd, fired = 0;
+
+    path = fifo_with_reader(dir, 4096, &rfd);
+    spec = g_strdup_printf("file:%s", path);
+    chr = qemu_chr_new(root, NULL, "fw", spec, &error_abort);
+    fe_attach(&fe, chr, false);
+    memset(buf, 'z', sizeof(buf));
+    CU_ASSERT_EQUAL(qemu_chr_fe_write(&fe.be, buf, sizeof(buf)), 4096);
+    errno = 0;
+    CU_ASSERT_EQUAL(qemu_chr_fe_write(&fe.be, buf, 1), -1);
+    CU_ASSERT_EQUAL(errno, EAGAIN);
+    CU_ASSERT_EQUAL(qemu_chr_out_pending(chr), 0);
+    CU_ASSERT_NOT_EQUAL(
+        qemu_chr_fe_add_watch(&fe.be, G_IO_OUT | G_IO_HUP, count_watch, &fired),
+        0);
+    pump_briefly();
+    CU_ASSERT_EQUAL(fired, 0);
+    CU_ASSERT_EQUAL(read(rfd, buf, sizeof(buf)), 4096);
+    CU_ASSERT_TRUE(pump_until_count(&fired, 1));
+    CU_ASSERT_EQUAL(qemu_chr_fe_write(&fe.be, buf, 10), 10);
+    fe_detach(&fe);
+    object_unref(root);
+    close(rfd);
+    unlink(path);
+    rmdir(dir);
+}
+
+/*
+ * A socket client that never reads: the chardev queues up to
+ * CHR_OUT_LIMIT, then drops that client with one line (from the main
+ * loop, not inside the write) and takes the next one.
+ */
+static void test_output_socket_not_read(void)
+{
+    Object *root = object_new(TYPE_CONTAINER);
+    g_autofree char *dir = g_dir_make_tmp("kemu-chr-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename(dir, "s.sock", NULL);
+    g_autofree char *spec = g_strdup_printf("unix:%s,server=on,wait=off", path);
+    g_autofree char *log = NULL;
+    char chunk[65536], buf[8];
+    size_t sent = 0;
+    Chardev *chr;
+    TestFe fe;
+    int c1, c2, saved;
+
+    chr = qemu_chr_new(root, NULL, "sn", spec, &error_abort);
+    fe_attach(&fe, chr, false);
+    c1 = unix_connect(path);
+    CU_ASSERT_TRUE(pump_until_count(&fe.opened, 1));
+    memset(chunk, 'q', sizeof(chunk));
+    saved = stderr_begin();
+    while (sent < 4 * CHR_OUT_LIMIT) {
+        CU_ASSERT_EQUAL(
+            qemu_chr_fe_write_all(&fe.be, (uint8_t *)chunk, sizeof(chunk)),
+            (int)sizeof(chunk));
+        sent += sizeof(chunk);
+    }
+    /* Not inside the write: the frontend hears of it from the loop. */
+    CU_ASSERT_EQUAL(fe.closed, 0);
+    CU_ASSERT_TRUE(pump_until_count(&fe.closed, 1));
+    log = stderr_end(saved);
+    CU_ASSERT_EQUAL(count_lines(log, "chardev 'sn': the peer is not reading "
+                                     "its output"),
+                    1);
+    c2 = unix_connect(path);
+    CU_ASSERT_TRUE(pump_until_count(&fe.opened, 2));
+    fe_write(&fe, "next");
+    CU_ASSERT_TRUE(recv_exact(c2, buf, 4));
+    CU_ASSERT_EQUAL(memcmp(buf, "next", 4), 0);
+    close(c1);
+    close(c2);
+    fe_detach(&fe);
+    object_unref(root);
+    unlink(path);
+    rmdir(dir);
+}
+
 UNIT_SUITE(chardev, NULL, NULL, UNIT_TEST(test_creation_errors),
            UNIT_TEST(test_help), UNIT_TEST(test_file_backend),
            UNIT_TEST(test_pipe_backend), UNIT_TEST(test_unix_server),
            UNIT_TEST(test_unix_server_wait), UNIT_TEST(test_unix_client),
            UNIT_TEST(test_tcp_client), UNIT_TEST(test_mux),
-           UNIT_TEST(test_mon_spec), UNIT_TEST(test_stdio_terminal_restored))
+           UNIT_TEST(test_mon_spec), UNIT_TEST(test_stdio_terminal_restored),
+           UNIT_TEST(test_output_full_disk),
+           UNIT_TEST(test_output_fifo_not_read),
+           UNIT_TEST(test_output_fe_write_partial),
+           UNIT_TEST(test_output_socket_not_read))
