@@ -339,6 +339,7 @@ static bool kvm_vcpu_reset(KVMCPU *cpu, Error **errp)
         sregs.cr0 = X86_CR0_PE | X86_CR0_ET;
         sregs.cr3 = sregs.cr4 = sregs.efer = 0;
         regs.rip = boot->eip;
+        regs.rax = boot->eax;
         regs.rbx = boot->ebx;
         regs.rsi = boot->esi;
         regs.rdx = 0;

@@ -48,13 +48,14 @@ typedef struct MachineIoeventfd {
  * filled by the board's loaders.  All zero is the architectural reset
  * state: real mode at F000:FFF0 (firmware, -bios).  With @flat32 it starts
  * in 32-bit protected mode at @eip with paging off, flat 4 GiB code and
- * data segments, CR0 = PE|ET and EFLAGS = 2 (the PVH and Linux 32-bit boot
- * protocols), with EBX and ESI as given.  Application processors always
- * wait for INIT/SIPI.
+ * data segments, CR0 = PE|ET and EFLAGS = 2 (the PVH, Linux 32-bit and
+ * multiboot protocols), with EAX, EBX and ESI as given.  Application
+ * processors always wait for INIT/SIPI.
  */
 typedef struct MachineBootCPU {
     bool flat32;
     uint32_t eip;
+    uint32_t eax; /* multiboot: 0x2BADB002 */
     uint32_t ebx; /* PVH: the struct hvm_start_info address */
     uint32_t esi; /* Linux 32-bit boot: the boot_params address */
 } MachineBootCPU;

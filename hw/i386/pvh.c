@@ -55,18 +55,6 @@ G_STATIC_ASSERT(PVH_MODLIST_ADDR + sizeof(struct hvm_modlist_entry) <=
      sizeof(struct hvm_memmap_table_entry))
 #define PVH_CMDLINE_MAX (PVH_BOOT_DATA_END - PVH_CMDLINE_ADDR)
 
-/* An ELF file, 32- or 64-bit, checked enough to walk its program headers. */
-typedef struct ElfFile {
-    const char *path;
-    GBytes *image;
-    const uint8_t *data;
-    size_t size;
-    bool is64;
-    uint64_t phoff;
-    unsigned phnum;
-    unsigned phentsize;
-} ElfFile;
-
 /* One program header, whatever the class. */
 typedef struct ElfSegment {
     uint32_t type;
@@ -76,8 +64,7 @@ typedef struct ElfSegment {
     uint64_t memsz;
 } ElfSegment;
 
-static bool elf_open(ElfFile *elf, const char *path, GBytes *image,
-                     Error **errp)
+bool x86_elf_open(ElfFile *elf, const char *path, GBytes *image, Error **errp)
 {
     Elf64_Ehdr h64;
     Elf32_Ehdr h32;
@@ -104,6 +91,7 @@ static bool elf_open(ElfFile *elf, const char *path, GBytes *image,
             goto truncated;
         }
         memcpy(&h64, elf->data, sizeof(h64));
+        elf->entry = h64.e_entry;
         elf->phoff = h64.e_phoff;
         elf->phnum = h64.e_phnum;
         elf->phentsize = h64.e_phentsize;
@@ -116,6 +104,7 @@ static bool elf_open(ElfFile *elf, const char *path, GBytes *image,
             goto truncated;
         }
         memcpy(&h32, elf->data, sizeof(h32));
+        elf->entry = h32.e_entry;
         elf->phoff = h32.e_phoff;
         elf->phnum = h32.e_phnum;
         elf->phentsize = h32.e_phentsize;
@@ -223,15 +212,14 @@ static bool elf_pvh_entry(const ElfFile *elf, uint32_t *entry, Error **errp)
     }
     error_setg(errp,
                "-kernel %s: no PVH entry point (ELF note \"Xen\" type %d, "
-               "XEN_ELFNOTE_PHYS32_ENTRY); kemu boots ELF kernels through "
-               "PVH",
+               "XEN_ELFNOTE_PHYS32_ENTRY) and no multiboot header; kemu "
+               "boots ELF kernels through PVH or multiboot",
                elf->path, XEN_ELFNOTE_PHYS32_ENTRY);
     return false;
 }
 
-/* Load every PT_LOAD segment; [*lo, *hi) is where the kernel went. */
-static bool elf_load(X86Loader *l, const ElfFile *elf, uint64_t *lo,
-                     uint64_t *hi, Error **errp)
+bool x86_elf_load(X86Loader *l, const ElfFile *elf, uint64_t *lo, uint64_t *hi,
+                  Error **errp)
 {
     *lo = UINT64_MAX;
     *hi = 0;
@@ -291,9 +279,9 @@ bool x86_load_pvh(X86Loader *l, const char *kernel, GBytes *image,
     uint32_t entry;
     uint64_t lo, hi;
 
-    if (!elf_open(&elf, kernel, image, errp) ||
+    if (!x86_elf_open(&elf, kernel, image, errp) ||
         !elf_pvh_entry(&elf, &entry, errp) ||
-        !elf_load(l, &elf, &lo, &hi, errp)) {
+        !x86_elf_load(l, &elf, &lo, &hi, errp)) {
         return false;
     }
     if (initrd) {

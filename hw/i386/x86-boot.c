@@ -6,6 +6,7 @@
 #include "util/osdep.h"
 #include "hw/i386/x86-boot.h"
 #include "hw/i386/linux-boot.h"
+#include "hw/i386/multiboot.h"
 #include "util/log.h"
 #include <fcntl.h>
 #include <sys/mman.h>
@@ -207,12 +208,8 @@ bool x86_loader_reset(X86Loader *l, Error **errp)
     return true;
 }
 
-/*
- * The contents of @path (-@option's file): a regular file mapped and kept
- * by the loader, anything else (a pipe) read through GLib.
- */
-static GBytes *x86_file_read(X86Loader *l, const char *path, const char *option,
-                             Error **errp)
+GBytes *x86_loader_read_file(X86Loader *l, const char *path,
+                             const char *option, Error **errp)
 {
     GError *gerr = NULL;
     struct stat st;
@@ -258,7 +255,7 @@ bool x86_load_initrd(X86Loader *l, const char *path, uint64_t floor,
                      uint64_t limit, uint64_t *addr, uint64_t *size,
                      Error **errp)
 {
-    g_autoptr(GBytes) bytes = x86_file_read(l, path, "initrd", errp);
+    g_autoptr(GBytes) bytes = x86_loader_read_file(l, path, "initrd", errp);
     g_autofree char *name = g_strdup_printf("-initrd %s", path);
     gsize len;
     uint64_t at;
@@ -337,23 +334,29 @@ bool x86_bios_init(MemoryRegion *sysmem, MemoryRegion *bios,
 bool x86_load_kernel(X86Loader *l, const char *kernel, const char *initrd,
                      const char *cmdline, MachineBootCPU *boot, Error **errp)
 {
-    g_autoptr(GBytes) image = x86_file_read(l, kernel, "kernel", errp);
+    g_autoptr(GBytes) image = x86_loader_read_file(l, kernel, "kernel", errp);
     const uint8_t *data;
+    size_t header;
     gsize size;
 
     if (!image) {
         return false;
     }
     data = g_bytes_get_data(image, &size);
-    if (size >= ELF_MAGIC_LEN && !memcmp(data, ELF_MAGIC, ELF_MAGIC_LEN)) {
-        return x86_load_pvh(l, kernel, image, initrd, cmdline, boot, errp);
-    }
+    /* QEMU's order: bzImage, multiboot (an ELF with a PVH note too), PVH. */
     if (linux_is_bzimage(data, size)) {
         return x86_load_linux(l, kernel, image, initrd, cmdline, boot, errp);
     }
+    if (multiboot_find_header(data, size, &header)) {
+        return x86_load_multiboot(l, kernel, image, header, initrd, cmdline,
+                                  boot, errp);
+    }
+    if (size >= ELF_MAGIC_LEN && !memcmp(data, ELF_MAGIC, ELF_MAGIC_LEN)) {
+        return x86_load_pvh(l, kernel, image, initrd, cmdline, boot, errp);
+    }
     error_setg(errp,
-               "-kernel %s: not an ELF image with a PVH entry point nor a "
-               "Linux kernel",
+               "-kernel %s: not a multiboot kernel, not an ELF image with a "
+               "PVH entry point nor a Linux kernel",
                kernel);
     return false;
 }

@@ -5,8 +5,9 @@
  * started at the reset vector; or a kernel (-kernel, -initrd, -append)
  * loaded straight into RAM and entered without firmware.  What a loader
  * writes into RAM is kept as an image and written again at every reset,
- * as QEMU does with its ROM blobs.  Kernel formats: a PVH ELF (pvh.c)
- * and a Linux bzImage (linux-boot.c), told apart by x86_load_kernel().
+ * as QEMU does with its ROM blobs.  Kernel formats: a Linux bzImage
+ * (linux-boot.c), a multiboot kernel (multiboot.c) and a PVH ELF (pvh.c),
+ * tried in that order by x86_load_kernel(), as QEMU does.
  */
 #ifndef KEMU_HW_I386_X86_BOOT_H
 #define KEMU_HW_I386_X86_BOOT_H
@@ -39,6 +40,22 @@ typedef struct X86Loader {
     GPtrArray *images;
     GPtrArray *files;
 } X86Loader;
+
+/*
+ * An ELF file, 32- or 64-bit, checked enough to walk its program headers
+ * (x86_elf_open); @data stays inside @image.
+ */
+typedef struct ElfFile {
+    const char *path;
+    GBytes *image;
+    const uint8_t *data;
+    size_t size;
+    bool is64;
+    uint64_t entry;
+    uint64_t phoff;
+    unsigned phnum;
+    unsigned phentsize;
+} ElfFile;
 
 /** x86_loader_init - a loader with no images yet. */
 void x86_loader_init(X86Loader *l, AddressSpace *as, uint64_t below_4g,
@@ -74,6 +91,15 @@ bool x86_loader_add_zeros(X86Loader *l, const char *name, hwaddr addr,
 bool x86_loader_reset(X86Loader *l, Error **errp);
 
 /**
+ * x86_loader_read_file - the contents of @path, the file given to -@option
+ * ("kernel", "initrd"): a regular file is mapped and kept by the loader (for
+ * resets) as long as it lives; anything else (a pipe) is read.  One clear
+ * error naming the option and the path when it cannot be read.
+ */
+GBytes *x86_loader_read_file(X86Loader *l, const char *path,
+                             const char *option, Error **errp);
+
+/**
  * x86_load_initrd - read -initrd @path and load it at the highest
  * page-aligned address where it starts at or above @floor and ends at or
  * below @limit (both within RAM below 4 GiB); *@addr and *@size say where
@@ -101,6 +127,21 @@ bool x86_bios_init(MemoryRegion *sysmem, MemoryRegion *bios,
  */
 bool x86_load_kernel(X86Loader *l, const char *kernel, const char *initrd,
                      const char *cmdline, MachineBootCPU *boot, Error **errp);
+
+/**
+ * x86_elf_open - check that @image (the file @path) is an executable x86
+ * ELF (ET_EXEC; ELF32 EM_386 or ELF64 EM_X86_64) whose program headers are
+ * inside it, and fill @elf.  One "-kernel PATH: ..." error otherwise.
+ */
+bool x86_elf_open(ElfFile *elf, const char *path, GBytes *image, Error **errp);
+
+/**
+ * x86_elf_load - add every PT_LOAD segment of @elf as images at its
+ * physical address (the file's bytes, then zeros to p_memsz), all inside
+ * RAM below 4 GiB; [*@lo, *@hi) is where the kernel went.
+ */
+bool x86_elf_load(X86Loader *l, const ElfFile *elf, uint64_t *lo, uint64_t *hi,
+                  Error **errp);
 
 /**
  * x86_load_pvh - boot an ELF @image (the contents of file @kernel) through
