@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-# kemu's bare-metal test guests: 32-bit freestanding PVH ELFs (one per check)
-# and a flat -bios image, built with the host gcc/ld (-m32; no extra Debian
-# package: the guests need no libc and no libgcc).  Included by the top
-# Makefile; `make bare-guests` builds them into $(BUILD)/tests/guest/bare/.
+# kemu's bare-metal test guests: 32-bit freestanding PVH ELFs (one per check),
+# a multiboot ELF and a flat -bios image, built with the host gcc/ld (-m32;
+# no extra Debian package: the guests need no libc and no libgcc).  Included
+# by the top Makefile; `make bare-guests` builds them into
+# $(BUILD)/tests/guest/bare/.
 
 BARE_SRC := tests/guest/bare
 BARE_OUT := $(BUILD)/tests/guest/bare
@@ -46,6 +47,28 @@ $(BARE_S_OBJS): $(BARE_OUT)/%.o: $(BARE_SRC)/%.S $(BARE_SRC)/bare.mk
 $(BARE_ELFS): $(BARE_OUT)/%.elf: $(BARE_RUNTIME_OBJS) $(BARE_OUT)/%.o \
               $(BARE_SRC)/guest.ld
 	$(BARE_LD) $(BARE_LDFLAGS) -T $(BARE_SRC)/guest.ld -o $@ \
+	    $(filter %.o,$^)
+
+# The multiboot check has its own entry (multiboot-start.S) and linker
+# script; start.S still brings the GDT and interrupt stubs, its PVH note
+# dropped.
+BARE_MULTIBOOT := $(BARE_OUT)/multiboot.elf
+BARE_MB_OBJS := $(BARE_OUT)/multiboot-start.o $(BARE_OUT)/multiboot.o
+
+bare-guests: $(BARE_MULTIBOOT)
+
+$(BARE_OUT)/multiboot.o: $(BARE_SRC)/multiboot.c $(BARE_SRC)/bare.mk
+	@mkdir -p $(dir $@)
+	$(BARE_CC) $(BARE_CFLAGS) -c -o $@ $<
+
+$(BARE_OUT)/multiboot-start.o: $(BARE_SRC)/multiboot-start.S \
+                               $(BARE_SRC)/bare.mk
+	@mkdir -p $(dir $@)
+	$(BARE_CC) $(BARE_ASFLAGS) -c -o $@ $<
+
+$(BARE_MULTIBOOT): $(BARE_RUNTIME_OBJS) $(BARE_MB_OBJS) \
+                   $(BARE_SRC)/multiboot.ld
+	$(BARE_LD) $(BARE_LDFLAGS) -T $(BARE_SRC)/multiboot.ld -o $@ \
 	    $(filter %.o,$^)
 
 # The AP trampoline is linked into the smp check only.

@@ -56,6 +56,9 @@ tests=(
     "reset|-kernel reset.elf||"
     "smp|-kernel smp.elf|-no-reboot -smp 2|"
     "bios|-bios bios-hello.bin|-no-reboot|"
+    # multiboot: its module is the VMM's own executable, a file any VMM can
+    # read wherever this runs; the guest checks the ELF magic.
+    "multiboot|-kernel multiboot.elf|-no-reboot -append kemu.multiboot=cmdline-ok -initrd /proc/self/exe|"
 )
 
 # shellcheck disable=SC2054 # the commas belong to -device's option string
