@@ -7,6 +7,7 @@
  */
 #include "util/osdep.h"
 #include "system/qmp-json.h"
+#include <math.h>
 
 /* QEMU's limits on one message. */
 #define QMP_JSON_MAX_SIZE    (64 * MiB)
@@ -56,6 +57,44 @@ static void KEMU_PRINTF(2, 3)
     js->emit(js->opaque, NULL, err);
 }
 
+/*
+ * Whether @node holds a number JSON cannot print back: json-glib reads
+ * 1e999 as infinity, which QEMU would echo as "inf", not JSON.
+ */
+static bool node_has_nonfinite(JsonNode *node)
+{
+    switch (json_node_get_node_type(node)) {
+    case JSON_NODE_OBJECT: {
+        JsonObjectIter it;
+        const char *name;
+        JsonNode *member;
+
+        json_object_iter_init(&it, json_node_get_object(node));
+        while (json_object_iter_next(&it, &name, &member)) {
+            if (node_has_nonfinite(member)) {
+                return true;
+            }
+        }
+        return false;
+    }
+    case JSON_NODE_ARRAY: {
+        JsonArray *arr = json_node_get_array(node);
+
+        for (guint i = 0; i < json_array_get_length(arr); i++) {
+            if (node_has_nonfinite(json_array_get_element(arr, i))) {
+                return true;
+            }
+        }
+        return false;
+    }
+    case JSON_NODE_VALUE:
+        return json_node_get_value_type(node) == G_TYPE_DOUBLE &&
+               !isfinite(json_node_get_double(node));
+    default:
+        return false;
+    }
+}
+
 /* The message in js->buf is complete: parse it and hand it on. */
 static void streamer_emit(QmpJsonStreamer *js)
 {
@@ -74,6 +113,13 @@ static void streamer_emit(QmpJsonStreamer *js)
         }
         error_setg(&err, "JSON parse error, %s", msg);
         g_error_free(gerr);
+        js->emit(js->opaque, NULL, err);
+        return;
+    }
+    if (node_has_nonfinite(json_parser_get_root(parser))) {
+        Error *err = NULL;
+
+        error_setg(&err, "JSON parse error, number out of range");
         js->emit(js->opaque, NULL, err);
         return;
     }
@@ -299,6 +345,11 @@ static void append_value(GString *out, JsonNode *node)
         g_string_append_printf(out, "%" PRId64, json_node_get_int(node));
         break;
     case G_TYPE_DOUBLE:
+        if (!isfinite(json_node_get_double(node))) {
+            /* JSON has no infinity or NaN: never print one (as JS does). */
+            g_string_append(out, "null");
+            break;
+        }
         g_ascii_dtostr(num, sizeof(num), json_node_get_double(node));
         g_string_append(out, num);
         if (!strpbrk(num, ".eEn")) {
