@@ -1,10 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * `-device` and device_add: options to a realized device in the machine's
- * tree.  The id rules and the error texts follow QEMU's.
+ * tree; device_del's unplug and its DEVICE_DELETED event.  The id rules,
+ * the hotplug rules and the error texts follow QEMU's.
  */
 #include "util/osdep.h"
+#include "util/main-loop.h"
+#include "util/timer.h"
+#include "hw/core/hotplug.h"
 #include "system/device-add.h"
+#include "system/monitor.h"
 
 static bool id_wellformed(const char *id)
 {
@@ -130,7 +135,66 @@ bool qdev_device_check_driver(KemuOpts *opts, Error **errp)
     return true;
 }
 
+/* ---- DEVICE_DELETED ---- */
+
+typedef struct DeletedEvent {
+    MachineState *ms;
+    char *id;
+    char *path;
+} DeletedEvent;
+
+static void deleted_event_send(void *opaque)
+{
+    DeletedEvent *ev = opaque;
+    JsonObject *data = json_object_new();
+
+    if (ev->id) {
+        json_object_set_string_member(data, "device", ev->id);
+    }
+    json_object_set_string_member(data, "path", ev->path);
+    qmp_event_send(ev->ms, "DEVICE_DELETED", data);
+    g_free(ev->id);
+    g_free(ev->path);
+    g_free(ev);
+}
+
+/*
+ * A user's device left the machine.  The guest's eject arrives on a vCPU
+ * thread: the event then goes out from the main thread.
+ */
+static void device_deleted(void *opaque, const char *id, const char *path)
+{
+    MachineState *ms = opaque;
+    DeletedEvent *ev = g_new0(DeletedEvent, 1);
+
+    ev->ms = ms;
+    ev->id = g_strdup(id);
+    ev->path = g_strdup(path);
+    if (!ms->main_loop ||
+        g_main_context_is_owner(main_loop_get_context(ms->main_loop))) {
+        deleted_event_send(ev);
+    } else {
+        main_loop_call_async(ms->main_loop, deleted_event_send, ev);
+    }
+}
+
+/* ---- device_add ---- */
+
+static DeviceState *device_add(MachineState *ms, KemuOpts *opts, bool hotplug,
+                               Error **errp);
+
 DeviceState *qdev_device_add(MachineState *ms, KemuOpts *opts, Error **errp)
+{
+    return device_add(ms, opts, false, errp);
+}
+
+DeviceState *qdev_device_hotplug(MachineState *ms, KemuOpts *opts, Error **errp)
+{
+    return device_add(ms, opts, true, errp);
+}
+
+static DeviceState *device_add(MachineState *ms, KemuOpts *opts, bool hotplug,
+                               Error **errp)
 {
     const char *driver = kemu_opts_get(opts, "driver");
     const char *id = kemu_opts_get(opts, "id");
@@ -143,6 +207,10 @@ DeviceState *qdev_device_add(MachineState *ms, KemuOpts *opts, Error **errp)
         return NULL;
     }
     dc = DEVICE_CLASS(object_class_by_name(driver));
+    if (hotplug && !dc->hotpluggable) {
+        error_setg(errp, "Parameter 'driver' expects a pluggable device type");
+        return NULL;
+    }
     if (id && !id_wellformed(id)) {
         error_setg(errp,
                    "%s: invalid id '%s': ids start with a letter and "
@@ -172,8 +240,15 @@ DeviceState *qdev_device_add(MachineState *ms, KemuOpts *opts, Error **errp)
         }
     }
 
+    if (hotplug && bus && !qbus_is_hotpluggable(bus)) {
+        error_setg(errp, "Bus '%s' does not support hotplugging", bus->name);
+        return NULL;
+    }
+
     dev = qdev_new(driver);
     dev->id = g_strdup(id);
+    dev->hotplugged = hotplug;
+    qdev_set_deleted_notify(dev, device_deleted, ms);
     machine_add_peripheral(ms, dev);
     object_unref(dev); /* the tree holds it now */
     if (!set_properties(dev, opts, errp)) {
@@ -183,9 +258,57 @@ DeviceState *qdev_device_add(MachineState *ms, KemuOpts *opts, Error **errp)
         error_prepend(errp, "%s: ", kemu_opts_context(opts));
         goto fail;
     }
+    /* Tell the guest (on the pc: PCI_UP and GPE0 bit 1). */
+    if (hotplug && qdev_get_hotplug_handler(dev)) {
+        Error *err = NULL;
+
+        hotplug_handler_plug(qdev_get_hotplug_handler(dev), dev, &err);
+        if (err) {
+            error_propagate(errp, err);
+            qdev_unrealize(dev);
+            goto fail;
+        }
+    }
     return dev;
 
 fail:
     object_unparent(OBJECT(dev));
     return NULL;
+}
+
+/* ---- device_del ---- */
+
+bool qdev_unplug(MachineState *ms, DeviceState *dev, Error **errp)
+{
+    HotplugHandler *h;
+    Error *err = NULL;
+
+    if (dev->pending_deleted_event &&
+        (dev->pending_deleted_expires_ms == 0 ||
+         dev->pending_deleted_expires_ms >
+             clock_get_ns(ms->clocks, QEMU_CLOCK_VIRTUAL) / SCALE_MS)) {
+        g_autofree char *path = object_get_canonical_path(OBJECT(dev));
+
+        error_setg(errp, "Device %s is already in the process of unplug",
+                   dev->id ? dev->id : path);
+        return false;
+    }
+    if (!qdev_unplug_check(dev, errp)) {
+        return false;
+    }
+    h = qdev_get_hotplug_handler(dev);
+    if (!dev->realized || !h ||
+        !((HotplugHandlerClass *)object_class_dynamic_cast(
+              object_get_class(OBJECT(h)), TYPE_HOTPLUG_HANDLER))
+             ->unplug_request) {
+        /* Nothing to ask the guest: the device goes now. */
+        qdev_unplug_complete(dev);
+        return true;
+    }
+    hotplug_handler_unplug_request(h, dev, &err);
+    if (err) {
+        error_propagate(errp, err);
+        return false;
+    }
+    return true;
 }

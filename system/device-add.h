@@ -19,6 +19,27 @@
 DeviceState *qdev_device_add(MachineState *ms, KemuOpts *opts, Error **errp);
 
 /**
+ * qdev_device_hotplug - device_add once the machine is built: as
+ * qdev_device_add(), for a hotpluggable class ("Parameter 'driver' expects
+ * a pluggable device type") on a hotpluggable bus ("Bus 'pci.0' does not
+ * support hotplugging"); the device is marked hotplugged and its bus's
+ * hotplug handler tells the guest.
+ */
+DeviceState *qdev_device_hotplug(MachineState *ms, KemuOpts *opts,
+                                 Error **errp);
+
+/**
+ * qdev_unplug - device_del: refuse what cannot go (hw/core/hotplug.h's
+ * qdev_unplug_check, or "Device ID is already in the process of unplug"
+ * while a request is pending), else ask the bus's hotplug handler to have
+ * the guest release dev.  DEVICE_DELETED {"device": id, "path"} goes to
+ * the QMP clients once the device is gone: on the pc when the guest ejects
+ * its slot (or at the next reset), at once for a device never realized or
+ * on a handler that does not ask the guest.
+ */
+bool qdev_unplug(MachineState *ms, DeviceState *dev, Error **errp);
+
+/**
  * qdev_device_check_driver - whether opts name a device type -device may
  * create; the one-line error otherwise.
  */

@@ -684,16 +684,8 @@ static JsonNode *qmp_cmd_quit(QmpCtx *ctx, JsonObject *args, Error **errp)
 
 DeviceState *qmp_device_add_opts(QmpCtx *ctx, KemuOpts *opts, Error **errp)
 {
-    const char *driver = kemu_opts_get(opts, "driver");
-    ObjectClass *oc = driver ? object_class_by_name(driver) : NULL;
-
     /* The machine is built: only hotpluggable devices may come now. */
-    if (oc && object_class_dynamic_cast(oc, TYPE_DEVICE) &&
-        !object_class_is_abstract(oc) && !DEVICE_CLASS(oc)->hotpluggable) {
-        error_setg(errp, "Device '%s' does not support hotplugging", driver);
-        return NULL;
-    }
-    return qdev_device_add(ctx->ms, opts, errp);
+    return qdev_device_hotplug(ctx->ms, opts, errp);
 }
 
 static JsonNode *qmp_cmd_device_add(QmpCtx *ctx, JsonObject *args, Error **errp)
@@ -727,23 +719,6 @@ static JsonNode *qmp_cmd_device_add(QmpCtx *ctx, JsonObject *args, Error **errp)
     return qmp_node_empty_object();
 }
 
-static void do_device_del(MachineState *ms, void *opaque)
-{
-    DeviceState *dev = opaque;
-    g_autofree char *path = object_get_canonical_path(OBJECT(dev));
-    g_autofree char *id = g_strdup(dev->id);
-    JsonObject *data = json_object_new();
-
-    qdev_unrealize(dev);
-    object_unparent(OBJECT(dev));
-    object_unref(dev);
-    if (id) {
-        json_object_set_string_member(data, "device", id);
-    }
-    json_object_set_string_member(data, "path", path);
-    qmp_event_send(ms, "DEVICE_DELETED", data);
-}
-
 /* The device @id names: a -device id, or a QOM path. */
 static DeviceState *find_device(QmpCtx *ctx, const char *id, Error **errp)
 {
@@ -753,9 +728,13 @@ static DeviceState *find_device(QmpCtx *ctx, const char *id, Error **errp)
     if (!obj && id[0] == '/') {
         obj = object_resolve_path(object_get_root_of(OBJECT(ctx->ms)), id);
     }
-    if (!obj || !object_dynamic_cast(obj, TYPE_DEVICE)) {
+    if (!obj) {
         ctx->error_class = QMP_CLASS_DEVICE_NOT_FOUND;
         error_setg(errp, "Device '%s' not found", id);
+        return NULL;
+    }
+    if (!object_dynamic_cast(obj, TYPE_DEVICE)) {
+        error_setg(errp, "%s is not a hotpluggable device", id);
         return NULL;
     }
     return DEVICE(obj);
@@ -769,12 +748,10 @@ static JsonNode *qmp_cmd_device_del(QmpCtx *ctx, JsonObject *args, Error **errp)
     if (!dev) {
         return NULL;
     }
-    if (!DEVICE_GET_CLASS(dev)->hotpluggable) {
-        error_setg(errp, "Device '%s' does not support hotplugging",
-                   dev->id ? dev->id : object_get_typename(OBJECT(dev)));
+    /* The guest is asked; DEVICE_DELETED follows when it lets go. */
+    if (!qdev_unplug(ctx->ms, dev, errp)) {
         return NULL;
     }
-    qmp_ctx_defer(ctx, do_device_del, object_ref(dev));
     return qmp_node_empty_object();
 }
 

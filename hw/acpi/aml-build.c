@@ -27,8 +27,10 @@
 #define AML_LOCAL0_OP             0x60
 #define AML_ARG0_OP               0x68
 #define AML_STORE_OP              0x70
+#define AML_SHIFT_LEFT_OP         0x79
 #define AML_AND_OP                0x7b
 #define AML_OR_OP                 0x7d
+#define AML_NOTIFY_OP             0x86
 #define AML_CREATE_DWORD_FIELD_OP 0x8a
 #define AML_LNOT_OP               0x92
 #define AML_LEQUAL_OP             0x93
@@ -38,6 +40,9 @@
 #define AML_ONES_OP               0xff
 #define AML_NULL_NAME             0x00
 /* after AML_EXT_OP_PREFIX */
+#define AML_EXT_MUTEX     0x01
+#define AML_EXT_ACQUIRE   0x23
+#define AML_EXT_RELEASE   0x27
 #define AML_EXT_OP_REGION 0x80
 #define AML_EXT_FIELD     0x81
 #define AML_EXT_DEVICE    0x82
@@ -573,6 +578,53 @@ Aml *aml_and(Aml *x, Aml *y, Aml *target)
 Aml *aml_or(Aml *x, Aml *y, Aml *target)
 {
     return binop(AML_OR_OP, x, y, target);
+}
+
+Aml *aml_shiftleft(Aml *x, Aml *count)
+{
+    return binop(AML_SHIFT_LEFT_OP, x, count, NULL);
+}
+
+Aml *aml_notify(Aml *obj, Aml *value)
+{
+    Aml *a = aml_new(AML_OPCODE, AML_NOTIFY_OP);
+
+    aml_emit(a->buf, obj);
+    aml_emit(a->buf, value);
+    return a;
+}
+
+Aml *aml_mutex(const char *name, uint8_t sync_level)
+{
+    Aml *a = aml_new(AML_RAW, 0);
+
+    assert(sync_level <= 15);
+    append_byte(a->buf, AML_EXT_OP_PREFIX);
+    append_byte(a->buf, AML_EXT_MUTEX);
+    append_namestring(a->buf, name);
+    append_byte(a->buf, sync_level); /* SyncFlags: SyncLevel in bits 0-3 */
+    return a;
+}
+
+Aml *aml_acquire(Aml *mutex, uint16_t timeout)
+{
+    Aml *a = aml_new(AML_RAW, 0);
+
+    append_byte(a->buf, AML_EXT_OP_PREFIX);
+    append_byte(a->buf, AML_EXT_ACQUIRE);
+    aml_emit(a->buf, mutex);
+    build_append_int_noprefix(a->buf, timeout, 2);
+    return a;
+}
+
+Aml *aml_release(Aml *mutex)
+{
+    Aml *a = aml_new(AML_RAW, 0);
+
+    append_byte(a->buf, AML_EXT_OP_PREFIX);
+    append_byte(a->buf, AML_EXT_RELEASE);
+    aml_emit(a->buf, mutex);
+    return a;
 }
 
 Aml *aml_lequal(Aml *x, Aml *y)

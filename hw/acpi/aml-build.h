@@ -120,6 +120,16 @@ Aml *aml_store(Aml *src, Aml *dst);
 /** aml_and / aml_or - And(a, b, target) / Or(a, b, target). */
 Aml *aml_and(Aml *a, Aml *b, Aml *target);
 Aml *aml_or(Aml *a, Aml *b, Aml *target);
+/** aml_shiftleft - ShiftLeft(a, count) (no target). */
+Aml *aml_shiftleft(Aml *a, Aml *count);
+/** aml_notify - Notify(obj, value). */
+Aml *aml_notify(Aml *obj, Aml *value);
+/** aml_mutex - Mutex(name, sync_level) (0..15). */
+Aml *aml_mutex(const char *name, uint8_t sync_level);
+/** aml_acquire - Acquire(mutex, timeout): timeout in ms, 0xFFFF forever. */
+Aml *aml_acquire(Aml *mutex, uint16_t timeout);
+/** aml_release - Release(mutex). */
+Aml *aml_release(Aml *mutex);
 /** aml_lequal - LEqual(a, b); aml_lnot - LNot(a). */
 Aml *aml_lequal(Aml *a, Aml *b);
 Aml *aml_lnot(Aml *a);

@@ -5,9 +5,12 @@
  * hw/acpi/acpi-pm.c at PMBA, the SCI on ISA IRQ 9, soft-off (SLP_TYP 0)
  * as a guest shutdown, and the power button for machine_request_powerdown.
  * The SMBus controller of the real function is absent (SMBBA reads 0).
+ * It is the root PCI bus's hotplug handler, with ACPI PCI hotplug
+ * (pcihp.c) at 0xae00.
  */
 #include "util/osdep.h"
 #include "util/log.h"
+#include "hw/core/hotplug.h"
 #include "hw/acpi/piix4-pm.h"
 
 /* ---- Helpers ---- */
@@ -75,6 +78,51 @@ static void piix4_pm_notify(MachineNotifier *n, MachineEvent event,
     }
 }
 
+/* ---- Hotplug handler (hw/core/hotplug.h) ---- */
+
+static PIIX4PMState *pm_of_handler(HotplugHandler *h)
+{
+    return PIIX4_PM(h);
+}
+
+static bool is_pci(DeviceState *dev, Error **errp)
+{
+    if (!object_dynamic_cast(OBJECT(dev), TYPE_PCI_DEVICE)) {
+        error_setg(errp, "%s: only PCI devices are hotplugged here",
+                   TYPE_PIIX4_PM);
+        return false;
+    }
+    return true;
+}
+
+static void piix4_pm_plug(HotplugHandler *h, DeviceState *dev, Error **errp)
+{
+    PIIX4PMState *s = pm_of_handler(h);
+
+    if (is_pci(dev, errp) && s->pcihp_root) {
+        acpi_pcihp_plug(&s->pcihp, dev, errp);
+    }
+}
+
+static void piix4_pm_unplug_request(HotplugHandler *h, DeviceState *dev,
+                                    Error **errp)
+{
+    PIIX4PMState *s = pm_of_handler(h);
+
+    if (is_pci(dev, errp) && s->pcihp_root) {
+        acpi_pcihp_unplug_request(&s->pcihp, dev, errp);
+    }
+}
+
+static void piix4_pm_unplug(HotplugHandler *h, DeviceState *dev, Error **errp)
+{
+    PIIX4PMState *s = pm_of_handler(h);
+
+    if (is_pci(dev, errp) && s->pcihp_root) {
+        acpi_pcihp_unplug(&s->pcihp, dev, errp);
+    }
+}
+
 /* ---- Configuration space ---- */
 
 static void piix4_pm_write_config(PCIDevice *d, uint32_t addr, uint32_t val,
@@ -126,6 +174,9 @@ static void piix4_pm_realize(PCIDevice *d, Error **errp)
     acpi_pm_init(&s->pm, s, ms->clocks, piix4_pm_sleep, s);
     acpi_pm_reset(&s->pm);
     set_firmware_config(s);
+    if (s->pcihp_root) {
+        acpi_pcihp_init(&s->pcihp, s, d->bus, &s->pm, ACPI_PCIHP_ADDR_PIIX4);
+    }
 
     s->powerdown_notifier.notify = piix4_pm_notify;
     machine_add_notifier(ms, &s->powerdown_notifier);
@@ -136,6 +187,10 @@ static void piix4_pm_exit(PCIDevice *d)
     PIIX4PMState *s = PIIX4_PM(d);
 
     machine_remove_notifier(s->machine, &s->powerdown_notifier);
+    if (BUS(d->bus)->hotplug_handler == OBJECT(s)) {
+        qbus_set_hotplug_handler(BUS(d->bus), NULL);
+    }
+    acpi_pcihp_cleanup(&s->pcihp);
     if (s->pm_io_mapped) {
         memory_region_del_subregion(d->bus->address_space_io, &s->pm.io);
         s->pm_io_mapped = false;
@@ -151,6 +206,9 @@ static void piix4_pm_reset(DeviceState *dev)
     DEVICE_CLASS(object_class_by_name(TYPE_PCI_DEVICE))->reset(dev);
     acpi_pm_reset(&s->pm);
     set_firmware_config(s);
+    if (s->pcihp_root) {
+        acpi_pcihp_reset(&s->pcihp);
+    }
 }
 
 /* ---- Properties and type ---- */
@@ -160,6 +218,7 @@ static Property piix4_pm_props[] = {
                        PIIX4_PM_IO_BASE_DEFAULT),
     DEFINE_PROP_UINT8("sci-irq", PIIX4PMState, sci_irq,
                       PIIX4_PM_SCI_IRQ_DEFAULT),
+    DEFINE_PROP_BOOL("acpi-root-pci-hotplug", PIIX4PMState, pcihp_root, true),
     DEFINE_PROP_END_OF_LIST(),
 };
 
@@ -167,7 +226,12 @@ static void piix4_pm_class_init(ObjectClass *oc, void *data)
 {
     DeviceClass *dc = DEVICE_CLASS(oc);
     PCIDeviceClass *pc = PCI_DEVICE_CLASS(oc);
+    HotplugHandlerClass *hc = (HotplugHandlerClass *)object_class_dynamic_cast(
+        oc, TYPE_HOTPLUG_HANDLER);
 
+    hc->plug = piix4_pm_plug;
+    hc->unplug_request = piix4_pm_unplug_request;
+    hc->unplug = piix4_pm_unplug;
     pc->realize = piix4_pm_realize;
     pc->exit = piix4_pm_exit;
     pc->config_write = piix4_pm_write_config;
@@ -179,6 +243,7 @@ static void piix4_pm_class_init(ObjectClass *oc, void *data)
     dc->reset = piix4_pm_reset;
     dc->categories |= 1ul << DEVICE_CATEGORY_BRIDGE;
     dc->user_creatable = false; /* part of the pc board */
+    dc->hotpluggable = false;   /* part of the chipset */
     device_class_set_props(dc, piix4_pm_props);
 }
 
@@ -189,6 +254,7 @@ static const TypeInfo piix4_pm_types[] = {
         .instance_size = sizeof(PIIX4PMState),
         .instance_init = piix4_pm_init,
         .class_init = piix4_pm_class_init,
+        .interfaces = (InterfaceInfo[]){{TYPE_HOTPLUG_HANDLER}, {NULL}},
     },
 };
 

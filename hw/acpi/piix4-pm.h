@@ -6,12 +6,18 @@
  * the SCI on ISA IRQ 9.  With no firmware in front of Linux, reset leaves
  * PMBA and PMREGMISC as SeaBIOS programs them (0x600, enabled), which is
  * what the ACPI tables (hw/i386/acpi-build.c) describe.
+ *
+ * It is also the hotplug handler of the root PCI bus (hw/core/hotplug.h),
+ * as in QEMU: ACPI PCI hotplug (pcihp.h) at 0xae00 with GPE0 bit 1, unless
+ * the "acpi-root-pci-hotplug" property is off.  The board makes it the
+ * bus's handler (qbus_set_hotplug_handler) when the property is on.
  */
 #ifndef KEMU_HW_ACPI_PIIX4_PM_H
 #define KEMU_HW_ACPI_PIIX4_PM_H
 
 #include "hw/pci/pci.h"
 #include "hw/acpi/acpi-pm.h"
+#include "hw/acpi/pcihp.h"
 #include "hw/core/machine.h"
 
 #define TYPE_PIIX4_PM "piix4-pm"
@@ -45,10 +51,12 @@ struct PIIX4PMState {
     MachineNotifier powerdown_notifier;
     bool pm_io_mapped;
     uint16_t pm_io_addr; /* where pm.io is mapped when pm_io_mapped */
+    AcpiPciHpState pcihp;
 
     /* properties */
     uint32_t pm_io_base; /* "pm-io-base": PMBA after reset */
     uint8_t sci_irq;     /* "sci-irq": the ISA IRQ of an unconnected SCI */
+    bool pcihp_root;     /* "acpi-root-pci-hotplug": pcihp on the root bus */
 };
 
 /**

@@ -5,6 +5,7 @@
 #include "util/osdep.h"
 #include "hw/core/qdev.h"
 #include "hw/core/qdev-properties.h"
+#include "hw/core/hotplug.h"
 
 static const char *const category_names[DEVICE_CATEGORY_MAX] = {
     [DEVICE_CATEGORY_BRIDGE] = "Controller/Bridge/Hub devices",
@@ -72,7 +73,10 @@ static void device_set_realized(Object *obj, bool value, Error **errp)
     if (value && !dev->realized) {
         qdev_realize(dev, dev->parent_bus, errp);
     } else if (!value && dev->realized) {
-        qdev_unrealize(dev);
+        /* Only what device_del could take away may go (hotplug.h). */
+        if (qdev_unplug_check(dev, errp)) {
+            qdev_unrealize(dev);
+        }
     }
 }
 

@@ -69,6 +69,12 @@ struct DeviceState {
     BusState *parent_bus;
     GSList *child_buses; /* BusState * */
     GSList *gpios;       /* NamedGPIOList * */
+    /* Hotplug (hw/core/hotplug.h) */
+    bool hotplugged;                    /* device_add'ed while running */
+    bool pending_deleted_event;         /* device_del asked the guest */
+    int64_t pending_deleted_expires_ms; /* virtual ms of that request */
+    void (*deleted_fn)(void *opaque, const char *id, const char *path);
+    void *deleted_opaque;
 };
 
 OBJECT_DECLARE_TYPE(BusState, BusClass, BUS)
@@ -88,6 +94,7 @@ struct BusState {
     char *name;
     GList *children; /* DeviceState *, in plug order */
     int num_children;
+    Object *hotplug_handler; /* NULL: not hotpluggable (hw/core/hotplug.h) */
 };
 
 /** device_class_set_props - the class's property table (END-terminated). */

@@ -13,6 +13,7 @@
 #include "hw/acpi/aml-build.h"
 #include "hw/acpi/acpi-pm.h"
 #include "hw/acpi/piix4-pm.h"
+#include "hw/acpi/pcihp.h"
 #include "hw/pci-host/i440fx.h"
 #include "hw/i386/acpi-build.h"
 
@@ -56,6 +57,10 @@
 #define PIIX3_ISA_ADR                                                          \
     ((uint32_t)PCI_SLOT(PIIX3_DEVFN) << 16 | PCI_FUNC(PIIX3_DEVFN))
 
+/* Notify() values for devices (ACPI 6.4, 5.6.6) */
+#define ACPI_NOTIFY_DEVICE_CHECK  1
+#define ACPI_NOTIFY_EJECT_REQUEST 3
+
 /* Legacy serial ports: COM1..COM4 */
 static const uint16_t com_base[4] = {0x3f8, 0x2f8, 0x3e8, 0x2e8};
 static const uint8_t com_irq[4] = {4, 3, 4, 3};
@@ -76,6 +81,8 @@ void acpi_config_pc_defaults(AcpiConfig *cfg)
     cfg->has_i8042 = true;
     cfg->has_rtc = true;
     cfg->rtc_century = 0x32;
+    cfg->pcihp_io_base = ACPI_PCIHP_ADDR_PIIX4;
+    cfg->pcihp_slots = ACPI_PCIHP_SLOTS_PC;
     cfg->addr = ACPI_BUILD_ADDR_DEFAULT;
     cfg->size = ACPI_BUILD_SIZE_DEFAULT;
 }
@@ -270,6 +277,106 @@ static void build_links(Aml *sb, const AcpiConfig *cfg)
     }
 }
 
+/* ---- PCI hotplug (hw/acpi/pcihp.h; the OSPM side of QEMU's pc) ---- */
+
+/* A DWord register of the hotplug block at offset off, as a field. */
+static void pcihp_region(Aml *scope, const char *region, uint16_t addr,
+                         uint32_t len, const char *f1, const char *f2)
+{
+    Aml *field;
+
+    aml_append(scope,
+               aml_operation_region(region, AML_SYSTEM_IO, aml_int(addr), len));
+    field = aml_field(region, AML_DWORD_ACC, false, AML_WRITE_AS_ZEROS);
+    aml_append(field, aml_named_field(f1, 32));
+    if (f2) {
+        aml_append(field, aml_named_field(f2, 32));
+    }
+    aml_append(scope, field);
+}
+
+/*
+ * Under \_SB.PCI0: the registers, PCEJ(bus, slot) that _EJ0 calls, a
+ * Device Sxx (xx = devfn) with _ADR, _SUN and _EJ0 for every hotpluggable
+ * slot, DVNT(bits, event) that notifies the slots whose bits are set, PCNT
+ * that the GPE handler calls (Device Check for PCI_UP, Eject Request for
+ * PCI_DOWN), and PHPR reserving the block's ports.
+ */
+static void build_pcihp(Aml *pci, const AcpiConfig *cfg)
+{
+    uint16_t base = cfg->pcihp_io_base;
+    Aml *method, *dvnt, *crs, *dev;
+
+    pcihp_region(pci, "PCST", base + ACPI_PCIHP_UP, 8, "PCIU", "PCID");
+    pcihp_region(pci, "SEJ", base + ACPI_PCIHP_EJ, 4, "B0EJ", NULL);
+    pcihp_region(pci, "BNMR", base + ACPI_PCIHP_SEL, 8, "BNUM", "PIDX");
+    aml_append(pci, aml_mutex("BLCK", 0));
+
+    method = aml_method("PCEJ", 2, false);
+    aml_append(method, aml_acquire(aml_name("BLCK"), 0xffff));
+    aml_append(method, aml_store(aml_arg(0), aml_name("BNUM")));
+    aml_append(method, aml_store(aml_shiftleft(aml_int(1), aml_arg(1)),
+                                 aml_name("B0EJ")));
+    aml_append(method, aml_release(aml_name("BLCK")));
+    aml_append(method, aml_return(aml_int(0)));
+    aml_append(pci, method);
+
+    aml_append(pci, aml_name_decl("BSEL", aml_int(ACPI_PCIHP_BSEL_ROOT)));
+    dvnt = aml_method("DVNT", 2, false);
+    for (int slot = 0; slot < 32; slot++) {
+        Aml *ifctx;
+
+        if (!(cfg->pcihp_slots & (1u << slot))) {
+            continue;
+        }
+        dev = aml_device("S%02X", PCI_DEVFN(slot, 0));
+        aml_append(dev, aml_name_decl("_ADR", aml_int((uint32_t)slot << 16)));
+        aml_append(dev, aml_name_decl("_SUN", aml_int(slot)));
+        method = aml_method("_EJ0", 1, false);
+        aml_append(method,
+                   aml_call("PCEJ", 2, aml_name("BSEL"), aml_name("_SUN")));
+        aml_append(dev, method);
+        aml_append(pci, dev);
+
+        ifctx = aml_if(aml_and(aml_arg(0), aml_int(1u << slot), NULL));
+        aml_append(ifctx, aml_notify(aml_name("S%02X", PCI_DEVFN(slot, 0)),
+                                     aml_arg(1)));
+        aml_append(dvnt, ifctx);
+    }
+    aml_append(pci, dvnt);
+
+    method = aml_method("PCNT", 0, false);
+    aml_append(method,
+               aml_store(aml_int(ACPI_PCIHP_BSEL_ROOT), aml_name("BNUM")));
+    aml_append(method, aml_call("DVNT", 2, aml_name("PCIU"),
+                                aml_int(ACPI_NOTIFY_DEVICE_CHECK)));
+    aml_append(method, aml_call("DVNT", 2, aml_name("PCID"),
+                                aml_int(ACPI_NOTIFY_EJECT_REQUEST)));
+    aml_append(pci, method);
+
+    dev = aml_device("PHPR");
+    aml_append(dev, aml_name_decl("_HID", aml_string("PNP0A06")));
+    aml_append(dev, aml_name_decl("_UID", aml_string("PCI Hotplug resources")));
+    aml_append(dev, aml_name_decl("_STA", aml_int(0x0b))); /* not shown */
+    crs = aml_resource_template();
+    aml_append(crs, aml_io(true, base, base, 0x01, ACPI_PCIHP_SIZE));
+    aml_append(dev, aml_name_decl("_CRS", crs));
+    aml_append(pci, dev);
+}
+
+/* \_GPE._E01: GPE0 bit 1 is PCI hotplug. */
+static Aml *build_pcihp_gpe(void)
+{
+    Aml *gpe = aml_scope("\\_GPE");
+    Aml *method = aml_method("_E01", 0, false);
+
+    aml_append(method, aml_acquire(aml_name("\\_SB.PCI0.BLCK"), 0xffff));
+    aml_append(method, aml_call("\\_SB.PCI0.PCNT", 0));
+    aml_append(method, aml_release(aml_name("\\_SB.PCI0.BLCK")));
+    aml_append(gpe, method);
+    return gpe;
+}
+
 static void build_dsdt(GByteArray *t, const AcpiConfig *cfg)
 {
     size_t start = acpi_table_begin(t, "DSDT", DSDT_REVISION);
@@ -282,9 +389,15 @@ static void build_dsdt(GByteArray *t, const AcpiConfig *cfg)
     aml_append(pci, aml_name_decl("_CRS", build_pci0_crs(cfg)));
     aml_append(pci, aml_name_decl("_PRT", build_prt()));
     aml_append(pci, build_isa(cfg));
+    if (cfg->pcihp_io_base) {
+        build_pcihp(pci, cfg);
+    }
     aml_append(sb, pci);
     build_links(sb, cfg);
     aml_emit(t, sb);
+    if (cfg->pcihp_io_base) {
+        aml_emit(t, build_pcihp_gpe());
+    }
 
     /* \_S5: SLP_TYPa, SLP_TYPb, reserved, reserved (7.4.2) */
     aml_append(s5, aml_int(PIIX4_SLP_TYP_S5));

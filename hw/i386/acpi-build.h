@@ -30,6 +30,8 @@ typedef struct FWCfgState FWCfgState;
  */
 #define ACPI_RESET_PORT_PC  0xcf9
 #define ACPI_RESET_VALUE_PC 0x06
+/* Hotpluggable slots of the pc's root bus: 2 to 31. */
+#define ACPI_PCIHP_SLOTS_PC 0xfffffffcu
 
 /**
  * AcpiConfig - what the tables describe.  acpi_config_pc_defaults() fills
@@ -51,6 +53,13 @@ typedef struct FWCfgState FWCfgState;
  * @has_i8042: the keyboard controller (0x60/0x64, IRQ 1) and its mouse
  *             port (IRQ 12).
  * @has_rtc: the CMOS RTC (0x70, IRQ 8); @rtc_century its century byte.
+ * @pcihp_io_base: the ACPI PCI hotplug registers (hw/acpi/pcihp.h,
+ *                 0xae00), or 0 for no PCI hotplug: then no \_GPE._E01,
+ *                 no slot devices under PCI0.
+ * @pcihp_slots: the root-bus slots (bit n: slot n) described as
+ *               hotpluggable (Device Sxx with _SUN and _EJ0):
+ *               acpi_pcihp_slots() of the bus, ACPI_PCIHP_SLOTS_PC on the
+ *               pc (all but the host bridge's 0 and the PIIX's 1).
  * @addr, @size: where the RSDP and the tables are written (16-byte aligned,
  *               inside 0xE0000-0xFFFFF for the RSDP scan) and the room
  *               there.
@@ -71,6 +80,8 @@ typedef struct AcpiConfig {
     bool has_i8042;
     bool has_rtc;
     uint8_t rtc_century;
+    uint16_t pcihp_io_base;
+    uint32_t pcihp_slots;
     hwaddr addr;
     uint32_t size;
     FWCfgState *fw_cfg;

@@ -11,6 +11,7 @@
 #include "util/osdep.h"
 #include "hw/i386/pc.h"
 #include "hw/acpi/piix4-pm.h"
+#include "hw/core/hotplug.h"
 #include "hw/char/serial.h"
 #include "hw/i386/acpi-build.h"
 #include "hw/i386/e820.h"
@@ -275,6 +276,10 @@ static bool pc_pm_init(PCMachineState *pcms, Error **errp)
         return false;
     }
     pcms->pm = dev;
+    /* ACPI PCI hotplug of pci.0, as QEMU's pc (device_add, device_del). */
+    if (PIIX4_PM(dev)->pcihp_root) {
+        qbus_set_hotplug_handler(BUS(pcms->pci_bus), OBJECT(dev));
+    }
     return true;
 }
 
@@ -302,6 +307,12 @@ static bool pc_acpi_init(PCMachineState *pcms, Error **errp)
     cfg.ncpus = ms->smp_cpus;
     cfg.ram_below_4g = pcms->below_4g_mem_size;
     cfg.num_serial = com;
+    if (PIIX4_PM(pcms->pm)->pcihp_root) {
+        cfg.pcihp_io_base = ACPI_PCIHP_ADDR_PIIX4;
+        cfg.pcihp_slots = acpi_pcihp_slots(pcms->pci_bus);
+    } else {
+        cfg.pcihp_io_base = 0;
+    }
     if (!acpi_build(&cfg, &t, errp)) {
         return false;
     }

@@ -172,6 +172,7 @@ static void piix3_class_init(ObjectClass *oc, void *data)
     dc->reset = piix3_reset;
     dc->desc = "ISA bridge";
     dc->categories = 1ul << DEVICE_CATEGORY_BRIDGE;
+    dc->hotpluggable = false; /* part of the chipset */
 }
 
 static const TypeInfo piix3_types[] = {

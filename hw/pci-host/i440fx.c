@@ -149,6 +149,7 @@ static void i440fx_pci_class_init(ObjectClass *oc, void *data)
     pc->class_id = PCI_CLASS_BRIDGE_HOST;
     dc->desc = "Host bridge";
     dc->categories = 1ul << DEVICE_CATEGORY_BRIDGE;
+    dc->hotpluggable = false; /* part of the chipset */
 }
 
 PCIBus *i440fx_init(MachineState *ms, Error **errp)

@@ -182,6 +182,17 @@ static bool pci_bus_check_address(BusState *qbus, DeviceState *qdev,
                    PCI_SLOT(devfn), PCI_FUNC(devfn),
                    object_get_typename(OBJECT(bus->devices[devfn])));
         return false;
+    } else if (qdev->hotplugged && PCI_FUNC(devfn) &&
+               bus->devices[PCI_DEVFN(PCI_SLOT(devfn), 0)]) {
+        /* The guest rescans a hotplugged slot from function 0 (QEMU's). */
+        error_setg(errp,
+                   "PCI: slot %d function 0 already occupied by %s, new "
+                   "func %s cannot be exposed to guest.",
+                   PCI_SLOT(devfn),
+                   object_get_typename(
+                       OBJECT(bus->devices[PCI_DEVFN(PCI_SLOT(devfn), 0)])),
+                   object_get_typename(OBJECT(dev)));
+        return false;
     }
     dev->devfn = devfn;
     return true;
@@ -624,6 +635,8 @@ static void pci_device_class_init(ObjectClass *oc, void *data)
     dc->unrealize = pci_qdev_unrealize;
     dc->reset = pci_qdev_reset;
     dc->bus_type = TYPE_PCI_BUS;
+    /* As in QEMU: a PCI device may come and go; chipset parts opt out. */
+    dc->hotpluggable = true;
     device_class_set_props(dc, pci_props);
 }
 

@@ -479,6 +479,54 @@ static bool dsdt_has(AcpiBuildTables *t, const void *needle, size_t n)
     return memmem(d, le32(d + 4), needle, n) != NULL;
 }
 
+/* What the PCI hotplug AML (hw/i386/acpi-build.c's build_pcihp) uses. */
+static void test_aml_hotplug_ops(void)
+{
+    /* Notify (S18, Arg1) */
+    AML_IS(aml_notify(aml_name("S18"), aml_arg(1)), 0x86, 'S', '1', '8', '_',
+           0x69);
+    /* ShiftLeft (One, Arg1) with no target */
+    AML_IS(aml_shiftleft(aml_int(1), aml_arg(1)), 0x79, 0x01, 0x69, 0x00);
+    /* Mutex (BLCK, 0), Acquire (BLCK, 0xFFFF), Release (BLCK) */
+    AML_IS(aml_mutex("BLCK", 0), 0x5b, 0x01, 'B', 'L', 'C', 'K', 0x00);
+    AML_IS(aml_acquire(aml_name("BLCK"), 0xffff), 0x5b, 0x23, 'B', 'L', 'C',
+           'K', 0xff, 0xff);
+    AML_IS(aml_release(aml_name("BLCK")), 0x5b, 0x27, 'B', 'L', 'C', 'K');
+}
+
+static void test_tables_dsdt_pcihp(void)
+{
+    AcpiConfig cfg;
+    AcpiBuildTables t;
+    /* Device (S18) { Name (_ADR, 0x00030000) ... */
+    static const uint8_t s18[] = {'S',  '1', '8',  '_',  0x08, '_',  'A',
+                                  'D',  'R', 0x0c, 0x00, 0x00, 0x03, 0x00,
+                                  0x08, '_', 'S',  'U',  'N',  0x0a, 0x03};
+    /* OperationRegion (SEJ, SystemIO, 0xAE08, 4) */
+    static const uint8_t sej[] = {0x5b, 0x80, 'S',  'E',  'J',  '_',
+                                  0x01, 0x0b, 0x08, 0xae, 0x0a, 0x04};
+
+    build_for(1, &t);
+    CU_ASSERT_TRUE(dsdt_has(&t, s18, sizeof(s18)));
+    CU_ASSERT_TRUE(dsdt_has(&t, sej, sizeof(sej)));
+    CU_ASSERT_TRUE(dsdt_has(&t, "PCNT", 4));
+    CU_ASSERT_TRUE(dsdt_has(&t, "_E01", 4));
+    /* Slots 0 and 1 hold the chipset: no S00, no S08. */
+    CU_ASSERT_FALSE(dsdt_has(&t, "S00_", 4));
+    CU_ASSERT_FALSE(dsdt_has(&t, "S08_", 4));
+    CU_ASSERT_TRUE(dsdt_has(&t, "SF8_", 4));
+    acpi_build_tables_free(&t);
+
+    /* No hotplug block: none of it. */
+    acpi_config_pc_defaults(&cfg);
+    cfg.pcihp_io_base = 0;
+    CU_ASSERT_TRUE_FATAL(acpi_build(&cfg, &t, NULL));
+    CU_ASSERT_FALSE(dsdt_has(&t, "PCNT", 4));
+    CU_ASSERT_FALSE(dsdt_has(&t, "_E01", 4));
+    CU_ASSERT_FALSE(dsdt_has(&t, "S18_", 4));
+    acpi_build_tables_free(&t);
+}
+
 static void test_tables_dsdt(void)
 {
     AcpiBuildTables t;
@@ -603,6 +651,17 @@ static void test_tables_iasl(void)
         CU_ASSERT_PTR_NOT_NULL(strstr(text, "Device (LNKD)"));
         CU_ASSERT_PTR_NOT_NULL(strstr(text, "_S5, Package (0x04)"));
         CU_ASSERT_PTR_NOT_NULL(strstr(text, "EisaId (\"PNP0501\")"));
+        /* PCI hotplug: the slots, their eject, the GPE handler. */
+        CU_ASSERT_PTR_NOT_NULL(strstr(text, "Device (S18)"));
+        CU_ASSERT_PTR_NOT_NULL(strstr(text, "Name (_SUN, 0x03)"));
+        CU_ASSERT_PTR_NOT_NULL(strstr(text, "Method (_EJ0, 1, NotSerialized)"));
+        CU_ASSERT_PTR_NOT_NULL(strstr(text, "PCEJ (BSEL, _SUN)"));
+        CU_ASSERT_PTR_NOT_NULL(strstr(text, "Notify (S18, Arg1)"));
+        CU_ASSERT_PTR_NOT_NULL(strstr(text, "Method (_E01, 0, NotSerialized)"));
+        CU_ASSERT_PTR_NOT_NULL(strstr(text, "\\_SB.PCI0.PCNT ()"));
+        CU_ASSERT_PTR_NOT_NULL(
+            strstr(text, "OperationRegion (PCST, SystemIO, 0xAE00, 0x08)"));
+        CU_ASSERT_PTR_NOT_NULL(strstr(text, "DVNT (PCID, 0x03)"));
         CU_ASSERT_PTR_NULL(strstr(text, "Error"));
     }
     unlink(aml);
@@ -987,7 +1046,8 @@ UNIT_SUITE(acpi, NULL, NULL, UNIT_TEST(test_aml_pkglen),
            UNIT_TEST(test_aml_objects), UNIT_TEST(test_aml_resources),
            UNIT_TEST(test_tables_checksums), UNIT_TEST(test_tables_rsdp_xsdt),
            UNIT_TEST(test_tables_fadt), UNIT_TEST(test_tables_madt),
-           UNIT_TEST(test_tables_dsdt), UNIT_TEST(test_tables_errors),
+           UNIT_TEST(test_tables_dsdt), UNIT_TEST(test_aml_hotplug_ops),
+           UNIT_TEST(test_tables_dsdt_pcihp), UNIT_TEST(test_tables_errors),
            UNIT_TEST(test_tables_iasl), UNIT_TEST(test_tables_in_ram),
            UNIT_TEST(test_pm_status_w1c), UNIT_TEST(test_pm_power_button_sci),
            UNIT_TEST(test_pm_sleep), UNIT_TEST(test_pm_timer),

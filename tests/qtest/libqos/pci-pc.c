@@ -76,3 +76,10 @@ void qpci_free_pc(QPCIBus *bus)
 {
     g_free(bus);
 }
+
+void qpci_unplug_acpi_device_test(QTestState *qts, const char *id, uint8_t slot)
+{
+    qtest_qmp_device_del_send(qts, id);
+    qtest_outl(qts, ACPI_PCIHP_ADDR + PCI_EJ_BASE, 1u << slot);
+    qtest_qmp_eventwait(qts, "DEVICE_DELETED");
+}
