@@ -15,6 +15,9 @@ BARE_OBJCOPY ?= objcopy
 # One ELF per check: NAME.c + the shared runtime (start.S, lib.c).
 BARE_CHECKS := pvh serial pit lapic-timer ioapic rtc fwcfg reset smp
 
+# The test devices (pc-testdev, pci-testdev).
+BARE_CHECKS += testdev
+
 BARE_CFLAGS := -m32 -march=i686 -std=gnu11 -O2 -g -ffreestanding -nostdlib \
                -fno-pic -fno-pie -fno-stack-protector -fno-builtin \
                -fno-asynchronous-unwind-tables -fcf-protection=none \

@@ -56,6 +56,7 @@ tests=(
     "reset|-kernel reset.elf||"
     "smp|-kernel smp.elf|-no-reboot -smp 2|"
     "bios|-bios bios-hello.bin|-no-reboot|"
+    "testdev|-kernel testdev.elf|-no-reboot -device pc-testdev -device pci-testdev|"
     # multiboot: its module is the VMM's own executable, a file any VMM can
     # read wherever this runs; the guest checks the ELF magic.
     "multiboot|-kernel multiboot.elf|-no-reboot -append kemu.multiboot=cmdline-ok -initrd /proc/self/exe|"
