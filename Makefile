@@ -94,6 +94,12 @@ check-guest: $(EMU) bare-guests
 check-linux: $(EMU)
 	tests/guest/linux/run-checks.sh $(EMU)
 
+# QEMU 7.2's own device tests (qos-test, built from Debian's qemu source
+# package into build/qemu-tests) against kemu; tests/qemu/run.sh.
+.PHONY: check-qemu
+check-qemu: $(EMU)
+	tests/qemu/run.sh $(EMU)
+
 check: all bare-guests
 	tests/run-all.sh $(EMU)
 

@@ -32,6 +32,7 @@ suite unit "$build/tests/unit/unit-tests"
 # shellcheck disable=SC2046 # one argument per test program
 suite qtest env QTEST_QEMU_BINARY="$emu" tests/qtest/run.sh \
     $(ls "$build"/tests/qtest/*-test 2>/dev/null)
+suite qemu tests/qemu/run.sh "$emu"
 suite guest tests/guest/bare/run.sh "$emu"
 suite linux tests/guest/linux/run-checks.sh "$emu"
 
