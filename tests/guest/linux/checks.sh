@@ -302,3 +302,91 @@ check_net_tap() {
     echo "KEMU-GUEST: downloaded again $got"
     [ "$got" = "$want" ] || fail "download after the link came back: $got, expected $want"
 }
+
+# ---- PCI hotplug ------------------------------------------------------------
+# The host side (l1-hotplug.sh, VMM with -netdev user,id=hn0 and QMP at
+# /run/kemu-net/qmp.sock) device_adds an e1000 at 00:05.0 when we print
+# "KEMU-GUEST: hotplug: ready N" and device_dels it when we print
+# "...: seen N"; twice, the second time only after DEVICE_DELETED came.
+# Linux's built-in acpiphp (CONFIG_HOTPLUG_PCI_ACPI) handles the ACPI GPE.
+
+# wait_path PATH 1|0 SECONDS: until PATH exists (1) or is gone (0).
+wait_path() {
+    n=$(($3 * 10))
+    while :; do
+        if [ -e "$1" ]; then
+            [ "$2" = 1 ] && return 0
+        else
+            [ "$2" = 0 ] && return 0
+        fi
+        n=$((n - 1))
+        [ "$n" -gt 0 ] || return 1
+        sleep 0.1
+    done
+}
+
+# hotplug_net DEVDIR: the network interface of the PCI device, if any.
+hotplug_net() {
+    ls "$1/net" 2>/dev/null | head -n 1
+}
+
+modules_check_hotplug="e1000"
+check_hotplug() {
+    dev=/sys/bus/pci/devices/0000:00:05.0
+    echo "KEMU-GUEST: hotplug: slots $(ls /sys/bus/pci/slots 2>/dev/null |
+        sort -n | tr '\n' ' ')"
+    [ -e /sys/bus/pci/slots/5 ] || {
+        fail "no ACPI hotplug slot 5 in /sys/bus/pci/slots (acpiphp)"
+        return
+    }
+    [ ! -e "$dev" ] || {
+        fail "00:05.0 present before device_add"
+        return
+    }
+    for round in 1 2; do
+        echo "KEMU-GUEST: hotplug: ready $round"
+        if ! wait_path "$dev" 1 90; then
+            fail "round $round: no 00:05.0 within 90 s of device_add"
+            return
+        fi
+        ids="$(cat "$dev/vendor"):$(cat "$dev/device")"
+        n=300
+        while [ -z "$(hotplug_net "$dev")" ] && [ "$n" -gt 0 ]; do
+            n=$((n - 1))
+            sleep 0.1
+        done
+        ifname=$(hotplug_net "$dev")
+        echo "KEMU-GUEST: hotplug: round $round: 00:05.0 $ids, interface '$ifname' $(cat "/sys/class/net/$ifname/address" 2>/dev/null)"
+        [ "$ids" = 0x8086:0x100e ] || {
+            fail "round $round: 00:05.0 is $ids, expected 0x8086:0x100e"
+            return
+        }
+        [ -n "$ifname" ] || {
+            fail "round $round: no network interface for 00:05.0 in 30 s"
+            return
+        }
+        echo "KEMU-GUEST: hotplug: seen $round"
+        if ! wait_path "$dev" 0 60; then
+            fail "round $round: 00:05.0 still there 60 s after device_del"
+            return
+        fi
+        wait_path "/sys/class/net/$ifname" 0 10 || {
+            fail "round $round: $ifname still there after 00:05.0 went"
+            return
+        }
+        # Gone from the VMM too: a rescan does not find it again.
+        sleep 2
+        echo 1 >/sys/bus/pci/rescan
+        sleep 1
+        [ ! -e "$dev" ] || {
+            fail "round $round: 00:05.0 came back on a rescan: not ejected"
+            return
+        }
+        echo "KEMU-GUEST: hotplug: round $round: 00:05.0 and $ifname gone"
+    done
+    dmesg | grep -iE 'acpiphp|0000:00:05|e1000.*(eth|Intel)' |
+        sed 's/^/KEMU-GUEST: dmesg: /'
+    bad=$(dmesg | grep -E 'ACPI Error|ACPI BIOS Error|acpiphp.*(fail|error)' |
+        head -n 1)
+    [ -z "$bad" ] || fail "kernel log: $bad"
+}
