@@ -405,8 +405,7 @@ static void kvm_io_eventfd_add(MemoryListener *l,
 static void kvm_io_eventfd_del(MemoryListener *l,
                                const MemoryRegionIoeventfd *ev)
 {
-    kvm_eventfd_assign(container_of(l, KVMState, io_listener), ev, true,
-                       false);
+    kvm_eventfd_assign(container_of(l, KVMState, io_listener), ev, true, false);
 }
 
 static bool kvm_add_irqfd(MachineState *ms, int fd, int resample_fd, int gsi,
@@ -449,18 +448,11 @@ static void kvm_del_irqfd(MachineState *ms, int fd, int gsi)
 
 static bool kvm_create_irqchip(KVMState *s, Error **errp)
 {
-    struct kvm_pit_config pit = {.flags = KVM_PIT_SPEAKER_DUMMY};
-
     if (kvm_ioctl_retry(s->vmfd, KVM_CREATE_IRQCHIP, NULL) < 0) {
         error_setg_errno(errp, errno, "kvm: KVM_CREATE_IRQCHIP");
         return false;
     }
     if (!kvm_setup_pc_routing(s, errp)) {
-        return false;
-    }
-    /* The speaker port 0x61 (PIT channel 2 gate and OUT2) is in-kernel. */
-    if (kvm_ioctl_retry(s->vmfd, KVM_CREATE_PIT2, &pit) < 0) {
-        error_setg_errno(errp, errno, "kvm: KVM_CREATE_PIT2");
         return false;
     }
     for (unsigned chip = 0; chip < ARRAY_SIZE(s->init_chips); chip++) {
@@ -471,6 +463,40 @@ static bool kvm_create_irqchip(KVMState *s, Error **errp)
             return false;
         }
     }
+    return true;
+}
+
+/*
+ * The board's kvm-pit device asks for the PIT (-machine pit=off: never).
+ * The speaker port 0x61 (channel 2's gate and OUT2) is in-kernel too.
+ */
+static bool kvm_create_pit(MachineState *ms, bool reinject, Error **errp)
+{
+    KVMState *s = kvm_state(ms);
+    struct kvm_pit_config pit = {.flags = KVM_PIT_SPEAKER_DUMMY};
+    struct kvm_reinject_control rc = {.pit_reinject = reinject};
+
+    if (s->has_pit) {
+        error_setg(errp, "kvm: the in-kernel PIT exists already");
+        return false;
+    }
+    if (!reinject && !kvm_check_extension(s, KVM_CAP_REINJECT_CONTROL)) {
+        error_setg(errp, "kvm: this KVM always reinjects missed PIT ticks "
+                         "(lost_tick_policy=discard needs "
+                         "KVM_CAP_REINJECT_CONTROL)");
+        return false;
+    }
+    if (kvm_ioctl_retry(s->vmfd, KVM_CREATE_PIT2, &pit) < 0) {
+        error_setg_errno(errp, errno, "kvm: KVM_CREATE_PIT2");
+        return false;
+    }
+    if (kvm_check_extension(s, KVM_CAP_REINJECT_CONTROL) &&
+        kvm_ioctl_retry(s->vmfd, KVM_REINJECT_CONTROL, &rc) < 0) {
+        error_setg_errno(errp, errno, "kvm: KVM_REINJECT_CONTROL");
+        return false;
+    }
+    kemu_log_mask(LOG_KVM, "kvm: in-kernel PIT, missed ticks %s\n",
+                  reinject ? "reinjected" : "dropped");
     if (kvm_ioctl_retry(s->vmfd, KVM_GET_PIT2, &s->init_pit) < 0) {
         error_setg_errno(errp, errno, "kvm: KVM_GET_PIT2");
         return false;
@@ -480,6 +506,7 @@ static bool kvm_create_irqchip(KVMState *s, Error **errp)
         s->init_pit.channels[i].gate = i != PIT_SPEAKER_CHANNEL;
         s->init_pit.channels[i].count = 0; /* 65536 */
     }
+    s->has_pit = true;
     return true;
 }
 
@@ -493,7 +520,8 @@ static bool kvm_reset_irqchip(KVMState *s, Error **errp)
             return false;
         }
     }
-    if (kvm_ioctl_retry(s->vmfd, KVM_SET_PIT2, &s->init_pit) < 0) {
+    if (s->has_pit &&
+        kvm_ioctl_retry(s->vmfd, KVM_SET_PIT2, &s->init_pit) < 0) {
         error_setg_errno(errp, errno, "kvm: KVM_SET_PIT2");
         return false;
     }
@@ -757,5 +785,6 @@ const AccelOps kvm_accel_ops = {
     .add_msi_route = kvm_add_msi_route,
     .update_msi_route = kvm_update_msi_route,
     .del_msi_route = kvm_del_msi_route,
+    .create_pit = kvm_create_pit,
     .runs_guest_code = true,
 };

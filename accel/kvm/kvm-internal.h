@@ -83,6 +83,7 @@ struct KVMState {
     /* In-kernel PIC, IOAPIC and PIT as they are after a power-on. */
     struct kvm_irqchip init_chips[3];
     struct kvm_pit_state2 init_pit;
+    bool has_pit; /* the board's kvm-pit created it */
 
     /* What KVM_GET_SUPPORTED_CPUID and KVM_GET_MSR_INDEX_LIST said. */
     struct kvm_cpuid2 *supported_cpuid;

@@ -7,13 +7,19 @@
  * Threads and the machine lock: docs/devel/threading.md.
  */
 #include "util/osdep.h"
+#include <sys/mman.h>
+#include "util/cutils.h"
 #include "hw/core/machine.h"
+#include "hw/core/qdev-global.h"
 #include "net/net.h"
 #include "system/memory.h"
 #include "util/main-loop.h"
 #include "util/timer.h"
 
 #define IO_SPACE_SIZE 0x10000
+
+static bool machine_has_hook(MachineState *ms, bool present, const char *what,
+                             Error **errp);
 
 /* ---- The machine lock ---- */
 
@@ -127,6 +133,206 @@ void machine_print_help(FILE *out)
                 mc->is_default ? " (default)" : "");
     }
     g_slist_free(list);
+}
+
+/* ---- Machine properties ---- */
+
+const char *const on_off_auto_names[] = {"auto", "on", "off", NULL};
+static const char *const on_off_split_names[] = {"on", "off", "split", NULL};
+
+static void *machine_prop_ptr(Object *obj, const MachineProp *p)
+{
+    return (char *)obj + p->offset;
+}
+
+static char *machine_prop_value_list(const MachineProp *p)
+{
+    g_autofree char *list = NULL;
+    int n = 0;
+
+    while (p->values[n]) {
+        n++;
+    }
+    for (int i = 0; i < n; i++) {
+        const char *sep = i == 0 ? "" : i == n - 1 ? " or " : ", ";
+        char *next =
+            g_strdup_printf("%s%s%s", list ? list : "", sep, p->values[i]);
+
+        g_free(list);
+        list = next;
+    }
+    return g_steal_pointer(&list);
+}
+
+static char *machine_prop_get(Object *obj, ObjectProperty *op, Error **errp)
+{
+    const MachineProp *p = op->opaque;
+    void *ptr = machine_prop_ptr(obj, p);
+
+    switch (p->kind) {
+    case MACHINE_PROP_BOOL:
+        return g_strdup(*(bool *)ptr ? "true" : "false");
+    case MACHINE_PROP_ENUM:
+        return g_strdup(p->values[*(int *)ptr]);
+    case MACHINE_PROP_SIZE:
+    default:
+        return g_strdup_printf("%" PRIu64, *(uint64_t *)ptr);
+    }
+}
+
+static bool machine_prop_set(Object *obj, ObjectProperty *op, const char *value,
+                             Error **errp)
+{
+    const MachineProp *p = op->opaque;
+    void *ptr = machine_prop_ptr(obj, p);
+    g_autofree char *expected = NULL;
+    int64_t index = -1;
+    bool b;
+    uint64_t size;
+
+    if (MACHINE(obj)->board_built) {
+        error_setg(errp,
+                   "property '%s' can't be set once the machine is "
+                   "built",
+                   p->name);
+        return false;
+    }
+    switch (p->kind) {
+    case MACHINE_PROP_BOOL:
+        if (!parse_bool_str(value, &b)) {
+            expected = g_strdup("on or off");
+            break;
+        }
+        index = b;
+        break;
+    case MACHINE_PROP_ENUM:
+        for (int i = 0; p->values[i]; i++) {
+            if (!strcmp(p->values[i], value)) {
+                index = i;
+            }
+        }
+        if (index < 0) {
+            expected = machine_prop_value_list(p);
+        }
+        break;
+    case MACHINE_PROP_SIZE:
+        if (!parse_size(value, &size, NULL)) {
+            expected = g_strdup("a size such as 3G or 2048M");
+            break;
+        }
+        *(uint64_t *)ptr = size;
+        return true;
+    }
+    if (expected) {
+        error_setg(errp, "property '%s' doesn't take value '%s' (expected %s)",
+                   p->name, value, expected);
+        return false;
+    }
+    if (index < 32 && (p->refuse & (1u << index))) {
+        error_setg(errp, "%s=%s is not supported: %s", p->name, value, p->why);
+        return false;
+    }
+    if (p->kind == MACHINE_PROP_BOOL) {
+        *(bool *)ptr = index;
+    } else {
+        *(int *)ptr = index;
+    }
+    return true;
+}
+
+void machine_class_add_props(ObjectClass *oc, const MachineProp *props)
+{
+    for (const MachineProp *p = props; p->name; p++) {
+        ObjectProperty *op =
+            object_class_property_add(oc, p->name, p->type, machine_prop_get,
+                                      machine_prop_set, (void *)p);
+
+        op->json = p->kind == MACHINE_PROP_BOOL   ? PROP_JSON_BOOL
+                   : p->kind == MACHINE_PROP_SIZE ? PROP_JSON_NUMBER
+                                                  : PROP_JSON_STRING;
+        object_property_set_description(op, p->desc);
+    }
+}
+
+void machine_props_set_defaults(MachineState *ms, const MachineProp *props)
+{
+    for (const MachineProp *p = props; p->name; p++) {
+        void *ptr = machine_prop_ptr(OBJECT(ms), p);
+
+        if (p->kind == MACHINE_PROP_BOOL) {
+            *(bool *)ptr = p->defval;
+        } else if (p->kind == MACHINE_PROP_ENUM) {
+            *(int *)ptr = p->defval;
+        } else {
+            *(uint64_t *)ptr = p->defval;
+        }
+    }
+}
+
+/* What every machine takes, with QEMU 7.2's names and defaults. */
+static const MachineProp machine_props[] = {
+    {"dump-guest-core", MACHINE_PROP_BOOL,
+     offsetof(MachineState, dump_guest_core), "bool",
+     "Include guest memory in a core dump", .defval = true},
+    {"mem-merge", MACHINE_PROP_BOOL, offsetof(MachineState, mem_merge), "bool",
+     "Enable/disable memory merge support", .defval = true},
+    {"graphics", MACHINE_PROP_BOOL, offsetof(MachineState, graphics), "bool",
+     "Set on/off to enable/disable graphics emulation", .defval = false,
+     .refuse = 1u << true, .why = "kemu has no graphics emulation"},
+    {"usb", MACHINE_PROP_BOOL, offsetof(MachineState, usb), "bool",
+     "Set on/off to enable/disable usb", .defval = false, .refuse = 1u << true,
+     .why = "kemu has no USB controller"},
+    {"kernel-irqchip", MACHINE_PROP_ENUM,
+     offsetof(MachineState, kernel_irqchip), "OnOffSplit",
+     "Configure KVM in-kernel irqchip", on_off_split_names,
+     .defval = ON_OFF_SPLIT_ON,
+     .refuse = 1u << ON_OFF_SPLIT_OFF | 1u << ON_OFF_SPLIT_SPLIT,
+     .why = "kemu runs the PIC, IOAPIC and LAPICs in KVM "
+            "(kernel-irqchip=on)"},
+    {NULL},
+};
+
+static int print_machine_prop(ObjectProperty *op, void *opaque)
+{
+    FILE *out = opaque;
+    g_autofree char *left = NULL;
+
+    if (op->get != machine_prop_get) {
+        return 0;
+    }
+    left = g_strdup_printf("%s=<%s>", op->name, op->type);
+    fprintf(out, "  %-24s - %s\n", left, op->description);
+    return 0;
+}
+
+void machine_print_props(FILE *out, MachineClass *mc)
+{
+    fprintf(out, "%s-machine options:\n", mc->name);
+    object_class_property_foreach(OBJECT_CLASS(mc), print_machine_prop, out);
+}
+
+void machine_ram_advise(MachineState *ms, void *host, uint64_t size)
+{
+    if (!ms->dump_guest_core) {
+        madvise(host, size, MADV_DONTDUMP);
+    }
+    if (ms->mem_merge) {
+        madvise(host, size, MADV_MERGEABLE);
+    }
+}
+
+bool machine_has_in_kernel_pit(MachineState *ms)
+{
+    return ms->accel && ms->accel->create_pit;
+}
+
+bool machine_create_in_kernel_pit(MachineState *ms, bool reinject, Error **errp)
+{
+    if (!machine_has_hook(ms, machine_has_in_kernel_pit(ms), "in-kernel PIT",
+                          errp)) {
+        return false;
+    }
+    return ms->accel->create_pit(ms, reinject, errp);
 }
 
 /* ---- Requests, carried out on the main thread ---- */
@@ -316,6 +522,7 @@ static void machine_add_anon(Object *container, DeviceState *dev)
 
 void machine_add_peripheral(MachineState *ms, DeviceState *dev)
 {
+    qdev_globals_apply(dev, ms->globals);
     if (dev->id) {
         object_property_add_child(container_get(OBJECT(ms), "peripheral"),
                                   dev->id, OBJECT(dev));
@@ -326,6 +533,7 @@ void machine_add_peripheral(MachineState *ms, DeviceState *dev)
 
 void machine_add_unattached(MachineState *ms, DeviceState *dev)
 {
+    qdev_globals_apply(dev, ms->globals);
     machine_add_anon(container_get(OBJECT(ms), "unattached"), dev);
 }
 
@@ -419,6 +627,13 @@ MachineState *machine_create(Object *root, MachineClass *mc)
     return ms;
 }
 
+bool machine_check(MachineState *ms, Error **errp)
+{
+    MachineClass *mc = MACHINE_GET_CLASS(ms);
+
+    return !mc->check || mc->check(ms, errp);
+}
+
 bool machine_init_board(MachineState *ms, Error **errp)
 {
     MachineClass *mc = MACHINE_GET_CLASS(ms);
@@ -440,6 +655,7 @@ bool machine_init_board(MachineState *ms, Error **errp)
         error_setg(errp, "-m: the machine needs some RAM");
         return false;
     }
+    ms->board_built = true;
     mc->init(ms, &local_err);
     if (local_err) {
         error_propagate(errp, local_err);
@@ -513,6 +729,7 @@ static void machine_instance_init(Object *obj)
     ms->smp_cpus = 1;
     ms->runstate = RUN_STATE_PRELAUNCH;
     ms->clocks = clocks_new();
+    machine_props_set_defaults(ms, machine_props);
 
     ms->system_memory = g_new0(MemoryRegion, 1);
     memory_region_init(ms->system_memory, ms, "system", UINT64_MAX);
@@ -564,6 +781,9 @@ static void machine_instance_finalize(Object *obj)
     }
     g_free(ms->rtc_base);
     g_free(ms->rtc_clock);
+    if (ms->globals) {
+        g_ptr_array_unref(ms->globals);
+    }
     g_rec_mutex_clear(&ms->lock);
 }
 
@@ -582,6 +802,11 @@ static void machine_class_base_init(ObjectClass *oc, void *data)
     mc->is_default = false;
 }
 
+static void machine_class_init(ObjectClass *oc, void *data)
+{
+    machine_class_add_props(oc, machine_props);
+}
+
 static const TypeInfo machine_types[] = {
     {
         .name = TYPE_MACHINE,
@@ -592,6 +817,7 @@ static const TypeInfo machine_types[] = {
         .instance_finalize = machine_instance_finalize,
         .class_size = sizeof(MachineClass),
         .class_base_init = machine_class_base_init,
+        .class_init = machine_class_init,
     },
 };
 

@@ -109,9 +109,63 @@ typedef struct AccelOps {
                              uint32_t data, Error **errp);
     void (*del_msi_route)(MachineState *ms, int gsi);
 
+    /*
+     * The in-kernel PIT (an 8254 at ports 0x40-0x43 on ISA IRQ 0, and the
+     * speaker gate at port 0x61), created by the board's kvm-pit device:
+     * ticks the guest missed are reinjected (@reinject) or dropped.  It
+     * goes back to its power-on state with reset_vcpus.  NULL: the
+     * accelerator has none.
+     */
+    bool (*create_pit)(MachineState *ms, bool reinject, Error **errp);
+
     /* True when the accelerator runs guest code (so a board needs some). */
     bool runs_guest_code;
 } AccelOps;
+
+/* QEMU's OnOffAuto, for machine properties. */
+typedef enum OnOffAuto {
+    ON_OFF_AUTO_AUTO,
+    ON_OFF_AUTO_ON,
+    ON_OFF_AUTO_OFF,
+} OnOffAuto;
+
+/* -machine kernel-irqchip= (QEMU's OnOffSplit). */
+typedef enum OnOffSplit {
+    ON_OFF_SPLIT_ON,
+    ON_OFF_SPLIT_OFF,
+    ON_OFF_SPLIT_SPLIT,
+} OnOffSplit;
+
+typedef enum MachinePropKind {
+    MACHINE_PROP_BOOL, /* bool field: on/off/true/false/yes/no */
+    MACHINE_PROP_ENUM, /* int field: an index into values */
+    MACHINE_PROP_SIZE, /* uint64_t field: 4096, 64K, 3G... */
+} MachinePropKind;
+
+/**
+ * MachineProp - one -machine property (`-machine pc,pit=off`), a field of
+ * the machine's state set from text before the board is built and shown
+ * by `-machine pc,help` and qom-get.  Values kemu cannot honour are
+ * refused with @why: bit v of @refuse set refuses value v (the bool, or
+ * the enum index).  Tables end with an entry whose name is NULL.
+ */
+typedef struct MachineProp {
+    const char *name;
+    MachinePropKind kind;
+    ptrdiff_t offset; /* of the field in the machine's state */
+    const char *type; /* for listings: "bool", "OnOffAuto", "size" */
+    const char *desc;
+    const char *const *values; /* ENUM: the names, NULL-terminated */
+    int64_t defval;
+    unsigned refuse;
+    const char *why;
+} MachineProp;
+
+/** machine_class_add_props - make each entry of @props a property of @oc. */
+void machine_class_add_props(ObjectClass *oc, const MachineProp *props);
+/** machine_props_set_defaults - the defaults (the class's instance_init). */
+void machine_props_set_defaults(MachineState *ms, const MachineProp *props);
+extern const char *const on_off_auto_names[];
 
 typedef enum RunState {
     RUN_STATE_PRELAUNCH, /* -S: built, vCPUs not running */
@@ -132,6 +186,11 @@ struct MachineClass {
     void (*init)(MachineState *ms, Error **errp);
     /* Machine-specific reset work after every device was reset. */
     void (*reset)(MachineState *ms);
+    /*
+     * Check what the command line configured (files it names, properties
+     * that go together) before the accelerator starts; may be NULL.
+     */
+    bool (*check)(MachineState *ms, Error **errp);
 };
 
 struct MachineState {
@@ -148,7 +207,16 @@ struct MachineState {
     bool no_reboot;
     bool no_shutdown;
     bool nographic;
-    bool start_paused; /* -S */
+    bool start_paused;  /* -S */
+    GPtrArray *globals; /* -global: QdevGlobal * (hw/core/qdev-global.h) */
+    bool board_built;   /* machine properties are read-only from here on */
+
+    /* -machine properties every machine has (machine_props). */
+    bool dump_guest_core; /* off: RAM left out of core dumps */
+    bool mem_merge;       /* on: RAM offered to KSM */
+    bool graphics;
+    bool usb;
+    int kernel_irqchip; /* OnOffSplit */
 
     /* Built by machine_create / the board's init. */
     MemoryRegion *system_memory;
@@ -204,6 +272,20 @@ MachineClass *machine_class_find(const char *name);
 MachineClass *machine_class_default(void);
 /** machine_print_help - "-machine help". */
 void machine_print_help(FILE *out);
+/** machine_print_props - "-machine NAME,help": mc's properties. */
+void machine_print_props(FILE *out, MachineClass *mc);
+
+/**
+ * machine_ram_advise - tell the host kernel what -machine dump-guest-core
+ * and mem-merge say about guest RAM at @host (@size bytes).
+ */
+void machine_ram_advise(MachineState *ms, void *host, uint64_t size);
+
+/** machine_has_in_kernel_pit - whether the accelerator has an in-kernel PIT. */
+bool machine_has_in_kernel_pit(MachineState *ms);
+/** machine_create_in_kernel_pit - see AccelOps.create_pit. */
+bool machine_create_in_kernel_pit(MachineState *ms, bool reinject,
+                                  Error **errp);
 
 /*
  * The machine lock (a recursive mutex; docs/devel/threading.md).  Always
@@ -319,6 +401,13 @@ void machine_del_msi_route(MachineState *ms, int gsi);
  * init, which creates the VM), before machine_init_board.
  */
 MachineState *machine_create(Object *root, MachineClass *mc);
+
+/**
+ * machine_check - check the configuration before the accelerator starts
+ * (mc->check: the files -kernel, -initrd and -bios name, options that go
+ * together), so that a user's mistake reads the same with or without KVM.
+ */
+bool machine_check(MachineState *ms, Error **errp);
 
 /**
  * machine_init_board - check the configuration (CPU count, RAM size) and

@@ -307,6 +307,61 @@ const PropertyInfo qdev_prop_macaddr = {
     .print = macaddr_print,
 };
 
+/* ---- Enumerations ---- */
+
+static bool enum_parse(DeviceState *dev, const Property *prop,
+                       const char *value, Error **errp)
+{
+    const char *const *names = prop->info->enum_names;
+    g_autofree char *expected = NULL;
+
+    for (int i = 0; names[i]; i++) {
+        if (!strcmp(names[i], value)) {
+            *(int *)qdev_prop_ptr(dev, prop) = i;
+            return true;
+        }
+    }
+    for (int i = 0; names[i]; i++) {
+        char *next = g_strdup_printf("%s%s%s", expected ? expected : "",
+                                     i == 0         ? ""
+                                     : names[i + 1] ? ", "
+                                                    : " or ",
+                                     names[i]);
+
+        g_free(expected);
+        expected = next;
+    }
+    return prop_error(dev, prop, value, expected, errp);
+}
+
+static char *enum_print(DeviceState *dev, const Property *prop)
+{
+    return g_strdup(prop->info->enum_names[*(int *)qdev_prop_ptr(dev, prop)]);
+}
+
+static void enum_set_default(DeviceState *dev, const Property *prop)
+{
+    *(int *)qdev_prop_ptr(dev, prop) = prop->defval;
+}
+
+static char *enum_print_default(const Property *prop)
+{
+    return g_strdup_printf("\"%s\"", prop->info->enum_names[prop->defval]);
+}
+
+static const char *const lost_tick_policy_names[] = {"discard", "delay", "slew",
+                                                     NULL};
+
+const PropertyInfo qdev_prop_losttickpolicy = {
+    .name = "LostTickPolicy",
+    .json = PROP_JSON_STRING,
+    .parse = enum_parse,
+    .print = enum_print,
+    .set_default = enum_set_default,
+    .print_default = enum_print_default,
+    .enum_names = lost_tick_policy_names,
+};
+
 /* ---- Glue into QOM ---- */
 
 void qdev_prop_set_after_realize(DeviceState *dev, const char *name,

@@ -25,6 +25,8 @@ typedef struct PropertyInfo {
     void (*release)(DeviceState *dev, const Property *prop);
     /* The default as text for listings, NULL for none. */
     char *(*print_default)(const Property *prop);
+    /* Enumerations: the names, NULL-terminated; the field is an int. */
+    const char *const *enum_names;
 } PropertyInfo;
 
 struct Property {
@@ -51,6 +53,18 @@ extern const PropertyInfo qdev_prop_int32;
 extern const PropertyInfo qdev_prop_size;
 extern const PropertyInfo qdev_prop_string;
 extern const PropertyInfo qdev_prop_macaddr;
+extern const PropertyInfo qdev_prop_losttickpolicy;
+
+/*
+ * QEMU's LostTickPolicy: what a timer does with ticks the guest could not
+ * take in time (delay: deliver them late; discard: drop them; slew: catch
+ * up faster).
+ */
+typedef enum LostTickPolicy {
+    LOST_TICK_POLICY_DISCARD,
+    LOST_TICK_POLICY_DELAY,
+    LOST_TICK_POLICY_SLEW,
+} LostTickPolicy;
 
 #define DEFINE_PROP(_name, _state, _field, _info, _type, ...)                  \
     {                                                                          \
@@ -80,6 +94,8 @@ extern const PropertyInfo qdev_prop_macaddr;
     DEFINE_PROP(_n, _s, _f, qdev_prop_string, char *)
 #define DEFINE_PROP_MACADDR(_n, _s, _f)                                        \
     DEFINE_PROP(_n, _s, _f, qdev_prop_macaddr, MACAddr)
+#define DEFINE_PROP_LOSTTICKPOLICY(_n, _s, _f, _d)                             \
+    DEFINE_PROP(_n, _s, _f, qdev_prop_losttickpolicy, int, .defval = (_d))
 #define DEFINE_PROP_END_OF_LIST()                                              \
     {                                                                          \
     }

@@ -5,6 +5,8 @@
 #include "util/osdep.h"
 #include "hw/core/qdev.h"
 #include "hw/core/qdev-properties.h"
+#include "hw/core/qdev-global.h"
+#include "hw/core/machine.h"
 #include "hw/core/hotplug.h"
 
 static const char *const category_names[DEVICE_CATEGORY_MAX] = {
@@ -166,6 +168,12 @@ bool qdev_realize(DeviceState *dev, BusState *bus, Error **errp)
             return false;
         }
         bus_add_child(bus, dev);
+    }
+    /* A device that never entered the tree gets its -global values now. */
+    if (!dev->globals_applied) {
+        MachineState *ms = qdev_get_machine(dev);
+
+        qdev_globals_apply(dev, ms ? ms->globals : NULL);
     }
     if (dc->realize) {
         dc->realize(dev, &local_err);

@@ -67,8 +67,9 @@ struct DeviceState {
     char *id; /* the user's id=, or NULL */
     bool realized;
     BusState *parent_bus;
-    GSList *child_buses; /* BusState * */
-    GSList *gpios;       /* NamedGPIOList * */
+    GSList *child_buses;  /* BusState * */
+    GSList *gpios;        /* NamedGPIOList * */
+    bool globals_applied; /* -global values set (hw/core/qdev-global.h) */
     /* Hotplug (hw/core/hotplug.h) */
     bool hotplugged;                    /* device_add'ed while running */
     bool pending_deleted_event;         /* device_del asked the guest */

@@ -19,6 +19,7 @@
 #include "hw/nvram/fw_cfg.h"
 #include "hw/pci-host/i440fx.h"
 #include "hw/rtc/mc146818rtc.h"
+#include "hw/timer/i8254.h"
 
 #define PC_COM_PORTS 4
 
@@ -48,11 +49,18 @@ static const struct {
     {SERIAL_COM4_IOBASE, SERIAL_COM2_IRQ},
 };
 
-void pc_ram_split(uint64_t ram_size, uint64_t *below_4g, uint64_t *above_4g)
+void pc_ram_split(uint64_t ram_size, uint64_t max_below, uint64_t *below_4g,
+                  uint64_t *above_4g)
 {
-    if (ram_size >= PC_LOWMEM_LIMIT) {
-        *below_4g = PC_LOWMEM_SPLIT;
-        *above_4g = ram_size - PC_LOWMEM_SPLIT;
+    uint64_t lowmem = max_below ? max_below : PC_LOWMEM_LIMIT;
+
+    /* Split RAM keeps gigabyte-aligned pages below 4 GiB. */
+    if (ram_size >= lowmem && lowmem > PC_LOWMEM_SPLIT) {
+        lowmem = PC_LOWMEM_SPLIT;
+    }
+    if (ram_size >= lowmem) {
+        *below_4g = lowmem;
+        *above_4g = ram_size - lowmem;
     } else {
         *below_4g = ram_size;
         *above_4g = 0;
@@ -61,11 +69,25 @@ void pc_ram_split(uint64_t ram_size, uint64_t *below_4g, uint64_t *above_4g)
 
 /* ---- Memory ---- */
 
+/* QEMU's e820: the RAM, and the accelerator's pages. */
+static GArray *pc_e820_new(uint64_t below_4g, uint64_t above_4g)
+{
+    GArray *e820 = e820_new();
+
+    e820_add(e820, 0, below_4g, E820_RAM);
+    e820_add(e820, PC_HYPERVISOR_RESERVED_ADDR, PC_HYPERVISOR_RESERVED_SIZE,
+             E820_RESERVED);
+    if (above_4g) {
+        e820_add(e820, X86_4G, above_4g, E820_RAM);
+    }
+    return e820;
+}
+
 static bool pc_memory_init(PCMachineState *pcms, Error **errp)
 {
     MachineState *ms = MACHINE(pcms);
 
-    pc_ram_split(ms->ram_size, &pcms->below_4g_mem_size,
+    pc_ram_split(ms->ram_size, pcms->max_ram_below_4g, &pcms->below_4g_mem_size,
                  &pcms->above_4g_mem_size);
     if (!memory_region_init_ram(&pcms->ram, pcms, "pc.ram", ms->ram_size,
                                 errp)) {
@@ -73,6 +95,7 @@ static bool pc_memory_init(PCMachineState *pcms, Error **errp)
                       "-m %" PRIu64 "M: ", (uint64_t)(ms->ram_size / MiB));
         return false;
     }
+    machine_ram_advise(ms, memory_region_get_ram_ptr(&pcms->ram), ms->ram_size);
     memory_region_init_alias(&pcms->ram_below_4g, pcms, "ram-below-4g",
                              &pcms->ram, 0, pcms->below_4g_mem_size);
     memory_region_add_subregion(ms->system_memory, 0, &pcms->ram_below_4g);
@@ -84,14 +107,7 @@ static bool pc_memory_init(PCMachineState *pcms, Error **errp)
                                     &pcms->ram_above_4g);
     }
 
-    /* QEMU's e820: the RAM, and the accelerator's pages. */
-    pcms->e820 = e820_new();
-    e820_add(pcms->e820, 0, pcms->below_4g_mem_size, E820_RAM);
-    e820_add(pcms->e820, PC_HYPERVISOR_RESERVED_ADDR,
-             PC_HYPERVISOR_RESERVED_SIZE, E820_RESERVED);
-    if (pcms->above_4g_mem_size) {
-        e820_add(pcms->e820, X86_4G, pcms->above_4g_mem_size, E820_RAM);
-    }
+    pcms->e820 = pc_e820_new(pcms->below_4g_mem_size, pcms->above_4g_mem_size);
     x86_loader_init(&pcms->loader, ms->as_memory, pcms->below_4g_mem_size,
                     pcms->above_4g_mem_size, pcms->e820);
     return true;
@@ -114,6 +130,60 @@ static bool pc_check_boot_options(PCMachineState *pcms, Error **errp)
         return false;
     }
     return true;
+}
+
+/*
+ * Before the accelerator: -bios mapped into a scratch container, -kernel
+ * and -initrd through a check-only loader (x86-boot.h) -- the loaders' own
+ * checks, so a bad file reads the same with or without KVM.
+ */
+static bool pc_check_boot_files(PCMachineState *pcms, Error **errp)
+{
+    MachineState *ms = MACHINE(pcms);
+    bool has_cmdline = ms->kernel_cmdline && *ms->kernel_cmdline;
+    MachineBootCPU boot = {0};
+    uint64_t below, above;
+    X86Loader l;
+    GArray *e820;
+    bool ok;
+
+    if (ms->firmware) {
+        MemoryRegion sysmem, bios, isa_bios;
+
+        memset(&bios, 0, sizeof(bios));
+        memset(&isa_bios, 0, sizeof(isa_bios));
+        memory_region_init(&sysmem, pcms, "check", UINT64_MAX);
+        ok = x86_bios_init(&sysmem, &bios, &isa_bios, pcms, ms->firmware, errp);
+        memory_region_destroy(&isa_bios);
+        memory_region_destroy(&bios);
+        memory_region_destroy(&sysmem);
+        return ok;
+    }
+    if (!ms->kernel_filename) {
+        return true;
+    }
+    pc_ram_split(ms->ram_size, pcms->max_ram_below_4g, &below, &above);
+    e820 = pc_e820_new(below, above);
+    x86_loader_init(&l, NULL, below, above, e820);
+    ok = x86_load_kernel(&l, ms->kernel_filename, ms->initrd_filename,
+                         has_cmdline ? ms->kernel_cmdline : NULL, &boot, errp);
+    x86_loader_cleanup(&l);
+    g_array_unref(e820);
+    return ok;
+}
+
+static bool pc_check(MachineState *ms, Error **errp)
+{
+    PCMachineState *pcms = PC_MACHINE(ms);
+
+    if (pcms->max_ram_below_4g > PC_LOWMEM_LIMIT) {
+        error_setg(errp,
+                   "-machine max-ram-below-4g=%" PRIu64 ": at most %" PRIu64
+                   "M (the PCI hole and the firmware are above)",
+                   pcms->max_ram_below_4g, (uint64_t)(PC_LOWMEM_LIMIT / MiB));
+        return false;
+    }
+    return pc_check_boot_options(pcms, errp) && pc_check_boot_files(pcms, errp);
 }
 
 /* -bios, or -kernel without firmware (after the ACPI tables). */
@@ -210,7 +280,7 @@ static void pc_cmos_init(PCMachineState *pcms)
 static bool pc_isa_init(PCMachineState *pcms, Error **errp)
 {
     MachineState *ms = MACHINE(pcms);
-    static const char *const simple[] = {"port92", "i8042", "ioport80"};
+    static const char *const simple[] = {"port92", "ioport80", "i8042"};
 
     pcms->rtc = pc_new_device(ms, TYPE_MC146818_RTC);
     if (!pc_realize(ms, pcms->rtc, errp)) {
@@ -234,12 +304,38 @@ static bool pc_isa_init(PCMachineState *pcms, Error **errp)
             return false;
         }
     }
-    for (size_t i = 0; i < ARRAY_SIZE(simple); i++) {
+    for (size_t i = 0; i < ARRAY_SIZE(simple) - !pcms->i8042; i++) {
         if (!pc_realize(ms, pc_new_device(ms, simple[i]), errp)) {
             return false;
         }
     }
     return true;
+}
+
+/*
+ * The 8254 PIT unless -machine pit=off.  It is the accelerator's (KVM's
+ * in-kernel PIT, through the kvm-pit device); an accelerator without one
+ * (qtest) has no PIT, and pit=on is refused there.
+ */
+static bool pc_pit_init(PCMachineState *pcms, Error **errp)
+{
+    MachineState *ms = MACHINE(pcms);
+
+    if (pcms->pit_on == ON_OFF_AUTO_OFF) {
+        return true;
+    }
+    if (!machine_has_in_kernel_pit(ms)) {
+        if (pcms->pit_on == ON_OFF_AUTO_ON) {
+            error_setg(errp,
+                       "-machine pit=on: the %s accelerator has no PIT "
+                       "(kemu's 8254 is KVM's in-kernel one)",
+                       ms->accel ? ms->accel->name : "(none)");
+            return false;
+        }
+        return true;
+    }
+    pcms->pit = pc_new_device(ms, TYPE_KVM_PIT);
+    return pc_realize(ms, pcms->pit, errp);
 }
 
 /* fw_cfg with what QEMU's pc puts there for firmware and its tests. */
@@ -328,14 +424,17 @@ static bool pc_acpi_init(PCMachineState *pcms, Error **errp)
 static void pc_init(MachineState *ms, Error **errp)
 {
     PCMachineState *pcms = PC_MACHINE(ms);
+    bool acpi;
 
     if (!pc_memory_init(pcms, errp) || !pc_check_boot_options(pcms, errp) ||
         !pc_ioapic_init(pcms, errp)) {
         return;
     }
     pcms->pci_bus = i440fx_init(ms, errp);
-    if (!pcms->pci_bus || !pc_pm_init(pcms, errp) || !pc_isa_init(pcms, errp) ||
-        !pc_fw_cfg_init(pcms, errp) || !pc_acpi_init(pcms, errp) ||
+    acpi = pcms->acpi != ON_OFF_AUTO_OFF;
+    if (!pcms->pci_bus || (acpi && !pc_pm_init(pcms, errp)) ||
+        !pc_isa_init(pcms, errp) || !pc_pit_init(pcms, errp) ||
+        !pc_fw_cfg_init(pcms, errp) || (acpi && !pc_acpi_init(pcms, errp)) ||
         !pc_boot_init(pcms, errp)) {
         return;
     }
@@ -370,10 +469,55 @@ static void pc_instance_finalize(Object *obj)
     ms->sysbus->num_irqs = 0;
 }
 
+/*
+ * QEMU 7.2's pc-i440fx properties, with its defaults where kemu has the
+ * feature; what kemu lacks defaults to off and refuses on.
+ */
+static const MachineProp pc_props[] = {
+    {"acpi", MACHINE_PROP_ENUM, offsetof(PCMachineState, acpi), "OnOffAuto",
+     "Enable ACPI", on_off_auto_names, .defval = ON_OFF_AUTO_AUTO},
+    {"pit", MACHINE_PROP_ENUM, offsetof(PCMachineState, pit_on), "OnOffAuto",
+     "Enable i8254 PIT", on_off_auto_names, .defval = ON_OFF_AUTO_AUTO},
+    {"pic", MACHINE_PROP_ENUM, offsetof(PCMachineState, pic), "OnOffAuto",
+     "Enable i8259 PIC", on_off_auto_names, .defval = ON_OFF_AUTO_AUTO,
+     .refuse = 1u << ON_OFF_AUTO_OFF,
+     .why = "kemu's interrupt controllers are KVM's, which always have the "
+            "8259 PIC"},
+    {"smm", MACHINE_PROP_ENUM, offsetof(PCMachineState, smm), "OnOffAuto",
+     "Enable SMM", on_off_auto_names, .defval = ON_OFF_AUTO_OFF,
+     .refuse = 1u << ON_OFF_AUTO_ON,
+     .why = "kemu has no system management mode"},
+    {"vmport", MACHINE_PROP_ENUM, offsetof(PCMachineState, vmport), "OnOffAuto",
+     "Enable vmport (pc & q35)", on_off_auto_names, .defval = ON_OFF_AUTO_OFF,
+     .refuse = 1u << ON_OFF_AUTO_ON, .why = "kemu has no VMware I/O port"},
+    {"hpet", MACHINE_PROP_BOOL, offsetof(PCMachineState, hpet), "bool",
+     "Enable/disable high precision event timer emulation", .defval = false,
+     .refuse = 1u << true, .why = "kemu has no HPET"},
+    {"i8042", MACHINE_PROP_BOOL, offsetof(PCMachineState, i8042), "bool",
+     "Enable/disable the i8042 keyboard controller", .defval = true},
+    {"sata", MACHINE_PROP_BOOL, offsetof(PCMachineState, sata), "bool",
+     "Enable/disable Serial ATA bus", .defval = false, .refuse = 1u << true,
+     .why = "kemu has no SATA controller"},
+    {"smbus", MACHINE_PROP_BOOL, offsetof(PCMachineState, smbus), "bool",
+     "Enable/disable system management bus", .defval = false,
+     .refuse = 1u << true, .why = "kemu's PIIX4 has no SMBus controller"},
+    {"max-ram-below-4g", MACHINE_PROP_SIZE,
+     offsetof(PCMachineState, max_ram_below_4g), "size",
+     "Maximum ram below the 4G boundary (32bit boundary)", .defval = 0},
+    {NULL},
+};
+
+static void pc_instance_init(Object *obj)
+{
+    machine_props_set_defaults(MACHINE(obj), pc_props);
+}
+
 static void pc_class_init(ObjectClass *oc, void *data)
 {
     MachineClass *mc = MACHINE_CLASS(oc);
 
+    machine_class_add_props(oc, pc_props);
+    mc->check = pc_check;
     mc->desc = "Standard PC (i440FX + PIIX, 1996)";
     mc->is_default = true;
     mc->default_ram_size = PC_DEFAULT_RAM_SIZE;
@@ -387,6 +531,7 @@ static const TypeInfo pc_types[] = {
         .name = TYPE_PC_MACHINE,
         .parent = TYPE_MACHINE,
         .instance_size = sizeof(PCMachineState),
+        .instance_init = pc_instance_init,
         .instance_finalize = pc_instance_finalize,
         .class_init = pc_class_init,
     },

@@ -52,10 +52,29 @@ struct PCMachineState {
     PCIBus *pci_bus;     /* pci.0 */
     DeviceState *rtc;
     DeviceState *fw_cfg;
-    DeviceState *pm; /* piix4-pm at 00:01.3 */
+    DeviceState *pm;  /* piix4-pm at 00:01.3 */
+    DeviceState *pit; /* kvm-pit, or NULL */
+
+    /* -machine pc,... properties (QEMU 7.2's pc-i440fx names). */
+    int acpi;   /* OnOffAuto: off: no PIIX4 PM function, no ACPI tables */
+    int pit_on; /* OnOffAuto: off: no 8254 PIT at all */
+    int pic;    /* OnOffAuto */
+    int smm;    /* OnOffAuto */
+    int vmport; /* OnOffAuto */
+    bool hpet;
+    bool i8042;
+    bool sata;
+    bool smbus;
+    uint64_t max_ram_below_4g; /* 0: QEMU's default, 0xe0000000 */
 };
 
-/** pc_ram_split - how -m ram_size splits around the PCI hole. */
-void pc_ram_split(uint64_t ram_size, uint64_t *below_4g, uint64_t *above_4g);
+/**
+ * pc_ram_split - how -m ram_size splits around the PCI hole, with
+ * -machine max-ram-below-4g= (0: the default).  QEMU's i440FX rule: RAM
+ * below max_below (3.5 GiB by default) stays there; when there is more,
+ * at most 3 GiB stay below and the rest goes above 4 GiB.
+ */
+void pc_ram_split(uint64_t ram_size, uint64_t max_below, uint64_t *below_4g,
+                  uint64_t *above_4g);
 
 #endif

@@ -88,6 +88,11 @@ void x86_loader_cleanup(X86Loader *l)
 /* Whether all of [addr, addr + len) is writable RAM. */
 static bool x86_range_is_ram(X86Loader *l, hwaddr addr, uint64_t len)
 {
+    if (!l->as) {
+        /* A check-only loader: the board's RAM layout. */
+        return addr + len <= l->below_4g ||
+               (addr >= X86_4G && addr + len <= X86_4G + l->above_4g);
+    }
     while (len) {
         MemoryRegionSection sec;
         uint64_t end, n;
@@ -110,6 +115,10 @@ static MemTxResult x86_image_write(X86Loader *l, const X86Image *img)
     static const uint8_t zeros[X86_ZERO_CHUNK];
     MemTxResult r = MEMTX_OK;
 
+    if (!l->as) {
+        return x86_range_is_ram(l, img->addr, img->size) ? MEMTX_OK
+                                                         : MEMTX_ERROR;
+    }
     if (img->data) {
         return address_space_write_rom(
             l->as, img->addr, g_bytes_get_data(img->data, NULL), img->size);
@@ -208,8 +217,8 @@ bool x86_loader_reset(X86Loader *l, Error **errp)
     return true;
 }
 
-GBytes *x86_loader_read_file(X86Loader *l, const char *path,
-                             const char *option, Error **errp)
+GBytes *x86_loader_read_file(X86Loader *l, const char *path, const char *option,
+                             Error **errp)
 {
     GError *gerr = NULL;
     struct stat st;
@@ -226,8 +235,7 @@ GBytes *x86_loader_read_file(X86Loader *l, const char *path,
         close(fd);
         return NULL;
     }
-    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
-        st.st_size > 0) {
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
         void *addr = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 
         if (addr != MAP_FAILED) {

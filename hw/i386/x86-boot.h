@@ -24,7 +24,10 @@
 
 /**
  * X86Loader - where loaders put images and what they know of the board.
- * @as: guest memory, written with address_space_write_rom (RAM/ROM only).
+ * @as: guest memory, written with address_space_write_rom (RAM/ROM only);
+ *      NULL for a check-only loader, which runs every check of a real load
+ *      (files, formats, fit in RAM) against the layout and writes nothing
+ *      (the board checks -kernel and -initrd so before the accelerator).
  * @below_4g, @above_4g: RAM at [0, below_4g) and [4 GiB, 4 GiB + above).
  * @e820: the board's memory map (E820Entry), for the kernel's boot data.
  * @rsdp_addr: the ACPI RSDP the board wrote (0: none), handed to kernels.
@@ -96,8 +99,8 @@ bool x86_loader_reset(X86Loader *l, Error **errp);
  * resets) as long as it lives; anything else (a pipe) is read.  One clear
  * error naming the option and the path when it cannot be read.
  */
-GBytes *x86_loader_read_file(X86Loader *l, const char *path,
-                             const char *option, Error **errp);
+GBytes *x86_loader_read_file(X86Loader *l, const char *path, const char *option,
+                             Error **errp);
 
 /**
  * x86_load_initrd - read -initrd @path and load it at the highest

@@ -91,17 +91,27 @@ static bool is_ram_at(MachineState *ms, hwaddr addr)
 static void test_ram_split(void)
 {
     static const struct {
-        uint64_t ram, below, above;
+        uint64_t ram, max_below, below, above;
     } cases[] = {
-        {128 * MiB, 128 * MiB, 0},         {3 * GiB, 3 * GiB, 0},
-        {0xdfffffffULL, 0xdfffffffULL, 0}, {0xe0000000ULL, 3 * GiB, 512 * MiB},
-        {4 * GiB, 3 * GiB, 1 * GiB},       {8 * GiB, 3 * GiB, 5 * GiB},
+        {128 * MiB, 0, 128 * MiB, 0},
+        {3 * GiB, 0, 3 * GiB, 0},
+        {0xdfffffffULL, 0, 0xdfffffffULL, 0},
+        {0xe0000000ULL, 0, 3 * GiB, 512 * MiB},
+        {4 * GiB, 0, 3 * GiB, 1 * GiB},
+        {8 * GiB, 0, 3 * GiB, 5 * GiB},
+        /* -machine max-ram-below-4g= */
+        {4 * GiB, 2 * GiB, 2 * GiB, 2 * GiB},
+        {1 * GiB, 2 * GiB, 1 * GiB, 0},
+        {2 * GiB, 2 * GiB, 2 * GiB, 0},
+        {1 * GiB, 512 * MiB, 512 * MiB, 512 * MiB},
+        {3 * GiB, 0xe0000000ULL, 3 * GiB, 0},
+        {4 * GiB, 0xe0000000ULL, 3 * GiB, 1 * GiB},
     };
 
     for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
         uint64_t below, above;
 
-        pc_ram_split(cases[i].ram, &below, &above);
+        pc_ram_split(cases[i].ram, cases[i].max_below, &below, &above);
         CU_ASSERT_EQUAL(below, cases[i].below);
         CU_ASSERT_EQUAL(above, cases[i].above);
     }
