@@ -40,7 +40,7 @@ checks=(
     "linux-reboot|--check reboot --expect-exit 0"
     "linux-e1000,linux-net-dhcp,linux-net-http,linux-net-hostfwd|--check e1000,net-dhcp,net-http,net-hostfwd $net_user"
     "linux-net-tap|--check net-tap $net_tap"
-    "linux-hotplug|--check hotplug --timeout 180 --l1-pre $here/l1-hotplug.sh --l1-bin socat -- -netdev user,id=hn0 -qmp unix:$KEMU_NET_RUN/qmp.sock,server=on,wait=off"
+    "linux-hotplug|--check hotplug --timeout 300 --l1-pre $here/l1-hotplug.sh --l1-bin socat -- -netdev user,id=hn0 -qmp unix:$KEMU_NET_RUN/qmp.sock,server=on,wait=off"
 )
 
 passed=0 failed=0 skipped=0
