@@ -17,13 +17,14 @@
 #define E1000_REVISION         0x03
 #define E1000_SUBSYS_VENDOR_ID 0x8086
 #define E1000_SUBSYS_ID        0x001e  /* PRO/1000 MT Desktop */
-/* The other parts QEMU models (device IDs: SDM table 5-1; subsystems: pci.ids) */
+#define E1000_MMIO_SIZE        0x20000 /* BAR0: 128 KiB of registers */
+#define E1000_IO_SIZE          0x40    /* BAR1: IOADDR/IODATA */
+
+/* The other parts QEMU has (device IDs: SDM table 5-1; subsystems: pci.ids) */
 #define E1000_DEV_ID_82544GC    0x100c /* 82544GC copper */
 #define E1000_SUBSYS_ID_82544GC 0x1112 /* PRO/1000 T Desktop */
 #define E1000_DEV_ID_82545EM    0x100f /* 82545EM copper */
 #define E1000_SUBSYS_ID_82545EM 0x1001 /* PRO/1000 MT Server */
-#define E1000_MMIO_SIZE        0x20000 /* BAR0: 128 KiB of registers */
-#define E1000_IO_SIZE          0x40    /* BAR1: IOADDR/IODATA */
 
 /* BAR1 (I/O): indirect access to the BAR0 registers */
 #define E1000_IOADDR 0x00
@@ -421,8 +422,8 @@ typedef struct E1000RxDesc {
 
 #define MII_ANLPAR_ACK 0x4000
 
-#define E1000_PHY_ID1 0x0141 /* Marvell OUI */
-#define E1000_PHY_ID2 0x0c20 /* 88E1011 as in the 82540EM and 82545EM */
+#define E1000_PHY_ID1       0x0141 /* Marvell OUI */
+#define E1000_PHY_ID2       0x0c20 /* 88E1011 as in the 82540EM and 82545EM */
 #define E1000_PHY_ID2_82544 0x0c30 /* the 82544's integrated 88E1000 */
 
 /* Autonegotiation takes this long on the virtual clock. */

@@ -88,10 +88,15 @@ source_version() {
         grep -E "$VERSION_RE" | sort -V | tail -n 1
 }
 
+cached_dsc() {
+    find "$CACHE" -maxdepth 1 -name 'qemu_7.2+dfsg-*.dsc' 2>/dev/null |
+        sort -V | tail -n 1
+}
+
 # The .dsc in the cache (a download needs apt's deb-src and lists).
 fetch_source() {
     local dsc ver
-    dsc=$(ls "$CACHE"/qemu_7.2+dfsg-*.dsc 2>/dev/null | sort -V | tail -n 1)
+    dsc=$(cached_dsc)
     if [ -n "$dsc" ]; then
         echo "$dsc"
         return
@@ -113,7 +118,7 @@ fetch_source() {
     mkdir -p "$CACHE"
     (cd "$CACHE" && apt-get source "${APT_OPTS[@]}" --download-only \
         -o APT::Sandbox::User=root "qemu=$ver" </dev/null >&2)
-    ls "$CACHE"/qemu_7.2+dfsg-*.dsc | sort -V | tail -n 1
+    cached_dsc
 }
 
 install_deps() {
