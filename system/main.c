@@ -19,6 +19,7 @@
 #include "hw/core/qdev.h"
 #include "hw/core/machine.h"
 #include "accel/accel.h"
+#include "target/i386/cpu-model.h"
 #include "system/chardev.h"
 #include "hw/rtc/mc146818rtc.h"
 #include "system/device-add.h"
@@ -219,28 +220,18 @@ static bool opt_smp(KemuConfig *cfg, const char *opt, const char *arg,
     return true;
 }
 
+/* -cpu MODEL[,flags]: checked now, applied by the accelerator. */
 static bool opt_cpu(KemuConfig *cfg, const char *opt, const char *arg,
                     Error **errp)
 {
-    static const char *const models[] = {"host", "max", "qemu64", "kvm64",
-                                         NULL};
-    g_auto(GStrv) parts = g_strsplit(arg, ",", 2);
+    X86CPUConfig model;
 
-    if (!strcmp(parts[0], "help")) {
-        printf("Available CPUs (each is the CPU KVM supports):\n");
-        for (int i = 0; models[i]; i++) {
-            printf("x86 %s\n", models[i]);
-        }
+    if (!strcmp(arg, "help") || !strcmp(arg, "?")) {
+        x86_cpu_print_help(stdout);
         exit(0);
     }
-    if (!g_strv_contains(models, parts[0])) {
-        error_setg(errp, "%s: unable to find CPU model '%s' (see -cpu help)",
-                   opt, parts[0]);
-        return false;
-    }
-    if (parts[1]) {
-        error_setg(errp, "%s: CPU feature flags ('%s') are not supported", opt,
-                   parts[1]);
+    if (!x86_cpu_config_parse(arg, &model, errp)) {
+        error_prepend(errp, "%s: ", opt);
         return false;
     }
     cfg->cpu = arg;
@@ -468,7 +459,8 @@ static const OptionDef options[] = {
     {"accel", ARG_REQUIRED, opt_accel,
      "kvm or qtest; repeat to try several, the first that works is used"},
     {"enable-kvm", ARG_NONE, opt_enable_kvm, "same as -accel kvm"},
-    {"cpu", ARG_REQUIRED, opt_cpu, "host, max, qemu64 or kvm64"},
+    {"cpu", ARG_REQUIRED, opt_cpu,
+     "MODEL[,+flag,-flag,flag=on|off,vendor=...] (help lists them)"},
     {"m", ARG_REQUIRED, opt_m, "RAM size, e.g. 512M or 2G (default 128M)"},
     {"smp", ARG_REQUIRED, opt_smp, "number of vCPUs: N or cpus=N,..."},
     {"bios", ARG_REQUIRED, opt_bios,
@@ -920,6 +912,7 @@ static void configure_machine(MachineState *ms, MachineClass *mc,
     ms->kernel_cmdline = g_strdup(cfg->append ? cfg->append : "");
     ms->firmware = g_strdup(cfg->bios);
     ms->name = g_strdup(cfg->name);
+    ms->cpu_model = g_strdup(cfg->cpu);
     ms->no_reboot = cfg->no_reboot;
     ms->no_shutdown = cfg->no_shutdown;
     ms->nographic = cfg->nographic;

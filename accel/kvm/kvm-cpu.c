@@ -1,15 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The KVM accelerator, vCPU side: creating the vCPUs (CPUID from
- * KVM_GET_SUPPORTED_CPUID with KVM's paravirt leaves and per-vCPU APIC
- * IDs), their reset state (the x86 reset vector, or the flat 32-bit entry
- * of a loaded kernel; MSRs, LAPIC, MP state), one thread per vCPU looping
- * on KVM_RUN with the exit dispatch, and parking those threads for pause,
- * reset and shutdown.  The rules are in docs/devel/threading.md.
+ * The KVM accelerator, vCPU side: creating the vCPUs (CPUID: the -cpu
+ * model against KVM_GET_SUPPORTED_CPUID, see target/i386/cpu-model.h, with
+ * per-vCPU APIC IDs), their reset state (the x86 reset vector, or the flat
+ * 32-bit entry of a loaded kernel; MSRs, LAPIC, MP state), one thread per vCPU
+ * looping on KVM_RUN with the exit dispatch, and parking those threads for
+ * pause, reset and shutdown.  The rules are in docs/devel/threading.md.
  */
 #include "util/osdep.h"
 #include "accel/kvm/kvm-internal.h"
 #include "util/log.h"
+#include "target/i386/cpu-model.h"
 #include <asm/kvm_para.h>
 #include <signal.h>
 #include <sys/ioctl.h>
@@ -38,8 +39,8 @@
 #define CPUID_AMD_8_ECX_SIZE_SHIFT 12
 #define CPUID_AMD_TOPO_LEAF        0x8000001eu
 #define CPUID_AMD_1E_EBX_KEEP      0xffffff00u
-#define CPUID_EXTRA_ENTRIES        8
-#define KVM_SIGNATURE              "KVMKVMKVM\0\0\0"
+#define CPUID_ARAT_LEAF            6
+#define KVM_DEFAULT_CPU_MODEL      "qemu64" /* QEMU's default on the pc */
 
 /* x86 state at reset and at a flat 32-bit entry. */
 #define X86_RESET_RIP             0xfff0
@@ -125,39 +126,111 @@ static void cpuid_add_topology(KVMState *s, struct kvm_cpuid2 *c, uint32_t leaf,
 }
 
 /*
- * What vCPU apic_id sees: everything KVM supports, with its APIC ID and the
- * CPU count in the topology leaves, the hypervisor bit, and KVM's paravirt
- * leaves (signature "KVMKVMKVM", the features KVM offers).
+ * What KVM offers beyond KVM_GET_SUPPORTED_CPUID (QEMU's fixups): the
+ * hypervisor bit, the TSC deadline timer of the in-kernel LAPIC (which
+ * kemu always has) where KVM_CAP_TSC_DEADLINE_TIMER says so, MTRR/PAT/MCE/
+ * MCA that old kernels left out, and ARAT (the LAPIC timer is emulated).
  */
-static struct kvm_cpuid2 *kvm_vcpu_cpuid(KVMState *s, KVMCPU *cpu)
+static GArray *kvm_supported_entries(KVMState *s)
 {
     const struct kvm_cpuid2 *sup = s->supported_cpuid;
-    unsigned n = s->ncpus;
-    int id = cpu->index;
-    uint32_t max_basic = 0, kvm_features = 0;
-    bool has_topo_v2 = false;
-    struct kvm_cpuid2 *c =
-        g_malloc0(sizeof(*c) +
-                  (sup->nent + 2 * CPUID_TOPO_SUBLEAVES + CPUID_EXTRA_ENTRIES) *
-                      sizeof(c->entries[0]));
-    struct kvm_cpuid_entry2 *e;
+    GArray *a =
+        g_array_sized_new(false, true, sizeof(X86CPUIDEntry), sup->nent + 1);
+    bool has_arat_leaf = false;
 
     for (uint32_t i = 0; i < sup->nent; i++) {
         const struct kvm_cpuid_entry2 *in = &sup->entries[i];
+        X86CPUIDEntry e = {
+            .function = in->function,
+            .index = in->index,
+            .flags = (in->flags & KVM_CPUID_FLAG_SIGNIFCANT_INDEX)
+                         ? X86_CPUID_FLAG_INDEXED
+                         : 0,
+            .eax = in->eax,
+            .ebx = in->ebx,
+            .ecx = in->ecx,
+            .edx = in->edx,
+        };
+
+        if (e.function == CPUID_FEATURES_LEAF) {
+            e.ecx |= X86_1_ECX_HYPERVISOR;
+            if (kvm_check_extension(s, KVM_CAP_TSC_DEADLINE_TIMER)) {
+                e.ecx |= X86_1_ECX_TSC_DEADLINE;
+            }
+            e.edx |=
+                X86_1_EDX_MTRR | X86_1_EDX_PAT | X86_1_EDX_MCE | X86_1_EDX_MCA;
+        } else if (e.function == CPUID_ARAT_LEAF) {
+            e.eax |= X86_6_EAX_ARAT;
+            has_arat_leaf = true;
+        }
+        g_array_append_val(a, e);
+    }
+    if (!has_arat_leaf) {
+        X86CPUIDEntry e = {.function = CPUID_ARAT_LEAF, .eax = X86_6_EAX_ARAT};
+
+        g_array_append_val(a, e);
+    }
+    return a;
+}
+
+/*
+ * The -cpu model's CPUID table (qemu64 without -cpu, as QEMU), computed
+ * once for all vCPUs; QEMU's warnings for what KVM lacks go to stderr.
+ */
+static bool kvm_compute_guest_cpuid(KVMState *s, Error **errp)
+{
+    const char *spec =
+        s->ms->cpu_model ? s->ms->cpu_model : KVM_DEFAULT_CPU_MODEL;
+    g_autoptr(GArray) sup = kvm_supported_entries(s);
+    g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func(g_free);
+    X86CPUConfig cfg;
+
+    if (!x86_cpu_config_parse(spec, &cfg, errp)) {
+        error_prepend(errp, "-cpu %s: ", spec);
+        return false;
+    }
+    s->guest_cpuid = x86_cpu_compute_cpuid(&cfg, (X86CPUIDEntry *)sup->data,
+                                           sup->len, warnings, errp);
+    for (guint i = 0; i < warnings->len; i++) {
+        warn_report("%s", (const char *)warnings->pdata[i]);
+    }
+    return s->guest_cpuid != NULL;
+}
+
+/*
+ * What vCPU apic_id sees: the model's table with its APIC ID and the CPU
+ * count in the topology leaves.
+ */
+static struct kvm_cpuid2 *kvm_vcpu_cpuid(KVMState *s, KVMCPU *cpu)
+{
+    const GArray *model = s->guest_cpuid;
+    unsigned n = s->ncpus;
+    int id = cpu->index;
+    uint32_t max_basic = 0;
+    bool has_topo_v2 = false;
+    struct kvm_cpuid2 *c =
+        g_malloc0(sizeof(*c) + (model->len + 2 * CPUID_TOPO_SUBLEAVES) *
+                                   sizeof(c->entries[0]));
+    struct kvm_cpuid_entry2 *e;
+
+    for (guint i = 0; i < model->len; i++) {
+        const X86CPUIDEntry *in = &g_array_index(model, X86CPUIDEntry, i);
 
         switch (in->function) {
         case CPUID_TOPO_V2_LEAF:
             has_topo_v2 = true;
             continue;
         case CPUID_TOPO_LEAF:
-        case KVM_CPUID_SIGNATURE:
-            continue;
-        case KVM_CPUID_FEATURES:
-            kvm_features = in->eax;
             continue;
         }
-        e = &c->entries[c->nent++];
-        *e = *in;
+        e = cpuid_append(c, in->function, in->index);
+        e->flags = (in->flags & X86_CPUID_FLAG_INDEXED)
+                       ? KVM_CPUID_FLAG_SIGNIFCANT_INDEX
+                       : 0;
+        e->eax = in->eax;
+        e->ebx = in->ebx;
+        e->ecx = in->ecx;
+        e->edx = in->edx;
         switch (e->function) {
         case CPUID_VENDOR_LEAF:
             max_basic = e->eax;
@@ -171,7 +244,6 @@ static struct kvm_cpuid2 *kvm_vcpu_cpuid(KVMState *s, KVMCPU *cpu)
                 e->ebx |= n << CPUID_1_EBX_COUNT_SHIFT;
                 e->edx |= CPUID_1_EDX_HTT;
             }
-            e->ecx |= CPUID_1_ECX_HYPERVISOR;
             break;
         case CPUID_CACHE_LEAF:
             if (e->eax & CPUID_4_EAX_TYPE_MASK) {
@@ -195,13 +267,6 @@ static struct kvm_cpuid2 *kvm_vcpu_cpuid(KVMState *s, KVMCPU *cpu)
     if (has_topo_v2 && max_basic >= CPUID_TOPO_V2_LEAF) {
         cpuid_add_topology(s, c, CPUID_TOPO_V2_LEAF, id);
     }
-    e = cpuid_append(c, KVM_CPUID_SIGNATURE, 0);
-    e->eax = KVM_CPUID_FEATURES;
-    memcpy(&e->ebx, KVM_SIGNATURE, 4);
-    memcpy(&e->ecx, KVM_SIGNATURE + 4, 4);
-    memcpy(&e->edx, KVM_SIGNATURE + 8, 4);
-    e = cpuid_append(c, KVM_CPUID_FEATURES, 0);
-    e->eax = kvm_features;
     return c;
 }
 
@@ -778,6 +843,9 @@ static bool kvm_vcpu_start_thread(KVMCPU *cpu, Error **errp)
 
 bool kvm_vcpus_create(KVMState *s, Error **errp)
 {
+    if (!kvm_compute_guest_cpuid(s, errp)) {
+        return false;
+    }
     s->ncpus = s->ms->smp_cpus;
     s->cpus = g_new0(KVMCPU, s->ncpus);
     for (int i = 0; i < s->ncpus; i++) {
@@ -826,4 +894,8 @@ void kvm_vcpus_destroy(KVMState *s)
     g_free(s->cpus);
     s->cpus = NULL;
     s->ncpus = 0;
+    if (s->guest_cpuid) {
+        g_array_free(s->guest_cpuid, true);
+        s->guest_cpuid = NULL;
+    }
 }

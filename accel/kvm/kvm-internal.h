@@ -88,6 +88,8 @@ struct KVMState {
     /* What KVM_GET_SUPPORTED_CPUID and KVM_GET_MSR_INDEX_LIST said. */
     struct kvm_cpuid2 *supported_cpuid;
     GHashTable *msrs; /* MSR index (as pointer) -> present */
+    /* The -cpu model's CPUID (X86CPUIDEntry), before per-vCPU values. */
+    GArray *guest_cpuid;
 
     /* vCPUs and their threads. */
     KVMCPU *cpus;

@@ -776,6 +776,7 @@ static void machine_instance_finalize(Object *obj)
     g_free(ms->kernel_cmdline);
     g_free(ms->firmware);
     g_free(ms->name);
+    g_free(ms->cpu_model);
     for (unsigned i = 0; i < ARRAY_SIZE(ms->serial_chardev); i++) {
         g_free(ms->serial_chardev[i]);
     }

@@ -204,6 +204,7 @@ struct MachineState {
     char *kernel_cmdline;
     char *firmware; /* -bios */
     char *name;     /* -name */
+    char *cpu_model; /* -cpu, checked (target/i386/cpu-model.h); NULL: host */
     bool no_reboot;
     bool no_shutdown;
     bool nographic;

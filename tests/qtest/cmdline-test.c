@@ -121,7 +121,15 @@ static void test_bad_flags(void)
     expect_one_line_error("-smp cpus=300", "-smp: invalid number of CPUs");
     expect_one_line_error("-machine foo", "-machine foo: unsupported machine");
     expect_one_line_error("-accel foo", "-accel foo: invalid accelerator");
-    expect_one_line_error("-cpu pentium", "-cpu: unable to find CPU model");
+    /* pentium is one of QEMU 7.2's models; pentium9 is none. */
+    expect_one_line_error("-cpu pentium9", "-cpu: unable to find CPU model "
+                                           "'pentium9'");
+    expect_one_line_error("-cpu qemu64,+nosuchflag",
+                          "-cpu: CPU flag or property 'nosuchflag' not found");
+    expect_one_line_error("-cpu qemu64,hv_relaxed",
+                          "-cpu: CPU flag 'hv_relaxed': Hyper-V");
+    expect_one_line_error("-cpu Nehalem,family=x",
+                          "-cpu: CPU property 'family': 'x' is not a number");
     expect_one_line_error("-d nope", "-d: unknown log item 'nope'");
     expect_one_line_error("-drive file=x.img", "-drive: not supported");
     expect_one_line_error("-display gtk", "-display: display 'gtk' is not");

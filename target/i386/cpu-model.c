@@ -1,0 +1,1526 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * x86 CPU models: the table of QEMU 7.2's named models (vendor, family,
+ * model, stepping, model-id, level/xlevel, feature flags and the named
+ * versions such as Haswell-noTSX), the -cpu parser, and the CPUID table a
+ * model yields against what the accelerator supports.  The feature bits
+ * are the Intel SDM's and AMD APM's; the names and the models' contents
+ * are QEMU's, so that a QEMU command line means the same CPU here.
+ */
+#include "util/osdep.h"
+#include "target/i386/cpu-model.h"
+
+/* ---- Feature words and flag names ---- */
+
+typedef struct FeatureWordInfo {
+    uint32_t leaf;
+    uint32_t subleaf;
+    bool indexed;
+    char reg; /* 'a', 'b', 'c', 'd' */
+    const char *names[32];
+} FeatureWordInfo;
+
+static const FeatureWordInfo feature_words[X86_FEAT_WORDS] = {
+    [X86_FEAT_1_EDX] = {1, 0, false, 'd', {"fpu",  "vme",   "de",   "pse",
+                                           "tsc",  "msr",   "pae",  "mce",
+                                           "cx8",  "apic",  NULL,   "sep",
+                                           "mtrr", "pge",   "mca",  "cmov",
+                                           "pat",  "pse36", "pn",   "clflush",
+                                           NULL,   "ds",    "acpi", "mmx",
+                                           "fxsr", "sse",   "sse2", "ss",
+                                           "ht",   "tm",    "ia64", "pbe"}},
+    [X86_FEAT_1_ECX] = {1,
+                        0,
+                        false,
+                        'c',
+                        {"pni",          "pclmulqdq", "dtes64", "monitor",
+                         "ds-cpl",       "vmx",       "smx",    "est",
+                         "tm2",          "ssse3",     "cid",    NULL,
+                         "fma",          "cx16",      "xtpr",   "pdcm",
+                         NULL,           "pcid",      "dca",    "sse4.1",
+                         "sse4.2",       "x2apic",    "movbe",  "popcnt",
+                         "tsc-deadline", "aes",       "xsave",  NULL,
+                         "avx",          "f16c",      "rdrand", "hypervisor"}},
+    [X86_FEAT_6_EAX] = {6, 0, false, 'a', {[2] = "arat"}},
+    [X86_FEAT_7_0_EBX] =
+        {7, 0, true, 'b', {"fsgsbase", "tsc-adjust", "sgx",      "bmi1",
+                           "hle",      "avx2",       NULL,       "smep",
+                           "bmi2",     "erms",       "invpcid",  "rtm",
+                           NULL,       NULL,         "mpx",      NULL,
+                           "avx512f",  "avx512dq",   "rdseed",   "adx",
+                           "smap",     "avx512ifma", "pcommit",  "clflushopt",
+                           "clwb",     "intel-pt",   "avx512pf", "avx512er",
+                           "avx512cd", "sha-ni",     "avx512bw", "avx512vl"}},
+    [X86_FEAT_7_0_ECX] = {7,
+                          0,
+                          true,
+                          'c',
+                          {[1] = "avx512vbmi",
+                           [2] = "umip",
+                           [3] = "pku",
+                           [5] = "waitpkg",
+                           [6] = "avx512vbmi2",
+                           [8] = "gfni",
+                           [9] = "vaes",
+                           [10] = "vpclmulqdq",
+                           [11] = "avx512vnni",
+                           [12] = "avx512bitalg",
+                           [14] = "avx512-vpopcntdq",
+                           [16] = "la57",
+                           [22] = "rdpid",
+                           [24] = "bus-lock-detect",
+                           [25] = "cldemote",
+                           [27] = "movdiri",
+                           [28] = "movdir64b",
+                           [30] = "sgxlc",
+                           [31] = "pks"}},
+    [X86_FEAT_7_0_EDX] = {7,
+                          0,
+                          true,
+                          'd',
+                          {[2] = "avx512-4vnniw",
+                           [3] = "avx512-4fmaps",
+                           [4] = "fsrm",
+                           [8] = "avx512-vp2intersect",
+                           [10] = "md-clear",
+                           [14] = "serialize",
+                           [16] = "tsx-ldtrk",
+                           [19] = "arch-lbr",
+                           [22] = "amx-bf16",
+                           [23] = "avx512-fp16",
+                           [24] = "amx-tile",
+                           [25] = "amx-int8",
+                           [26] = "spec-ctrl",
+                           [27] = "stibp",
+                           [29] = "arch-capabilities",
+                           [30] = "core-capability",
+                           [31] = "ssbd"}},
+    [X86_FEAT_7_1_EAX] =
+        {7, 1, true, 'a', {[4] = "avx-vnni", [5] = "avx512-bf16"}},
+    [X86_FEAT_XSAVE] =
+        {0xd, 1, true, 'a', {"xsaveopt", "xsavec", "xgetbv1", "xsaves", "xfd"}},
+    [X86_FEAT_8000_0001_EDX] = {0x80000001,
+                                0,
+                                false,
+                                'd',
+                                {[11] = "syscall",
+                                 [20] = "nx",
+                                 [22] = "mmxext",
+                                 [25] = "fxsr-opt",
+                                 [26] = "pdpe1gb",
+                                 [27] = "rdtscp",
+                                 [29] = "lm",
+                                 [30] = "3dnowext",
+                                 [31] = "3dnow"}},
+    [X86_FEAT_8000_0001_ECX] =
+        {0x80000001,
+         0,
+         false,
+         'c',
+         {[0] = "lahf-lm",    [1] = "cmp-legacy",  [2] = "svm",
+          [3] = "extapic",    [4] = "cr8legacy",   [5] = "abm",
+          [6] = "sse4a",      [7] = "misalignsse", [8] = "3dnowprefetch",
+          [9] = "osvw",       [10] = "ibs",        [11] = "xop",
+          [12] = "skinit",    [13] = "wdt",        [15] = "lwp",
+          [16] = "fma4",      [17] = "tce",        [19] = "nodeid-msr",
+          [21] = "tbm",       [22] = "topoext",    [23] = "perfctr-core",
+          [24] = "perfctr-nb"}},
+    [X86_FEAT_8000_0007_EDX] = {0x80000007, 0, false, 'd', {[8] = "invtsc"}},
+    [X86_FEAT_8000_0008_EBX] = {0x80000008,
+                                0,
+                                false,
+                                'b',
+                                {[0] = "clzero",
+                                 [2] = "xsaveerptr",
+                                 [9] = "wbnoinvd",
+                                 [12] = "ibpb",
+                                 [14] = "ibrs",
+                                 [15] = "amd-stibp",
+                                 [24] = "amd-ssbd",
+                                 [25] = "virt-ssbd",
+                                 [26] = "amd-no-ssb"}},
+    [X86_FEAT_SVM] = {0x8000000a,
+                      0,
+                      false,
+                      'd',
+                      {[0] = "npt",
+                       [1] = "lbrv",
+                       [2] = "svm-lock",
+                       [3] = "nrip-save",
+                       [4] = "tsc-scale",
+                       [5] = "vmcb-clean",
+                       [6] = "flushbyasid",
+                       [7] = "decodeassists",
+                       [10] = "pause-filter",
+                       [12] = "pfthreshold",
+                       [13] = "avic",
+                       [15] = "v-vmsave-vmload",
+                       [16] = "vgif",
+                       [28] = "svme-addr-chk"}},
+    /* "kvmclock" is two bits: the old and the new clock MSRs. */
+    [X86_FEAT_KVM] = {0x40000001,
+                      0,
+                      false,
+                      'a',
+                      {[0] = "kvmclock",
+                       [1] = "kvm-nopiodelay",
+                       [2] = "kvm-mmu",
+                       [3] = "kvmclock",
+                       [4] = "kvm-asyncpf",
+                       [5] = "kvm-steal-time",
+                       [6] = "kvm-pv-eoi",
+                       [7] = "kvm-pv-unhalt",
+                       [9] = "kvm-pv-tlb-flush",
+                       [11] = "kvm-pv-ipi",
+                       [12] = "kvm-poll-control",
+                       [13] = "kvm-pv-sched-yield",
+                       [14] = "kvm-asyncpf-int",
+                       [15] = "kvm-msi-ext-dest-id",
+                       [24] = "kvmclock-stable-bit"}},
+};
+
+/* Other spellings QEMU accepts for a flag. */
+static const struct {
+    const char *alias, *name;
+} feature_aliases[] = {
+    {"sse3", "pni"}, {"pclmuldq", "pclmulqdq"},
+    {"xd", "nx"},    {"ffxsr", "fxsr-opt"},
+    {"i64", "lm"},
+};
+
+/* CPUID.1:EDX bits that AMD repeats in CPUID.80000001H:EDX. */
+#define AMD_EDX_ALIASES 0x0183f3ffu
+
+/* XSAVE state components (CPUID.0DH sub-leaf numbers). */
+#define XSTATE_X87        0
+#define XSTATE_SSE        1
+#define XSTATE_YMM        2
+#define XSTATE_BNDREGS    3
+#define XSTATE_BNDCSR     4
+#define XSTATE_OPMASK     5
+#define XSTATE_ZMM_HI256  6
+#define XSTATE_HI16_ZMM   7
+#define XSTATE_PKRU       9
+#define XSTATE_XTILECFG   17
+#define XSTATE_XTILEDATA  18
+#define XSAVE_LEGACY_SIZE 576       /* legacy area + header */
+#define SVM_BIT           (1u << 2) /* CPUID.80000001H:ECX */
+
+/* QEMU's warning texts. */
+#define UNSUPPORTED_TEXT "host doesn't support requested feature"
+#define DEPENDS_TEXT                                                           \
+    "This feature depends on other features that were not requested"
+
+#define VENDOR_INTEL "GenuineIntel"
+#define VENDOR_AMD   "AuthenticAMD"
+#define VENDOR_HYGON "HygonGenuine"
+#define KVM_SIG      "KVMKVMKVM\0\0\0"
+#define QEMU_CPU_ID  "QEMU Virtual CPU version 2.5+"
+
+/* What QEMU turns on and off for every named model under KVM. */
+#define KVM_DEFAULTS_ON                                                        \
+    "x2apic kvmclock kvm-nopiodelay kvm-asyncpf kvm-steal-time kvm-pv-eoi "    \
+    "kvmclock-stable-bit"
+#define KVM_DEFAULTS_OFF "kvm-msi-ext-dest-id acpi monitor svm"
+
+/* ---- The models ---- */
+
+/*
+ * A named version: its alias (or NULL: only NAME-vN names it), the flags
+ * it sets ("hle=off spec-ctrl=on stepping=1"; VMX and MSR-only flags are
+ * left out), and its model-id (NULL: unchanged).  Versions apply in order.
+ */
+typedef struct X86CPUVersion {
+    const char *alias;
+    const char *props;
+    const char *model_id;
+} X86CPUVersion;
+
+typedef struct X86CPUModelDef {
+    const char *name;
+    const char *vendor;
+    uint32_t family, model, stepping;
+    uint32_t level, xlevel;
+    const char *features; /* flag names, space-separated */
+    const char *model_id;
+    X86CPUVersion versions[6]; /* v2, v3, ... */
+} X86CPUModelDef;
+
+#define I486_FEATURES    "fpu vme pse "
+#define PENTIUM_FEATURES I486_FEATURES "de tsc msr mce cx8 mmx apic "
+#define PENTIUM2_FEATURES                                                      \
+    PENTIUM_FEATURES "pae sep mtrr pge mca cmov pat pse36 fxsr "
+#define PENTIUM3_FEATURES PENTIUM2_FEATURES "sse "
+#define PPRO_FEATURES                                                          \
+    "fpu de pse tsc msr mce cx8 pge cmov pat fxsr mmx sse sse2 pae sep apic "
+#define CORE_EDX PPRO_FEATURES "vme clflush pse36 mca mtrr "
+#define SNB_ECX                                                                \
+    "avx xsave aes tsc-deadline popcnt x2apic sse4.2 sse4.1 cx16 ssse3 "       \
+    "pclmulqdq pni "
+#define HSW_ECX SNB_ECX "fma movbe pcid f16c rdrand "
+#define HSW_EBX "fsgsbase bmi1 hle avx2 smep bmi2 erms invpcid rtm "
+#define BDW_EBX HSW_EBX "rdseed adx smap "
+#define SKX_EBX                                                                \
+    BDW_EBX "clwb avx512f avx512dq avx512bw avx512cd avx512vl clflushopt "
+#define ATOM_ECX                                                               \
+    "pni pclmulqdq monitor ssse3 cx16 sse4.1 sse4.2 x2apic movbe popcnt "      \
+    "tsc-deadline aes xsave rdrand "
+#define ATOM_EXT "syscall nx pdpe1gb rdtscp lm lahf-lm 3dnowprefetch "
+#define ZEN_ECX                                                                \
+    "rdrand f16c avx xsave aes popcnt movbe sse4.2 sse4.1 cx16 fma ssse3 "     \
+    "monitor pclmulqdq pni "
+#define ZEN_EXT                                                                \
+    "lm rdtscp pdpe1gb fxsr-opt mmxext nx syscall osvw 3dnowprefetch "         \
+    "misalignsse sse4a abm cr8legacy svm lahf-lm topoext "
+#define ZEN_EBX "fsgsbase bmi1 avx2 smep bmi2 rdseed adx smap clflushopt "
+#define TSX_OFF "hle=off rtm=off"
+
+static const X86CPUModelDef models[] = {
+    {"qemu64", VENDOR_AMD, 15, 107, 1, 0xd, 0x8000000a,
+     PPRO_FEATURES "mtrr clflush mca pse36 pni cx16 lm syscall nx lahf-lm svm",
+     QEMU_CPU_ID},
+    {"phenom", VENDOR_AMD, 16, 2, 3, 5, 0x8000001a,
+     PPRO_FEATURES "mtrr clflush mca pse36 vme pni monitor cx16 popcnt lm "
+                   "syscall nx 3dnow 3dnowext mmxext fxsr-opt pdpe1gb rdtscp "
+                   "lahf-lm svm abm sse4a npt",
+     "AMD Phenom(tm) 9550 Quad-Core Processor"},
+    {"core2duo", VENDOR_INTEL, 6, 15, 11, 10, 0x80000008,
+     PPRO_FEATURES "mtrr clflush mca pse36 vme acpi ss pni monitor ssse3 "
+                   "cx16 lm syscall nx lahf-lm",
+     "Intel(R) Core(TM)2 Duo CPU     T7700  @ 2.40GHz"},
+    {"kvm64", VENDOR_INTEL, 15, 6, 1, 0xd, 0x80000008,
+     PPRO_FEATURES "vme mtrr clflush mca pse36 pni cx16 lm syscall nx",
+     "Common KVM processor"},
+    {"qemu32", VENDOR_INTEL, 6, 6, 3, 4, 0x80000004, PPRO_FEATURES "pni",
+     QEMU_CPU_ID},
+    {"kvm32", VENDOR_INTEL, 15, 6, 1, 5, 0x80000008,
+     PPRO_FEATURES "vme mtrr clflush mca pse36 pni",
+     "Common 32-bit KVM processor"},
+    {"coreduo", VENDOR_INTEL, 6, 14, 8, 10, 0x80000008,
+     PPRO_FEATURES "vme mtrr clflush mca acpi ss pni monitor nx",
+     "Genuine Intel(R) CPU           T2600  @ 2.16GHz"},
+    {"486", VENDOR_INTEL, 4, 8, 0, 1, 0, I486_FEATURES, ""},
+    {"pentium", VENDOR_INTEL, 5, 4, 3, 1, 0, PENTIUM_FEATURES, ""},
+    {"pentium2", VENDOR_INTEL, 6, 5, 2, 2, 0, PENTIUM2_FEATURES, ""},
+    {"pentium3", VENDOR_INTEL, 6, 7, 3, 3, 0, PENTIUM3_FEATURES, ""},
+    {"athlon", VENDOR_AMD, 6, 2, 3, 2, 0x80000008,
+     PPRO_FEATURES "pse36 vme mtrr mca mmxext 3dnow 3dnowext", QEMU_CPU_ID},
+    {"n270", VENDOR_INTEL, 6, 28, 2, 10, 0x80000008,
+     PPRO_FEATURES "mtrr clflush mca vme acpi ss pni monitor ssse3 movbe nx "
+                   "lahf-lm",
+     "Intel(R) Atom(TM) CPU N270   @ 1.60GHz"},
+    {"Conroe", VENDOR_INTEL, 6, 15, 3, 10, 0x80000008,
+     CORE_EDX "ssse3 pni lm nx syscall lahf-lm",
+     "Intel Celeron_4x0 (Conroe/Merom Class Core 2)"},
+    {"Penryn", VENDOR_INTEL, 6, 23, 3, 10, 0x80000008,
+     CORE_EDX "sse4.1 cx16 ssse3 pni lm nx syscall lahf-lm",
+     "Intel Core 2 Duo P9xxx (Penryn Class Core 2)"},
+    {"Nehalem",
+     VENDOR_INTEL,
+     6,
+     26,
+     3,
+     11,
+     0x80000008,
+     CORE_EDX "popcnt sse4.2 sse4.1 cx16 ssse3 pni lm syscall nx lahf-lm",
+     "Intel Core i7 9xx (Nehalem Class Core i7)",
+     {{"Nehalem-IBRS", "spec-ctrl=on",
+       "Intel Core i7 9xx (Nehalem Core i7, IBRS update)"}}},
+    {"Westmere",
+     VENDOR_INTEL,
+     6,
+     44,
+     1,
+     11,
+     0x80000008,
+     CORE_EDX "aes popcnt sse4.2 sse4.1 cx16 ssse3 pclmulqdq pni lm syscall "
+              "nx lahf-lm arat",
+     "Westmere E56xx/L56xx/X56xx (Nehalem-C)",
+     {{"Westmere-IBRS", "spec-ctrl=on",
+       "Westmere E56xx/L56xx/X56xx (IBRS update)"}}},
+    {"SandyBridge",
+     VENDOR_INTEL,
+     6,
+     42,
+     1,
+     0xd,
+     0x80000008,
+     CORE_EDX SNB_ECX "lm rdtscp nx syscall lahf-lm xsaveopt arat",
+     "Intel Xeon E312xx (Sandy Bridge)",
+     {{"SandyBridge-IBRS", "spec-ctrl=on",
+       "Intel Xeon E312xx (Sandy Bridge, IBRS update)"}}},
+    {"IvyBridge",
+     VENDOR_INTEL,
+     6,
+     58,
+     9,
+     0xd,
+     0x80000008,
+     CORE_EDX SNB_ECX "f16c rdrand fsgsbase smep erms lm rdtscp nx syscall "
+                      "lahf-lm xsaveopt arat",
+     "Intel Xeon E3-12xx v2 (Ivy Bridge)",
+     {{"IvyBridge-IBRS", "spec-ctrl=on",
+       "Intel Xeon E3-12xx v2 (Ivy Bridge, IBRS)"}}},
+    {"Haswell",
+     VENDOR_INTEL,
+     6,
+     60,
+     4,
+     0xd,
+     0x80000008,
+     CORE_EDX HSW_ECX HSW_EBX "lm rdtscp nx syscall abm lahf-lm xsaveopt arat",
+     "Intel Core Processor (Haswell)",
+     {{"Haswell-noTSX", TSX_OFF " stepping=1",
+       "Intel Core Processor (Haswell, no TSX)"},
+      {"Haswell-IBRS", "hle=on rtm=on stepping=4 spec-ctrl=on",
+       "Intel Core Processor (Haswell, IBRS)"},
+      {"Haswell-noTSX-IBRS", TSX_OFF " stepping=1",
+       "Intel Core Processor (Haswell, no TSX, IBRS)"}}},
+    {"Broadwell",
+     VENDOR_INTEL,
+     6,
+     61,
+     2,
+     0xd,
+     0x80000008,
+     CORE_EDX HSW_ECX BDW_EBX "lm rdtscp nx syscall abm lahf-lm 3dnowprefetch "
+                              "xsaveopt arat",
+     "Intel Core Processor (Broadwell)",
+     {{"Broadwell-noTSX", TSX_OFF, "Intel Core Processor (Broadwell, no TSX)"},
+      {"Broadwell-IBRS", "hle=on rtm=on spec-ctrl=on",
+       "Intel Core Processor (Broadwell, IBRS)"},
+      {"Broadwell-noTSX-IBRS", TSX_OFF,
+       "Intel Core Processor (Broadwell, no TSX, IBRS)"}}},
+    {"Skylake-Client",
+     VENDOR_INTEL,
+     6,
+     94,
+     3,
+     0xd,
+     0x80000008,
+     CORE_EDX HSW_ECX BDW_EBX "lm rdtscp nx syscall abm lahf-lm 3dnowprefetch "
+                              "xsaveopt xsavec xgetbv1 arat",
+     "Intel Core Processor (Skylake)",
+     {{"Skylake-Client-IBRS", "spec-ctrl=on",
+       "Intel Core Processor (Skylake, IBRS)"},
+      {"Skylake-Client-noTSX-IBRS", TSX_OFF,
+       "Intel Core Processor (Skylake, IBRS, no TSX)"},
+      {NULL, "xsaves=on", NULL}}},
+    {"Skylake-Server",
+     VENDOR_INTEL,
+     6,
+     85,
+     4,
+     0xd,
+     0x80000008,
+     CORE_EDX HSW_ECX SKX_EBX "lm pdpe1gb rdtscp nx syscall abm lahf-lm "
+                              "3dnowprefetch pku xsaveopt xsavec xgetbv1 arat",
+     "Intel Xeon Processor (Skylake)",
+     {{"Skylake-Server-IBRS", "clflushopt=off spec-ctrl=on",
+       "Intel Xeon Processor (Skylake, IBRS)"},
+      {"Skylake-Server-noTSX-IBRS", TSX_OFF,
+       "Intel Xeon Processor (Skylake, IBRS, no TSX)"},
+      {NULL, "", NULL},
+      {NULL, "xsaves=on", NULL}}},
+    {"Cascadelake-Server",
+     VENDOR_INTEL,
+     6,
+     85,
+     6,
+     0xd,
+     0x80000008,
+     CORE_EDX HSW_ECX SKX_EBX "lm pdpe1gb rdtscp nx syscall abm lahf-lm "
+                              "3dnowprefetch pku avx512vnni spec-ctrl ssbd "
+                              "xsaveopt xsavec xgetbv1 arat",
+     "Intel Xeon Processor (Cascadelake)",
+     {{NULL, "arch-capabilities=on", NULL},
+      {"Cascadelake-Server-noTSX", TSX_OFF, NULL},
+      {NULL, "", NULL},
+      {NULL, "xsaves=on", NULL}}},
+    {"Cooperlake",
+     VENDOR_INTEL,
+     6,
+     85,
+     10,
+     0xd,
+     0x80000008,
+     CORE_EDX HSW_ECX SKX_EBX "lm pdpe1gb rdtscp nx syscall abm lahf-lm "
+                              "3dnowprefetch pku avx512vnni spec-ctrl stibp "
+                              "ssbd arch-capabilities avx512-bf16 xsaveopt "
+                              "xsavec xgetbv1 arat",
+     "Intel Xeon Processor (Cooperlake)",
+     {{NULL, "xsaves=on", NULL}}},
+    {"Icelake-Server",
+     VENDOR_INTEL,
+     6,
+     134,
+     0,
+     0xd,
+     0x80000008,
+     CORE_EDX HSW_ECX SKX_EBX
+     "lm pdpe1gb rdtscp nx syscall abm lahf-lm 3dnowprefetch wbnoinvd "
+     "avx512vbmi umip pku avx512vbmi2 gfni vaes vpclmulqdq avx512vnni "
+     "avx512bitalg avx512-vpopcntdq la57 spec-ctrl ssbd xsaveopt xsavec "
+     "xgetbv1 arat",
+     "Intel Xeon Processor (Icelake)",
+     {{"Icelake-Server-noTSX", TSX_OFF, NULL},
+      {NULL, "arch-capabilities=on", NULL},
+      {NULL, "sha-ni=on avx512ifma=on rdpid=on fsrm=on model=106", NULL},
+      {NULL, "xsaves=on", NULL},
+      {NULL, "", NULL}}},
+    {"Denverton",
+     VENDOR_INTEL,
+     6,
+     95,
+     1,
+     21,
+     0x80000008,
+     CORE_EDX ATOM_ECX ATOM_EXT "fsgsbase smep erms mpx rdseed smap "
+                                "clflushopt sha-ni spec-ctrl "
+                                "arch-capabilities ssbd xsaveopt xsavec "
+                                "xgetbv1 arat",
+     "Intel Atom Processor (Denverton)",
+     {{NULL, "monitor=off mpx=off", NULL}, {NULL, "xsaves=on", NULL}}},
+    {"Snowridge",
+     VENDOR_INTEL,
+     6,
+     134,
+     1,
+     27,
+     0x80000008,
+     CORE_EDX ATOM_ECX ATOM_EXT "fsgsbase smep erms mpx rdseed smap "
+                                "clflushopt clwb sha-ni umip gfni movdiri "
+                                "cldemote movdir64b spec-ctrl "
+                                "arch-capabilities ssbd core-capability "
+                                "xsaveopt xsavec xgetbv1 arat",
+     "Intel Atom Processor (SnowRidge)",
+     {{NULL, "mpx=off", "Intel Atom Processor (Snowridge, no MPX)"},
+      {NULL, "xsaves=on", NULL},
+      {NULL, "core-capability=off", NULL}}},
+    {"KnightsMill", VENDOR_INTEL, 6, 133, 0, 0xd, 0x80000008,
+     CORE_EDX "ss avx xsave aes popcnt x2apic sse4.2 sse4.1 cx16 ssse3 "
+              "pclmulqdq pni tsc-deadline fma movbe f16c rdrand lm pdpe1gb "
+              "rdtscp nx syscall abm lahf-lm 3dnowprefetch fsgsbase bmi1 "
+              "avx2 smep bmi2 erms rdseed adx avx512f avx512cd avx512pf "
+              "avx512er avx512-vpopcntdq avx512-4vnniw avx512-4fmaps "
+              "xsaveopt arat",
+     "Intel Xeon Phi Processor (Knights Mill)"},
+    {"Opteron_G1", VENDOR_AMD, 15, 6, 1, 5, 0x80000008,
+     CORE_EDX "pni lm nx syscall", "AMD Opteron 240 (Gen 1 Class Opteron)"},
+    {"Opteron_G2", VENDOR_AMD, 15, 6, 1, 5, 0x80000008,
+     CORE_EDX "cx16 pni lm nx syscall svm lahf-lm",
+     "AMD Opteron 22xx (Gen 2 Class Opteron)"},
+    {"Opteron_G3", VENDOR_AMD, 16, 2, 3, 5, 0x80000008,
+     CORE_EDX "popcnt cx16 monitor pni lm nx syscall rdtscp misalignsse "
+              "sse4a abm svm lahf-lm",
+     "AMD Opteron 23xx (Gen 3 Class Opteron)"},
+    {"Opteron_G4", VENDOR_AMD, 21, 1, 2, 0xd, 0x8000001a,
+     CORE_EDX "avx xsave aes popcnt sse4.2 sse4.1 cx16 ssse3 pclmulqdq pni "
+              "lm pdpe1gb nx syscall rdtscp fma4 xop 3dnowprefetch "
+              "misalignsse sse4a abm svm lahf-lm npt nrip-save",
+     "AMD Opteron 62xx class CPU"},
+    {"Opteron_G5", VENDOR_AMD, 21, 2, 0, 0xd, 0x8000001a,
+     CORE_EDX "f16c avx xsave aes popcnt sse4.2 sse4.1 cx16 fma ssse3 "
+              "pclmulqdq pni lm pdpe1gb nx syscall rdtscp tbm fma4 xop "
+              "3dnowprefetch misalignsse sse4a abm svm lahf-lm npt nrip-save",
+     "AMD Opteron 63xx class CPU"},
+    {"EPYC",
+     VENDOR_AMD,
+     23,
+     1,
+     2,
+     0xd,
+     0x8000001e,
+     CORE_EDX ZEN_ECX ZEN_EXT ZEN_EBX "sha-ni xsaveopt xsavec xgetbv1 arat "
+                                      "npt nrip-save",
+     "AMD EPYC Processor",
+     {{"EPYC-IBPB", "ibpb=on", "AMD EPYC Processor (with IBPB)"},
+      {NULL, "perfctr-core=on clzero=on xsaveerptr=on xsaves=on",
+       "AMD EPYC Processor"}}},
+    {"Dhyana",
+     VENDOR_HYGON,
+     24,
+     0,
+     1,
+     0xd,
+     0x8000001e,
+     CORE_EDX "rdrand f16c avx xsave popcnt movbe sse4.2 sse4.1 cx16 fma "
+              "ssse3 monitor pni " ZEN_EXT "ibpb " ZEN_EBX
+              "xsaveopt xsavec xgetbv1 arat npt nrip-save",
+     "Hygon Dhyana Processor",
+     {{NULL, "xsaves=on", NULL}}},
+    {"EPYC-Rome",
+     VENDOR_AMD,
+     23,
+     49,
+     0,
+     0xd,
+     0x8000001e,
+     CORE_EDX ZEN_ECX ZEN_EXT ZEN_EBX
+     "perfctr-core clzero xsaveerptr wbnoinvd ibpb amd-stibp sha-ni clwb "
+     "umip rdpid xsaveopt xsavec xgetbv1 xsaves arat npt nrip-save",
+     "AMD EPYC-Rome Processor",
+     {{NULL, "ibrs=on amd-ssbd=on", NULL}}},
+    {"EPYC-Milan", VENDOR_AMD, 25, 1, 1, 0xd, 0x8000001e,
+     CORE_EDX ZEN_ECX ZEN_EXT ZEN_EBX
+     "pcid perfctr-core clzero xsaveerptr wbnoinvd ibpb ibrs amd-stibp "
+     "amd-ssbd sha-ni clwb erms invpcid umip rdpid pku fsrm xsaveopt xsavec "
+     "xgetbv1 xsaves arat npt nrip-save svme-addr-chk",
+     "AMD EPYC-Milan Processor"},
+};
+
+/* ---- Looking flags up ---- */
+
+/* QEMU's spelling rules: '_' is '-', and "sse4_2" is "sse4.2". */
+static bool flag_name_eq(const char *a, const char *b)
+{
+    for (; *a && *b; a++, b++) {
+        char ca = (*a == '_' || *a == '.') ? '-' : *a;
+        char cb = (*b == '_' || *b == '.') ? '-' : *b;
+
+        if (ca != cb) {
+            return false;
+        }
+    }
+    return !*a && !*b;
+}
+
+/* Every bit @name names (kvmclock is two), per word; false if none. */
+static bool feature_lookup(const char *name, uint32_t mask[X86_FEAT_WORDS])
+{
+    bool found = false;
+
+    for (size_t i = 0; i < ARRAY_SIZE(feature_aliases); i++) {
+        if (flag_name_eq(name, feature_aliases[i].alias)) {
+            name = feature_aliases[i].name;
+        }
+    }
+    memset(mask, 0, sizeof(uint32_t) * X86_FEAT_WORDS);
+    for (int w = 0; w < X86_FEAT_WORDS; w++) {
+        for (unsigned b = 0; b < 32; b++) {
+            const char *n = feature_words[w].names[b];
+
+            if (n && flag_name_eq(name, n)) {
+                mask[w] |= 1u << b;
+                found = true;
+            }
+        }
+    }
+    return found;
+}
+
+bool x86_cpu_feature_bit(const char *name, X86FeatureWord *w, unsigned *bit)
+{
+    uint32_t mask[X86_FEAT_WORDS];
+
+    if (!feature_lookup(name, mask)) {
+        return false;
+    }
+    for (int i = 0; i < X86_FEAT_WORDS; i++) {
+        if (mask[i]) {
+            *w = i;
+            *bit = __builtin_ctz(mask[i]);
+            return true;
+        }
+    }
+    return false;
+}
+
+/* ---- Parsing ---- */
+
+static void set_flags(X86CPUConfig *cfg, const uint32_t *mask, bool on,
+                      bool user)
+{
+    for (int w = 0; w < X86_FEAT_WORDS; w++) {
+        if (on) {
+            cfg->features[w] |= mask[w];
+        } else {
+            cfg->features[w] &= ~mask[w];
+        }
+        if (user) {
+            cfg->user_on[w] =
+                on ? cfg->user_on[w] | mask[w] : cfg->user_on[w] & ~mask[w];
+            cfg->user_off[w] =
+                on ? cfg->user_off[w] & ~mask[w] : cfg->user_off[w] | mask[w];
+        }
+    }
+}
+
+/* A list of flag names, all turned @on (model tables: names are known). */
+static void set_flag_list(X86CPUConfig *cfg, const char *list, bool on)
+{
+    g_auto(GStrv) names = g_strsplit(list, " ", -1);
+    uint32_t mask[X86_FEAT_WORDS];
+
+    for (int i = 0; names[i]; i++) {
+        if (!*names[i]) {
+            continue;
+        }
+        if (!feature_lookup(names[i], mask)) {
+            /* A table bug, caught by the unit test of every model. */
+            g_warning("cpu model table: unknown flag '%s'", names[i]);
+            continue;
+        }
+        set_flags(cfg, mask, on, false);
+    }
+}
+
+static bool parse_bool(const char *key, const char *val, bool *out,
+                       Error **errp)
+{
+    if (!strcmp(val, "on") || !strcmp(val, "true") || !strcmp(val, "yes")) {
+        *out = true;
+    } else if (!strcmp(val, "off") || !strcmp(val, "false") ||
+               !strcmp(val, "no")) {
+        *out = false;
+    } else {
+        error_setg(errp, "CPU property '%s': '%s' is not on or off", key, val);
+        return false;
+    }
+    return true;
+}
+
+static bool parse_u32(const char *key, const char *val, uint32_t max,
+                      uint32_t *out, Error **errp)
+{
+    char *end;
+    unsigned long long v;
+
+    errno = 0;
+    v = strtoull(val, &end, 0);
+    if (!*val || *end || errno || v > max) {
+        error_setg(errp,
+                   "CPU property '%s': '%s' is not a number from 0 to %" PRIu32,
+                   key, val, max);
+        return false;
+    }
+    *out = v;
+    return true;
+}
+
+/* Properties QEMU has that kemu refuses (not silently ignored). */
+static bool refused_property(const char *key, Error **errp)
+{
+    static const char *const msr_flags[] = {
+        "rdctl-no",           "ibrs-all",         "rsba",
+        "skip-l1dfl-vmentry", "ssb-no",           "mds-no",
+        "pschange-mc-no",     "tsx-ctrl",         "taa-no",
+        "split-lock-detect",  "full-width-write",
+    };
+
+    if (g_str_has_prefix(key, "hv-") || g_str_has_prefix(key, "hv_")) {
+        error_setg(errp,
+                   "CPU flag '%s': Hyper-V enlightenments are not supported "
+                   "by kemu",
+                   key);
+        return true;
+    }
+    if (g_str_has_prefix(key, "vmx-") || g_str_has_prefix(key, "vmx_")) {
+        error_setg(errp,
+                   "CPU flag '%s': VMX capability controls are not supported "
+                   "by kemu (the vmx flag is)",
+                   key);
+        return true;
+    }
+    for (size_t i = 0; i < ARRAY_SIZE(msr_flags); i++) {
+        if (flag_name_eq(key, msr_flags[i])) {
+            error_setg(errp,
+                       "CPU flag '%s': MSR-only features are not supported by "
+                       "kemu",
+                       key);
+            return true;
+        }
+    }
+    return false;
+}
+
+/* One key=value setting (a model version's or the user's). */
+static bool apply_property(X86CPUConfig *cfg, const char *key, const char *val,
+                           bool user, Error **errp)
+{
+    uint32_t mask[X86_FEAT_WORDS];
+    bool on;
+
+    if (!strcmp(key, "vendor")) {
+        if (strlen(val) != X86_VENDOR_LEN) {
+            error_setg(errp,
+                       "CPU property 'vendor': '%s' is not 12 characters "
+                       "(e.g. GenuineIntel, AuthenticAMD)",
+                       val);
+            return false;
+        }
+        g_strlcpy(cfg->vendor, val, sizeof(cfg->vendor));
+        cfg->vendor_set = true;
+    } else if (!strcmp(key, "model-id")) {
+        g_strlcpy(cfg->model_id, val, sizeof(cfg->model_id));
+        cfg->model_id_set = true;
+    } else if (!strcmp(key, "family")) {
+        /* Base family 0xf plus an 8-bit extended family. */
+        if (!parse_u32(key, val, 0xff + 0xf, &cfg->family, errp)) {
+            return false;
+        }
+        cfg->family_set = true;
+    } else if (!strcmp(key, "model")) {
+        if (!parse_u32(key, val, 0xff, &cfg->model, errp)) {
+            return false;
+        }
+        cfg->model_set = true;
+    } else if (!strcmp(key, "stepping")) {
+        if (!parse_u32(key, val, 0xf, &cfg->stepping, errp)) {
+            return false;
+        }
+        cfg->stepping_set = true;
+    } else if (!strcmp(key, "level")) {
+        return parse_u32(key, val, UINT32_MAX - 1, &cfg->level, errp);
+    } else if (!strcmp(key, "xlevel")) {
+        return parse_u32(key, val, UINT32_MAX - 1, &cfg->xlevel, errp);
+    } else if (!strcmp(key, "min-level")) {
+        return parse_u32(key, val, UINT32_MAX - 1, &cfg->min_level, errp);
+    } else if (!strcmp(key, "min-xlevel")) {
+        return parse_u32(key, val, UINT32_MAX - 1, &cfg->min_xlevel, errp);
+    } else if (!strcmp(key, "pmu")) {
+        return parse_bool(key, val, &cfg->pmu, errp);
+    } else if (!strcmp(key, "check")) {
+        return parse_bool(key, val, &cfg->check, errp);
+    } else if (!strcmp(key, "enforce")) {
+        return parse_bool(key, val, &cfg->enforce, errp);
+    } else if (!strcmp(key, "kvm")) {
+        return parse_bool(key, val, &cfg->kvm, errp);
+    } else if (!strcmp(key, "migratable")) {
+        return parse_bool(key, val, &on, errp); /* kemu does not migrate */
+    } else if (refused_property(key, errp)) {
+        return false;
+    } else if (feature_lookup(key, mask)) {
+        if (!parse_bool(key, val, &on, errp)) {
+            return false;
+        }
+        set_flags(cfg, mask, on, user);
+    } else {
+        error_setg(errp, "CPU flag or property '%s' not found (see -cpu help)",
+                   key);
+        return false;
+    }
+    return true;
+}
+
+static bool apply_props_list(X86CPUConfig *cfg, const char *props, Error **errp)
+{
+    g_auto(GStrv) items = g_strsplit(props, " ", -1);
+
+    for (int i = 0; items[i]; i++) {
+        char *eq = strchr(items[i], '=');
+
+        if (!*items[i]) {
+            continue;
+        }
+        assert(eq);
+        *eq = '\0';
+        if (!apply_property(cfg, items[i], eq + 1, false, errp)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static unsigned model_version_count(const X86CPUModelDef *m)
+{
+    unsigned n = 0;
+
+    while (n < ARRAY_SIZE(m->versions) && m->versions[n].props) {
+        n++;
+    }
+    return n + 1;
+}
+
+/* Which model and version @name names: "Haswell", "Haswell-noTSX", "-v3". */
+static const X86CPUModelDef *find_model(const char *name, unsigned *version)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(models); i++) {
+        const X86CPUModelDef *m = &models[i];
+        size_t len = strlen(m->name);
+        unsigned nver = model_version_count(m);
+
+        if (!strcmp(name, m->name)) {
+            *version = 1;
+            return m;
+        }
+        for (unsigned v = 2; v <= nver; v++) {
+            const char *alias = m->versions[v - 2].alias;
+
+            if (alias && !strcmp(name, alias)) {
+                *version = v;
+                return m;
+            }
+        }
+        if (!strncmp(name, m->name, len) && name[len] == '-' &&
+            name[len + 1] == 'v') {
+            char *end;
+            unsigned long v = strtoul(name + len + 2, &end, 10);
+
+            if (!*end && v >= 1 && v <= nver && name[len + 2] != '0') {
+                *version = v;
+                return m;
+            }
+        }
+    }
+    return NULL;
+}
+
+static bool load_model(X86CPUConfig *cfg, const char *name, Error **errp)
+{
+    const X86CPUModelDef *m;
+    unsigned version;
+
+    if (!strcmp(name, "host") || !strcmp(name, "max")) {
+        cfg->passthrough = true;
+        cfg->pmu = true;
+        return true;
+    }
+    if (!strcmp(name, "base")) {
+        /* No vendor, no features: only what KVM's defaults add. */
+        set_flag_list(cfg, KVM_DEFAULTS_ON, true);
+        return true;
+    }
+    m = find_model(name, &version);
+    if (!m) {
+        error_setg(errp, "unable to find CPU model '%s' (see -cpu help)", name);
+        return false;
+    }
+    g_strlcpy(cfg->vendor, m->vendor, sizeof(cfg->vendor));
+    cfg->family = m->family;
+    cfg->model = m->model;
+    cfg->stepping = m->stepping;
+    cfg->min_level = m->level;
+    cfg->min_xlevel = m->xlevel;
+    g_strlcpy(cfg->model_id, m->model_id, sizeof(cfg->model_id));
+    set_flag_list(cfg, m->features, true);
+    for (unsigned v = 2; v <= version; v++) {
+        const X86CPUVersion *ver = &m->versions[v - 2];
+
+        if (!apply_props_list(cfg, ver->props, errp)) {
+            return false;
+        }
+        if (ver->model_id) {
+            g_strlcpy(cfg->model_id, ver->model_id, sizeof(cfg->model_id));
+        }
+    }
+    /* Model values are not the user's. */
+    cfg->vendor_set = cfg->family_set = cfg->model_set = false;
+    cfg->stepping_set = cfg->model_id_set = false;
+    set_flag_list(cfg, KVM_DEFAULTS_ON, true);
+    set_flag_list(cfg, KVM_DEFAULTS_OFF, false);
+    return true;
+}
+
+bool x86_cpu_config_parse(const char *spec, X86CPUConfig *cfg, Error **errp)
+{
+    g_auto(GStrv) parts = g_strsplit(spec, ",", -1);
+    g_autoptr(GPtrArray) plus = g_ptr_array_new();
+    g_autoptr(GPtrArray) minus = g_ptr_array_new();
+
+    memset(cfg, 0, sizeof(*cfg));
+    cfg->level = cfg->xlevel = X86_LEVEL_AUTO;
+    cfg->check = true;
+    cfg->kvm = true;
+    if (!parts[0] || !*parts[0]) {
+        error_setg(errp, "no CPU model given (see -cpu help)");
+        return false;
+    }
+    g_strlcpy(cfg->model_name, parts[0], sizeof(cfg->model_name));
+    if (!load_model(cfg, parts[0], errp)) {
+        return false;
+    }
+    /* As QEMU: key=value in order, then every +flag, then every -flag. */
+    for (int i = 1; parts[i]; i++) {
+        char *item = parts[i], *eq;
+
+        if (!*item) {
+            continue;
+        }
+        if (item[0] == '+' || item[0] == '-') {
+            g_ptr_array_add(item[0] == '+' ? plus : minus, item + 1);
+            continue;
+        }
+        eq = strchr(item, '=');
+        if (eq) {
+            *eq = '\0';
+        }
+        if (!apply_property(cfg, item, eq ? eq + 1 : "on", true, errp)) {
+            return false;
+        }
+    }
+    for (guint i = 0; i < plus->len; i++) {
+        if (!apply_property(cfg, plus->pdata[i], "on", true, errp)) {
+            return false;
+        }
+    }
+    for (guint i = 0; i < minus->len; i++) {
+        if (!apply_property(cfg, minus->pdata[i], "off", true, errp)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static int compare_names(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+void x86_cpu_print_help(FILE *out)
+{
+    g_autoptr(GPtrArray) flags = g_ptr_array_new();
+    unsigned col = 0;
+
+    fprintf(out, "Available CPUs:\n");
+    for (size_t i = 0; i < ARRAY_SIZE(models); i++) {
+        const X86CPUModelDef *m = &models[i];
+        const char *id = m->model_id;
+
+        fprintf(out, "x86 %-26s %s\n", m->name, id);
+        for (unsigned v = 2; v <= model_version_count(m); v++) {
+            const X86CPUVersion *ver = &m->versions[v - 2];
+
+            if (ver->model_id) {
+                id = ver->model_id;
+            }
+            if (ver->alias) {
+                fprintf(out, "x86 %-26s %s\n", ver->alias, id);
+            }
+        }
+    }
+    fprintf(out, "x86 %-26s %s\n", "base",
+            "base CPU model type with no features enabled");
+    fprintf(out, "x86 %-26s %s\n", "host",
+            "KVM processor with all supported host features");
+    fprintf(out, "x86 %-26s %s\n", "max",
+            "Enables all features supported by the accelerator in the "
+            "current host");
+    fprintf(out, "(each model also answers to NAME-v1, NAME-v2, ... for "
+                 "QEMU's versions)\n\nRecognized CPUID flags:\n");
+    for (int w = 0; w < X86_FEAT_WORDS; w++) {
+        for (unsigned b = 0; b < 32; b++) {
+            const char *n = feature_words[w].names[b];
+
+            if (n && !(w == X86_FEAT_KVM && b == 3)) {
+                g_ptr_array_add(flags, (gpointer)n);
+            }
+        }
+    }
+    g_ptr_array_sort(flags, compare_names);
+    for (guint i = 0; i < flags->len; i++) {
+        const char *n = flags->pdata[i];
+
+        if (col + strlen(n) + 1 > 76) {
+            fputc('\n', out);
+            col = 0;
+        }
+        col += fprintf(out, "%s%s", col ? " " : "  ", n);
+    }
+    fprintf(out, "\n\nProperties: vendor=, family=, model=, stepping=, "
+                 "model-id=, level=, xlevel=, pmu=, check=, enforce=, kvm=\n");
+}
+
+/* ---- CPUID computation ---- */
+
+X86CPUIDEntry *x86_cpuid_find(X86CPUIDEntry *e, size_t n, uint32_t function,
+                              uint32_t index)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (e[i].function == function &&
+            (!(e[i].flags & X86_CPUID_FLAG_INDEXED) || e[i].index == index)) {
+            return &e[i];
+        }
+    }
+    return NULL;
+}
+
+static uint32_t *entry_reg(X86CPUIDEntry *e, char reg)
+{
+    switch (reg) {
+    case 'a':
+        return &e->eax;
+    case 'b':
+        return &e->ebx;
+    case 'c':
+        return &e->ecx;
+    default:
+        return &e->edx;
+    }
+}
+
+static uint32_t supported_word(const X86CPUIDEntry *sup, size_t nsup,
+                               X86FeatureWord w)
+{
+    const FeatureWordInfo *fw = &feature_words[w];
+    X86CPUIDEntry *e =
+        x86_cpuid_find((X86CPUIDEntry *)sup, nsup, fw->leaf, fw->subleaf);
+
+    return e ? *entry_reg(e, fw->reg) : 0;
+}
+
+static X86CPUIDEntry *table_get(GArray *t, uint32_t function, uint32_t index,
+                                bool indexed)
+{
+    X86CPUIDEntry *e =
+        x86_cpuid_find((X86CPUIDEntry *)t->data, t->len, function, index);
+    X86CPUIDEntry ne = {
+        .function = function,
+        .index = indexed ? index : 0,
+        .flags = indexed ? X86_CPUID_FLAG_INDEXED : 0,
+    };
+
+    if (e) {
+        return e;
+    }
+    g_array_append_val(t, ne);
+    return &g_array_index(t, X86CPUIDEntry, t->len - 1);
+}
+
+static void table_remove_if(GArray *t,
+                            bool (*drop)(const X86CPUIDEntry *e,
+                                         const void *opaque),
+                            const void *opaque)
+{
+    for (guint i = 0; i < t->len;) {
+        if (drop(&g_array_index(t, X86CPUIDEntry, i), opaque)) {
+            g_array_remove_index(t, i);
+        } else {
+            i++;
+        }
+    }
+}
+
+static void put_string(X86CPUIDEntry *e, const char *s12)
+{
+    memcpy(&e->ebx, s12, 4);
+    memcpy(&e->edx, s12 + 4, 4);
+    memcpy(&e->ecx, s12 + 8, 4);
+}
+
+static uint32_t cpuid_signature(uint32_t family, uint32_t model,
+                                uint32_t stepping)
+{
+    uint32_t eax = stepping & 0xf;
+
+    eax |= (model & 0xf) << 4 | (model >> 4) << 16;
+    if (family > 0xf) {
+        eax |= 0xf << 8 | (family - 0xf) << 20;
+    } else {
+        eax |= family << 8;
+    }
+    return eax;
+}
+
+static void warn_features(GPtrArray *warnings, const char *why,
+                          X86FeatureWord w, uint32_t bits)
+{
+    const FeatureWordInfo *fw = &feature_words[w];
+
+    for (unsigned b = 0; b < 32; b++) {
+        if (bits & (1u << b)) {
+            const char *n = fw->names[b];
+
+            g_ptr_array_add(
+                warnings,
+                g_strdup_printf("%s: CPUID.%02" PRIX32 "H:E%cX%s%s [bit %u]",
+                                why, fw->leaf, g_ascii_toupper(fw->reg),
+                                n ? "." : "", n ? n : "", b));
+        }
+    }
+}
+
+/* The XSAVE components the enabled features need. */
+static uint64_t xsave_components(const uint32_t *f)
+{
+    uint64_t c = 0;
+
+    if (!(f[X86_FEAT_1_ECX] & (1u << 26))) { /* xsave */
+        return 0;
+    }
+    c |= 1ull << XSTATE_X87 | 1ull << XSTATE_SSE;
+    if (f[X86_FEAT_1_ECX] & (1u << 28)) { /* avx */
+        c |= 1ull << XSTATE_YMM;
+    }
+    if (f[X86_FEAT_7_0_EBX] & (1u << 14)) { /* mpx */
+        c |= 1ull << XSTATE_BNDREGS | 1ull << XSTATE_BNDCSR;
+    }
+    if (f[X86_FEAT_7_0_EBX] & (1u << 16)) { /* avx512f */
+        c |= 1ull << XSTATE_OPMASK | 1ull << XSTATE_ZMM_HI256 |
+             1ull << XSTATE_HI16_ZMM;
+    }
+    if (f[X86_FEAT_7_0_ECX] & (1u << 3)) { /* pku */
+        c |= 1ull << XSTATE_PKRU;
+    }
+    if (f[X86_FEAT_7_0_EDX] & (1u << 24)) { /* amx-tile */
+        c |= 1ull << XSTATE_XTILECFG | 1ull << XSTATE_XTILEDATA;
+    }
+    return c;
+}
+
+/* Leaf 0xD from the supported one, for components @comps only. */
+static void fill_xsave_leaf(GArray *t, const X86CPUIDEntry *sup, size_t nsup,
+                            uint64_t comps, uint32_t xsave_features,
+                            bool keep_xss)
+{
+    X86CPUIDEntry *s0 = x86_cpuid_find((X86CPUIDEntry *)sup, nsup, 0xd, 0);
+    X86CPUIDEntry *s1 = x86_cpuid_find((X86CPUIDEntry *)sup, nsup, 0xd, 1);
+    uint64_t sup_comps = s0 ? ((uint64_t)s0->edx << 32 | s0->eax) : 0;
+    uint64_t xss = (keep_xss && s1) ? ((uint64_t)s1->edx << 32 | s1->ecx) : 0;
+    uint32_t size = XSAVE_LEGACY_SIZE;
+    X86CPUIDEntry *e;
+
+    comps &= sup_comps;
+    if (!comps) {
+        return;
+    }
+    for (unsigned i = 2; i < 64; i++) {
+        X86CPUIDEntry *si;
+
+        if (!((comps | xss) & (1ull << i))) {
+            continue;
+        }
+        si = x86_cpuid_find((X86CPUIDEntry *)sup, nsup, 0xd, i);
+        if (!si) {
+            continue;
+        }
+        *table_get(t, 0xd, i, true) = *si;
+        if ((comps & (1ull << i)) && si->ebx + si->eax > size) {
+            size = si->ebx + si->eax;
+        }
+    }
+    e = table_get(t, 0xd, 0, true);
+    e->eax = (uint32_t)comps;
+    e->edx = comps >> 32;
+    e->ebx = e->ecx = size;
+    e = table_get(t, 0xd, 1, true);
+    e->eax = xsave_features;
+    if (keep_xss && s1) {
+        e->ebx = s1->ebx;
+        e->ecx = s1->ecx;
+        e->edx = s1->edx;
+    }
+}
+
+/* The lowest level/xlevel that holds every enabled feature (QEMU's rule). */
+static void auto_levels(const uint32_t *f, uint32_t *level, uint32_t *xlevel)
+{
+    for (int w = 0; w < X86_FEAT_WORDS; w++) {
+        uint32_t leaf = feature_words[w].leaf;
+
+        if (!f[w] || w == X86_FEAT_KVM) {
+            continue;
+        }
+        if (leaf >= 0x80000000u) {
+            *xlevel = MAX(*xlevel, leaf);
+        } else {
+            *level = MAX(*level, leaf);
+        }
+    }
+}
+
+typedef struct DropRange {
+    uint32_t level, xlevel;
+    bool intel, pmu, keep_kvm;
+} DropRange;
+
+/* Named models: which supported leaves pass through unchanged. */
+static bool keep_supported_leaf(uint32_t fn, const DropRange *r)
+{
+    switch (fn) {
+    case 2:
+    case 4:
+        return r->intel && fn <= r->level; /* Intel's cache leaves */
+    case 0xa:
+        return r->pmu && fn <= r->level;
+    case 0xb:
+    case 0x1f:
+        return fn <= r->level; /* topology: the caller fills it per vCPU */
+    case 0x80000005:
+    case 0x80000006:
+        return fn <= r->xlevel; /* caches */
+    case 0x8000001d:
+    case 0x8000001e:
+        return !r->intel && fn <= r->xlevel;
+    default:
+        return false;
+    }
+}
+
+static bool drop_out_of_range(const X86CPUIDEntry *e, const void *opaque)
+{
+    const DropRange *r = opaque;
+
+    if (e->function >= 0x40000000u && e->function < 0x40000100u) {
+        return true; /* rebuilt below */
+    }
+    if (e->function >= 0x80000000u) {
+        return e->function > r->xlevel;
+    }
+    if (e->function == 0xa && !r->pmu) {
+        return true;
+    }
+    return e->function < 0x40000000u && e->function > r->level;
+}
+
+GArray *x86_cpu_compute_cpuid(const X86CPUConfig *cfg, const X86CPUIDEntry *sup,
+                              size_t nsup, GPtrArray *warnings, Error **errp)
+{
+    g_autoptr(GArray) t = g_array_new(false, true, sizeof(X86CPUIDEntry));
+    uint32_t f[X86_FEAT_WORDS], supw[X86_FEAT_WORDS];
+    uint32_t level, xlevel;
+    bool unavailable = false, intel;
+    char vendor[X86_VENDOR_LEN + 1] = {0};
+    char model_id[X86_MODEL_ID_LEN + 1] = {0};
+    uint32_t signature;
+    X86CPUIDEntry *e;
+    DropRange range;
+
+    for (int w = 0; w < X86_FEAT_WORDS; w++) {
+        supw[w] = supported_word(sup, nsup, w);
+        if (cfg->passthrough) {
+            /* Everything supported but what the user turned off. */
+            f[w] = (supw[w] & ~cfg->user_off[w]) | cfg->user_on[w];
+        } else {
+            f[w] = cfg->features[w];
+        }
+    }
+    /* SVM's own features mean nothing without svm (QEMU's dependency). */
+    if (!(f[X86_FEAT_8000_0001_ECX] & SVM_BIT)) {
+        uint32_t lost = f[X86_FEAT_SVM] & cfg->user_on[X86_FEAT_SVM];
+
+        if (lost && warnings) {
+            warn_features(warnings, DEPENDS_TEXT, X86_FEAT_SVM, lost);
+        }
+        f[X86_FEAT_SVM] = 0;
+    }
+    /* kemu offers the deadline timer wherever it is there (fewer exits). */
+    f[X86_FEAT_1_ECX] |= supw[X86_FEAT_1_ECX] & X86_1_ECX_TSC_DEADLINE &
+                         ~cfg->user_off[X86_FEAT_1_ECX];
+    f[X86_FEAT_1_ECX] |= X86_1_ECX_HYPERVISOR & ~cfg->user_off[X86_FEAT_1_ECX];
+    for (int w = 0; w < X86_FEAT_WORDS; w++) {
+        uint32_t missing = f[w] & ~supw[w];
+
+        if (w == X86_FEAT_1_ECX) {
+            missing &= ~X86_1_ECX_HYPERVISOR; /* always possible */
+        }
+        if (missing) {
+            unavailable = true;
+            if ((cfg->check || cfg->enforce) && warnings) {
+                warn_features(warnings, UNSUPPORTED_TEXT, w, missing);
+            }
+            f[w] &= ~missing;
+        }
+    }
+    if (cfg->enforce && unavailable) {
+        error_setg(errp, "Host doesn't support requested features");
+        return NULL;
+    }
+    if (!cfg->kvm) {
+        f[X86_FEAT_KVM] = 0;
+    }
+
+    /* Identity: the model's, or the host's for host/max. */
+    if (cfg->passthrough) {
+        X86CPUIDEntry *s0 = x86_cpuid_find((X86CPUIDEntry *)sup, nsup, 0, 0);
+        X86CPUIDEntry *s1 = x86_cpuid_find((X86CPUIDEntry *)sup, nsup, 1, 0);
+        uint32_t sig = s1 ? s1->eax : 0;
+        uint32_t fam = (sig >> 8) & 0xf, mod = (sig >> 4) & 0xf;
+
+        if (fam == 0xf) {
+            fam += (sig >> 20) & 0xff;
+        }
+        if (fam == 0x6 || fam >= 0xf) {
+            mod |= ((sig >> 16) & 0xf) << 4;
+        }
+        if (s0) {
+            memcpy(vendor, &s0->ebx, 4);
+            memcpy(vendor + 4, &s0->edx, 4);
+            memcpy(vendor + 8, &s0->ecx, 4);
+        }
+        signature =
+            cpuid_signature(cfg->family_set ? cfg->family : fam,
+                            cfg->model_set ? cfg->model : mod,
+                            cfg->stepping_set ? cfg->stepping : sig & 0xf);
+        if (cfg->vendor_set) {
+            memcpy(vendor, cfg->vendor, X86_VENDOR_LEN);
+        }
+        for (uint32_t i = 0; i < 3; i++) {
+            X86CPUIDEntry *s =
+                x86_cpuid_find((X86CPUIDEntry *)sup, nsup, 0x80000002 + i, 0);
+
+            if (s) {
+                memcpy(model_id + 16 * i, &s->eax, 4);
+                memcpy(model_id + 16 * i + 4, &s->ebx, 4);
+                memcpy(model_id + 16 * i + 8, &s->ecx, 4);
+                memcpy(model_id + 16 * i + 12, &s->edx, 4);
+            }
+        }
+        if (cfg->model_id_set) {
+            g_strlcpy(model_id, cfg->model_id, sizeof(model_id));
+        }
+        level = cfg->level != X86_LEVEL_AUTO ? cfg->level : (s0 ? s0->eax : 1);
+        e = x86_cpuid_find((X86CPUIDEntry *)sup, nsup, 0x80000000, 0);
+        xlevel = cfg->xlevel != X86_LEVEL_AUTO ? cfg->xlevel : (e ? e->eax : 0);
+        g_array_append_vals(t, sup, nsup);
+    } else {
+        X86CPUIDEntry *s0 = x86_cpuid_find((X86CPUIDEntry *)sup, nsup, 0, 0);
+
+        /*
+         * As QEMU under KVM: a model has the host's vendor unless vendor=
+         * says otherwise ("base", which has none, keeps none).
+         */
+        memcpy(vendor, cfg->vendor, X86_VENDOR_LEN);
+        if (!cfg->vendor_set && cfg->vendor[0] && s0) {
+            memcpy(vendor, &s0->ebx, 4);
+            memcpy(vendor + 4, &s0->edx, 4);
+            memcpy(vendor + 8, &s0->ecx, 4);
+        }
+        g_strlcpy(model_id, cfg->model_id, sizeof(model_id));
+        signature = cpuid_signature(cfg->family, cfg->model, cfg->stepping);
+        level = cfg->min_level;
+        xlevel = cfg->min_xlevel;
+        auto_levels(f, &level, &xlevel);
+        if (cfg->level != X86_LEVEL_AUTO) {
+            level = cfg->level;
+        }
+        if (cfg->xlevel != X86_LEVEL_AUTO) {
+            xlevel = cfg->xlevel;
+        }
+        intel = !strcmp(vendor, VENDOR_INTEL);
+        range = (DropRange){level, xlevel, intel, cfg->pmu, cfg->kvm};
+        for (size_t i = 0; i < nsup; i++) {
+            if (keep_supported_leaf(sup[i].function, &range)) {
+                g_array_append_val(t, sup[i]);
+            }
+        }
+    }
+    if (!strcmp(vendor, VENDOR_AMD)) {
+        f[X86_FEAT_8000_0001_EDX] &= ~AMD_EDX_ALIASES;
+        f[X86_FEAT_8000_0001_EDX] |= f[X86_FEAT_1_EDX] & AMD_EDX_ALIASES;
+    }
+    if (!(f[X86_FEAT_1_ECX] & (1u << 26))) {
+        f[X86_FEAT_XSAVE] = 0; /* the xsave flags need xsave */
+    }
+    range = (DropRange){level, xlevel, false, cfg->pmu, cfg->kvm};
+    table_remove_if(t, drop_out_of_range, &range);
+
+    /* Leaf 0 and 1. */
+    e = table_get(t, 0, 0, false);
+    e->eax = level;
+    put_string(e, vendor);
+    if (level >= 1) {
+        e = table_get(t, 1, 0, false);
+        e->eax = signature;
+        if (!cfg->passthrough) {
+            e->ebx =
+                (f[X86_FEAT_1_EDX] & (1u << 19)) ? 8 << 8 : 0; /* clflush */
+        }
+        e->ecx = f[X86_FEAT_1_ECX];
+        e->edx = f[X86_FEAT_1_EDX];
+    }
+    if (level >= 6) {
+        e = table_get(t, 6, 0, false);
+        e->eax = cfg->passthrough
+                     ? (e->eax & ~supw[X86_FEAT_6_EAX]) | f[X86_FEAT_6_EAX]
+                     : f[X86_FEAT_6_EAX];
+    }
+    if (level >= 7) {
+        bool sub1 = f[X86_FEAT_7_1_EAX] != 0;
+
+        e = table_get(t, 7, 0, true);
+        if (!cfg->passthrough) {
+            e->eax = sub1 ? 1 : 0; /* the last sub-leaf */
+        }
+        e->ebx = f[X86_FEAT_7_0_EBX];
+        e->ecx = f[X86_FEAT_7_0_ECX];
+        e->edx = f[X86_FEAT_7_0_EDX];
+        if (sub1 || (cfg->passthrough && e->eax >= 1)) {
+            e = table_get(t, 7, 1, true);
+            e->eax = f[X86_FEAT_7_1_EAX];
+        } else {
+            for (guint i = 0; i < t->len; i++) {
+                X86CPUIDEntry *x = &g_array_index(t, X86CPUIDEntry, i);
+
+                if (x->function == 7 && x->index > 0) {
+                    g_array_remove_index(t, i--);
+                }
+            }
+        }
+    }
+    if (level >= 0xd) {
+        for (guint i = 0; i < t->len; i++) {
+            if (g_array_index(t, X86CPUIDEntry, i).function == 0xd) {
+                g_array_remove_index(t, i--);
+            }
+        }
+        fill_xsave_leaf(t, sup, nsup, xsave_components(f), f[X86_FEAT_XSAVE],
+                        cfg->passthrough);
+    }
+
+    /* The extended range. */
+    if (xlevel >= 0x80000000u) {
+        e = table_get(t, 0x80000000, 0, false);
+        e->eax = xlevel;
+        put_string(e, vendor);
+    }
+    if (xlevel >= 0x80000001u) {
+        e = table_get(t, 0x80000001, 0, false);
+        e->eax = signature;
+        e->ecx = f[X86_FEAT_8000_0001_ECX];
+        e->edx = f[X86_FEAT_8000_0001_EDX];
+    }
+    for (uint32_t i = 0; i < 3 && xlevel >= 0x80000002u + i; i++) {
+        char chunk[16] = {0};
+        size_t len = strlen(model_id);
+
+        if (len > 16 * i) {
+            memcpy(chunk, model_id + 16 * i, MIN(len - 16 * i, sizeof(chunk)));
+        }
+        e = table_get(t, 0x80000002 + i, 0, false);
+        memcpy(&e->eax, chunk, 4);
+        memcpy(&e->ebx, chunk + 4, 4);
+        memcpy(&e->ecx, chunk + 8, 4);
+        memcpy(&e->edx, chunk + 12, 4);
+    }
+    if (xlevel >= 0x80000007u) {
+        e = table_get(t, 0x80000007, 0, false);
+        e->edx = f[X86_FEAT_8000_0007_EDX];
+    }
+    if (xlevel >= 0x80000008u) {
+        X86CPUIDEntry *s =
+            x86_cpuid_find((X86CPUIDEntry *)sup, nsup, 0x80000008, 0);
+
+        e = table_get(t, 0x80000008, 0, false);
+        if (s && !cfg->passthrough) {
+            e->eax = s->eax; /* address sizes: the host's */
+            e->ecx = s->ecx;
+        }
+        e->ebx = f[X86_FEAT_8000_0008_EBX];
+    }
+    if (xlevel >= 0x8000000au) {
+        e = table_get(t, 0x8000000a, 0, false);
+        if (f[X86_FEAT_8000_0001_ECX] & SVM_BIT) {
+            if (!cfg->passthrough) {
+                e->eax = 1;    /* SVM revision */
+                e->ebx = 0x10; /* ASIDs */
+            }
+            e->edx = f[X86_FEAT_SVM];
+        } else {
+            memset(&e->eax, 0, 4 * sizeof(uint32_t));
+        }
+    }
+
+    /* KVM's signature and paravirt features. */
+    if (cfg->kvm) {
+        e = table_get(t, 0x40000000, 0, false);
+        e->eax = 0x40000001;
+        /* Unlike a vendor string, in the order ebx, ecx, edx. */
+        memcpy(&e->ebx, KVM_SIG, 4);
+        memcpy(&e->ecx, KVM_SIG + 4, 4);
+        memcpy(&e->edx, KVM_SIG + 8, 4);
+        e = table_get(t, 0x40000001, 0, false);
+        e->eax = f[X86_FEAT_KVM];
+    }
+    return g_steal_pointer(&t);
+}
