@@ -58,8 +58,8 @@ if [ "$TESTBED_MODE" = nested ]; then
     # The whole benchmark, this script included, in one L1 boot.
     echo "bench/exits: $(testbed_mode_line)"
     files=()
-    for f in "$dir"/*; do
-        [ ! -f "$f" ] || files+=(--file "$f")
+    for f in "$dir"/counts "$dir"/*.bin; do
+        files+=(--file "$f")
     done
     n=$(wc -l <"$dir/counts")
     a=$(realpath -s "$(command -v "$vmm_a")") || die "no such program '$vmm_a'"

@@ -25,7 +25,10 @@ usage: testbed.sh --vmm PATH --check NAME[,NAME...] [options] [-- extra VMM args
                       in order in one boot, with one result line each
   --name NAME         name on the result line (default linux-CHECK; a
                       comma-separated list for a list of checks)
-  --timeout S         give up after S seconds (default 60)
+  --timeout S         give up after S seconds (default 60 direct, 180
+                      nested); nested, a given S counts double: a hang
+                      guard, not a speed check, and a shared 2-core host
+                      running TCG is slow
   --expect-exit N     VMM exit status that passes (default 0)
   --stdin TEXT        type TEXT and a newline on the guest console once the
                       guest prints "KEMU-GUEST: ready for input"
@@ -49,7 +52,7 @@ EOF
     exit 2
 }
 
-vmm="" check="" name="" timeout=60 expect_exit=0 stdin_text="" have_stdin=0
+vmm="" check="" name="" timeout="" expect_exit=0 stdin_text="" have_stdin=0
 kernel=vmlinux append="" mem=$L2_MEM no_reboot=1 l1_pre=""
 mode=${KEMU_TESTBED_MODE:-auto}
 interactive=0 verbose=0 vmm_files=() l1_bins=() extra=()
@@ -83,7 +86,7 @@ done
 [ -n "$vmm" ] && [ -n "$check" ] || usage
 case "$kernel" in vmlinux | bzImage) ;; *) die "--kernel must be vmlinux or bzImage, not '$kernel'" ;; esac
 case "$mode" in auto | direct | nested) ;; *) die "--mode must be auto, direct or nested" ;; esac
-[[ "$timeout" =~ ^[0-9]+$ ]] || die "--timeout takes whole seconds, not '$timeout'"
+[[ "$timeout" =~ ^[0-9]*$ ]] || die "--timeout takes whole seconds, not '$timeout'"
 [ -z "$l1_pre" ] || [ -f "$l1_pre" ] || die "--l1-pre: no file '$l1_pre'"
 IFS=, read -ra checks <<<"$check"
 [ ${#checks[@]} -gt 0 ] || usage
@@ -101,6 +104,12 @@ vmm_path=$(realpath -s "$vmm_path")
 
 testbed_mode linux "$mode"
 mode=$TESTBED_MODE
+if [ -z "$timeout" ]; then
+    timeout=60
+    [ "$mode" = direct ] || timeout=180
+elif [ "$mode" = nested ]; then
+    timeout=$((timeout * 2))
+fi
 if [ -n "$TESTBED_SKIP" ]; then
     echo "SKIP: $TESTBED_SKIP"
     exit 77
