@@ -202,9 +202,14 @@ static bool load_info_and_modules(X86Loader *l, const char *kernel,
     uint64_t next;
     size_t list_size = items->len * MB_MOD_SIZE;
 
-    /* Command lines first, so that the module list can point at them. */
+    /*
+     * The module list (filled in as the modules are placed), then the
+     * command lines it points at.
+     */
     g_byte_array_set_size(info, list_size);
-    memset(info->data, 0, info->len);
+    if (list_size) {
+        memset(info->data, 0, list_size);
+    }
     for (guint i = 0; i < items->len; i++) {
         const char *item = items->pdata[i];
 

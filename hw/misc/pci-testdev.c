@@ -216,6 +216,16 @@ static const MemoryRegionOps pci_testdev_pio_ops = {
 
 /* ---- realize / exit ---- */
 
+static void pci_testdev_instance_init(Object *obj)
+{
+    PCITestDevState *d = PCI_TESTDEV(obj);
+
+    d->current = IOTEST_NONE;
+    for (int i = 0; i < IOTEST_NUM; i++) {
+        d->tests[i].fd = -1;
+    }
+}
+
 static void iotest_init(PCITestDevState *d, int n)
 {
     IOTest *t = &d->tests[n];
@@ -351,6 +361,7 @@ static const TypeInfo pci_testdev_types[] = {
         .name = TYPE_PCI_TESTDEV,
         .parent = TYPE_PCI_DEVICE,
         .instance_size = sizeof(PCITestDevState),
+        .instance_init = pci_testdev_instance_init,
         .class_size = sizeof(PCITestDevClass),
         .class_init = pci_testdev_class_init,
     },
