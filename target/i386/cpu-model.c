@@ -12,172 +12,103 @@
 
 /* ---- Feature words and flag names ---- */
 
+#define FLAG_NAME_MAX 32
+
 typedef struct FeatureWordInfo {
     uint32_t leaf;
     uint32_t subleaf;
     bool indexed;
-    char reg; /* 'a', 'b', 'c', 'd' */
-    const char *names[32];
+    char reg;          /* 'a', 'b', 'c', 'd' */
+    const char *names; /* bit 0 first, space-separated; "-": no name */
 } FeatureWordInfo;
 
 static const FeatureWordInfo feature_words[X86_FEAT_WORDS] = {
-    [X86_FEAT_1_EDX] = {1, 0, false, 'd', {"fpu",  "vme",   "de",   "pse",
-                                           "tsc",  "msr",   "pae",  "mce",
-                                           "cx8",  "apic",  NULL,   "sep",
-                                           "mtrr", "pge",   "mca",  "cmov",
-                                           "pat",  "pse36", "pn",   "clflush",
-                                           NULL,   "ds",    "acpi", "mmx",
-                                           "fxsr", "sse",   "sse2", "ss",
-                                           "ht",   "tm",    "ia64", "pbe"}},
-    [X86_FEAT_1_ECX] = {1,
-                        0,
-                        false,
-                        'c',
-                        {"pni",          "pclmulqdq", "dtes64", "monitor",
-                         "ds-cpl",       "vmx",       "smx",    "est",
-                         "tm2",          "ssse3",     "cid",    NULL,
-                         "fma",          "cx16",      "xtpr",   "pdcm",
-                         NULL,           "pcid",      "dca",    "sse4.1",
-                         "sse4.2",       "x2apic",    "movbe",  "popcnt",
-                         "tsc-deadline", "aes",       "xsave",  NULL,
-                         "avx",          "f16c",      "rdrand", "hypervisor"}},
-    [X86_FEAT_6_EAX] = {6, 0, false, 'a', {[2] = "arat"}},
-    [X86_FEAT_7_0_EBX] =
-        {7, 0, true, 'b', {"fsgsbase", "tsc-adjust", "sgx",      "bmi1",
-                           "hle",      "avx2",       NULL,       "smep",
-                           "bmi2",     "erms",       "invpcid",  "rtm",
-                           NULL,       NULL,         "mpx",      NULL,
-                           "avx512f",  "avx512dq",   "rdseed",   "adx",
-                           "smap",     "avx512ifma", "pcommit",  "clflushopt",
-                           "clwb",     "intel-pt",   "avx512pf", "avx512er",
-                           "avx512cd", "sha-ni",     "avx512bw", "avx512vl"}},
-    [X86_FEAT_7_0_ECX] = {7,
-                          0,
-                          true,
-                          'c',
-                          {[1] = "avx512vbmi",
-                           [2] = "umip",
-                           [3] = "pku",
-                           [5] = "waitpkg",
-                           [6] = "avx512vbmi2",
-                           [8] = "gfni",
-                           [9] = "vaes",
-                           [10] = "vpclmulqdq",
-                           [11] = "avx512vnni",
-                           [12] = "avx512bitalg",
-                           [14] = "avx512-vpopcntdq",
-                           [16] = "la57",
-                           [22] = "rdpid",
-                           [24] = "bus-lock-detect",
-                           [25] = "cldemote",
-                           [27] = "movdiri",
-                           [28] = "movdir64b",
-                           [30] = "sgxlc",
-                           [31] = "pks"}},
-    [X86_FEAT_7_0_EDX] = {7,
-                          0,
-                          true,
-                          'd',
-                          {[2] = "avx512-4vnniw",
-                           [3] = "avx512-4fmaps",
-                           [4] = "fsrm",
-                           [8] = "avx512-vp2intersect",
-                           [10] = "md-clear",
-                           [14] = "serialize",
-                           [16] = "tsx-ldtrk",
-                           [19] = "arch-lbr",
-                           [22] = "amx-bf16",
-                           [23] = "avx512-fp16",
-                           [24] = "amx-tile",
-                           [25] = "amx-int8",
-                           [26] = "spec-ctrl",
-                           [27] = "stibp",
-                           [29] = "arch-capabilities",
-                           [30] = "core-capability",
-                           [31] = "ssbd"}},
-    [X86_FEAT_7_1_EAX] =
-        {7, 1, true, 'a', {[4] = "avx-vnni", [5] = "avx512-bf16"}},
-    [X86_FEAT_XSAVE] =
-        {0xd, 1, true, 'a', {"xsaveopt", "xsavec", "xgetbv1", "xsaves", "xfd"}},
-    [X86_FEAT_8000_0001_EDX] = {0x80000001,
-                                0,
-                                false,
-                                'd',
-                                {[11] = "syscall",
-                                 [20] = "nx",
-                                 [22] = "mmxext",
-                                 [25] = "fxsr-opt",
-                                 [26] = "pdpe1gb",
-                                 [27] = "rdtscp",
-                                 [29] = "lm",
-                                 [30] = "3dnowext",
-                                 [31] = "3dnow"}},
-    [X86_FEAT_8000_0001_ECX] =
-        {0x80000001,
-         0,
-         false,
-         'c',
-         {[0] = "lahf-lm",    [1] = "cmp-legacy",  [2] = "svm",
-          [3] = "extapic",    [4] = "cr8legacy",   [5] = "abm",
-          [6] = "sse4a",      [7] = "misalignsse", [8] = "3dnowprefetch",
-          [9] = "osvw",       [10] = "ibs",        [11] = "xop",
-          [12] = "skinit",    [13] = "wdt",        [15] = "lwp",
-          [16] = "fma4",      [17] = "tce",        [19] = "nodeid-msr",
-          [21] = "tbm",       [22] = "topoext",    [23] = "perfctr-core",
-          [24] = "perfctr-nb"}},
-    [X86_FEAT_8000_0007_EDX] = {0x80000007, 0, false, 'd', {[8] = "invtsc"}},
-    [X86_FEAT_8000_0008_EBX] = {0x80000008,
-                                0,
-                                false,
-                                'b',
-                                {[0] = "clzero",
-                                 [2] = "xsaveerptr",
-                                 [9] = "wbnoinvd",
-                                 [12] = "ibpb",
-                                 [14] = "ibrs",
-                                 [15] = "amd-stibp",
-                                 [24] = "amd-ssbd",
-                                 [25] = "virt-ssbd",
-                                 [26] = "amd-no-ssb"}},
-    [X86_FEAT_SVM] = {0x8000000a,
-                      0,
-                      false,
-                      'd',
-                      {[0] = "npt",
-                       [1] = "lbrv",
-                       [2] = "svm-lock",
-                       [3] = "nrip-save",
-                       [4] = "tsc-scale",
-                       [5] = "vmcb-clean",
-                       [6] = "flushbyasid",
-                       [7] = "decodeassists",
-                       [10] = "pause-filter",
-                       [12] = "pfthreshold",
-                       [13] = "avic",
-                       [15] = "v-vmsave-vmload",
-                       [16] = "vgif",
-                       [28] = "svme-addr-chk"}},
+    [X86_FEAT_1_EDX] = {1, 0, false, 'd',
+                        "fpu vme de pse tsc msr pae mce cx8 apic - sep mtrr "
+                        "pge mca cmov pat pse36 pn clflush - ds acpi mmx fxsr "
+                        "sse sse2 ss ht tm ia64 pbe"},
+    [X86_FEAT_1_ECX] = {1, 0, false, 'c',
+                        "pni pclmulqdq dtes64 monitor ds-cpl vmx smx est tm2 "
+                        "ssse3 cid - fma cx16 xtpr pdcm - pcid dca sse4.1 "
+                        "sse4.2 x2apic movbe popcnt tsc-deadline aes xsave - "
+                        "avx f16c rdrand hypervisor"},
+    [X86_FEAT_6_EAX] = {6, 0, false, 'a', "- - arat"},
+    [X86_FEAT_7_0_EBX] = {7, 0, true, 'b',
+                          "fsgsbase tsc-adjust sgx bmi1 hle avx2 - smep bmi2 "
+                          "erms invpcid rtm - - mpx - avx512f avx512dq rdseed "
+                          "adx smap avx512ifma pcommit clflushopt clwb "
+                          "intel-pt avx512pf avx512er avx512cd sha-ni "
+                          "avx512bw avx512vl"},
+    [X86_FEAT_7_0_ECX] = {7, 0, true, 'c',
+                          "- avx512vbmi umip pku - waitpkg avx512vbmi2 - gfni "
+                          "vaes vpclmulqdq avx512vnni avx512bitalg - "
+                          "avx512-vpopcntdq - la57 - - - - - rdpid - "
+                          "bus-lock-detect cldemote - movdiri movdir64b - "
+                          "sgxlc pks"},
+    [X86_FEAT_7_0_EDX] = {7, 0, true, 'd',
+                          "- - avx512-4vnniw avx512-4fmaps fsrm - - - "
+                          "avx512-vp2intersect - md-clear - - - serialize - "
+                          "tsx-ldtrk - - arch-lbr - - amx-bf16 avx512-fp16 "
+                          "amx-tile amx-int8 spec-ctrl stibp - "
+                          "arch-capabilities core-capability ssbd"},
+    [X86_FEAT_7_1_EAX] = {7, 1, true, 'a', "- - - - avx-vnni avx512-bf16"},
+    [X86_FEAT_XSAVE] = {0xd, 1, true, 'a',
+                        "xsaveopt xsavec xgetbv1 xsaves xfd"},
+    [X86_FEAT_8000_0001_EDX] = {0x80000001, 0, false, 'd',
+                                "- - - - - - - - - - - syscall - - - - - - - "
+                                "- nx - mmxext - - fxsr-opt pdpe1gb rdtscp - "
+                                "lm 3dnowext 3dnow"},
+    [X86_FEAT_8000_0001_ECX] = {0x80000001, 0, false, 'c',
+                                "lahf-lm cmp-legacy svm extapic cr8legacy abm "
+                                "sse4a misalignsse 3dnowprefetch osvw ibs xop "
+                                "skinit wdt - lwp fma4 tce - nodeid-msr - tbm "
+                                "topoext perfctr-core perfctr-nb"},
+    [X86_FEAT_8000_0007_EDX] = {0x80000007, 0, false, 'd',
+                                "- - - - - - - - invtsc"},
+    [X86_FEAT_8000_0008_EBX] = {0x80000008, 0, false, 'b',
+                                "clzero - xsaveerptr - - - - - - wbnoinvd - - "
+                                "ibpb - ibrs amd-stibp - - - - - - - - "
+                                "amd-ssbd virt-ssbd amd-no-ssb"},
+    [X86_FEAT_SVM] = {0x8000000a, 0, false, 'd',
+                      "npt lbrv svm-lock nrip-save tsc-scale vmcb-clean "
+                      "flushbyasid decodeassists - - pause-filter - "
+                      "pfthreshold avic - v-vmsave-vmload vgif - - - - - - - "
+                      "- - - - svme-addr-chk"},
     /* "kvmclock" is two bits: the old and the new clock MSRs. */
-    [X86_FEAT_KVM] = {0x40000001,
-                      0,
-                      false,
-                      'a',
-                      {[0] = "kvmclock",
-                       [1] = "kvm-nopiodelay",
-                       [2] = "kvm-mmu",
-                       [3] = "kvmclock",
-                       [4] = "kvm-asyncpf",
-                       [5] = "kvm-steal-time",
-                       [6] = "kvm-pv-eoi",
-                       [7] = "kvm-pv-unhalt",
-                       [9] = "kvm-pv-tlb-flush",
-                       [11] = "kvm-pv-ipi",
-                       [12] = "kvm-poll-control",
-                       [13] = "kvm-pv-sched-yield",
-                       [14] = "kvm-asyncpf-int",
-                       [15] = "kvm-msi-ext-dest-id",
-                       [24] = "kvmclock-stable-bit"}},
+    [X86_FEAT_KVM] = {0x40000001, 0, false, 'a',
+                      "kvmclock kvm-nopiodelay kvm-mmu kvmclock kvm-asyncpf "
+                      "kvm-steal-time kvm-pv-eoi kvm-pv-unhalt - "
+                      "kvm-pv-tlb-flush - kvm-pv-ipi kvm-poll-control "
+                      "kvm-pv-sched-yield kvm-asyncpf-int "
+                      "kvm-msi-ext-dest-id - - - - - - - - "
+                      "kvmclock-stable-bit"},
 };
+
+/*
+ * The name of bit @bit of word @w, copied to @buf (NULL if it has none).
+ */
+static const char *bit_name(int w, unsigned bit, char *buf, size_t size)
+{
+    const char *p = feature_words[w].names;
+
+    for (unsigned i = 0; *p; i++) {
+        const char *end = strchr(p, ' ');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+
+        if (i == bit) {
+            if (len == 1 && *p == '-') {
+                return NULL;
+            }
+            g_strlcpy(buf, p, MIN(len + 1, size));
+            return buf;
+        }
+        p += len;
+        while (*p == ' ') {
+            p++;
+        }
+    }
+    return NULL;
+}
 
 /* Other spellings QEMU accepts for a flag. */
 static const struct {
@@ -243,7 +174,7 @@ typedef struct X86CPUModelDef {
     uint32_t level, xlevel;
     const char *features; /* flag names, space-separated */
     const char *model_id;
-    X86CPUVersion versions[6]; /* v2, v3, ... */
+    const X86CPUVersion *versions; /* v2, v3, ...; NULL-props ended */
 } X86CPUModelDef;
 
 #define I486_FEATURES    "fpu vme pse "
@@ -274,6 +205,120 @@ typedef struct X86CPUModelDef {
     "misalignsse sse4a abm cr8legacy svm lahf-lm topoext "
 #define ZEN_EBX "fsgsbase bmi1 avx2 smep bmi2 rdseed adx smap clflushopt "
 #define TSX_OFF "hle=off rtm=off"
+
+static const X86CPUVersion nehalem_versions[] = {
+    {"Nehalem-IBRS", "spec-ctrl=on",
+     "Intel Core i7 9xx (Nehalem Core i7, IBRS update)"},
+    {NULL},
+};
+
+static const X86CPUVersion westmere_versions[] = {
+    {"Westmere-IBRS", "spec-ctrl=on",
+     "Westmere E56xx/L56xx/X56xx (IBRS update)"},
+    {NULL},
+};
+
+static const X86CPUVersion sandybridge_versions[] = {
+    {"SandyBridge-IBRS", "spec-ctrl=on",
+     "Intel Xeon E312xx (Sandy Bridge, IBRS update)"},
+    {NULL},
+};
+
+static const X86CPUVersion ivybridge_versions[] = {
+    {"IvyBridge-IBRS", "spec-ctrl=on",
+     "Intel Xeon E3-12xx v2 (Ivy Bridge, IBRS)"},
+    {NULL},
+};
+
+static const X86CPUVersion haswell_versions[] = {
+    {"Haswell-noTSX", TSX_OFF " stepping=1",
+     "Intel Core Processor (Haswell, no TSX)"},
+    {"Haswell-IBRS", "hle=on rtm=on stepping=4 spec-ctrl=on",
+     "Intel Core Processor (Haswell, IBRS)"},
+    {"Haswell-noTSX-IBRS", TSX_OFF " stepping=1",
+     "Intel Core Processor (Haswell, no TSX, IBRS)"},
+    {NULL},
+};
+
+static const X86CPUVersion broadwell_versions[] = {
+    {"Broadwell-noTSX", TSX_OFF, "Intel Core Processor (Broadwell, no TSX)"},
+    {"Broadwell-IBRS", "hle=on rtm=on spec-ctrl=on",
+     "Intel Core Processor (Broadwell, IBRS)"},
+    {"Broadwell-noTSX-IBRS", TSX_OFF,
+     "Intel Core Processor (Broadwell, no TSX, IBRS)"},
+    {NULL},
+};
+
+static const X86CPUVersion skylake_client_versions[] = {
+    {"Skylake-Client-IBRS", "spec-ctrl=on",
+     "Intel Core Processor (Skylake, IBRS)"},
+    {"Skylake-Client-noTSX-IBRS", TSX_OFF,
+     "Intel Core Processor (Skylake, IBRS, no TSX)"},
+    {NULL, "xsaves=on", NULL},
+    {NULL},
+};
+
+static const X86CPUVersion skylake_server_versions[] = {
+    {"Skylake-Server-IBRS", "clflushopt=off spec-ctrl=on",
+     "Intel Xeon Processor (Skylake, IBRS)"},
+    {"Skylake-Server-noTSX-IBRS", TSX_OFF,
+     "Intel Xeon Processor (Skylake, IBRS, no TSX)"},
+    {NULL, "", NULL},
+    {NULL, "xsaves=on", NULL},
+    {NULL},
+};
+
+static const X86CPUVersion cascadelake_server_versions[] = {
+    {NULL, "arch-capabilities=on", NULL},
+    {"Cascadelake-Server-noTSX", TSX_OFF, NULL},
+    {NULL, "", NULL},
+    {NULL, "xsaves=on", NULL},
+    {NULL},
+};
+
+static const X86CPUVersion cooperlake_versions[] = {
+    {NULL, "xsaves=on", NULL},
+    {NULL},
+};
+
+static const X86CPUVersion icelake_server_versions[] = {
+    {"Icelake-Server-noTSX", TSX_OFF, NULL},
+    {NULL, "arch-capabilities=on", NULL},
+    {NULL, "sha-ni=on avx512ifma=on rdpid=on fsrm=on model=106", NULL},
+    {NULL, "xsaves=on", NULL},
+    {NULL, "", NULL},
+    {NULL},
+};
+
+static const X86CPUVersion denverton_versions[] = {
+    {NULL, "monitor=off mpx=off", NULL},
+    {NULL, "xsaves=on", NULL},
+    {NULL},
+};
+
+static const X86CPUVersion snowridge_versions[] = {
+    {NULL, "mpx=off", "Intel Atom Processor (Snowridge, no MPX)"},
+    {NULL, "xsaves=on", NULL},
+    {NULL, "core-capability=off", NULL},
+    {NULL},
+};
+
+static const X86CPUVersion epyc_versions[] = {
+    {"EPYC-IBPB", "ibpb=on", "AMD EPYC Processor (with IBPB)"},
+    {NULL, "perfctr-core=on clzero=on xsaveerptr=on xsaves=on",
+     "AMD EPYC Processor"},
+    {NULL},
+};
+
+static const X86CPUVersion dhyana_versions[] = {
+    {NULL, "xsaves=on", NULL},
+    {NULL},
+};
+
+static const X86CPUVersion epyc_rome_versions[] = {
+    {NULL, "ibrs=on amd-ssbd=on", NULL},
+    {NULL},
+};
 
 static const X86CPUModelDef models[] = {
     {"qemu64", VENDOR_AMD, 15, 107, 1, 0xd, 0x8000000a,
@@ -315,188 +360,66 @@ static const X86CPUModelDef models[] = {
     {"Penryn", VENDOR_INTEL, 6, 23, 3, 10, 0x80000008,
      CORE_EDX "sse4.1 cx16 ssse3 pni lm nx syscall lahf-lm",
      "Intel Core 2 Duo P9xxx (Penryn Class Core 2)"},
-    {"Nehalem",
-     VENDOR_INTEL,
-     6,
-     26,
-     3,
-     11,
-     0x80000008,
+    {"Nehalem", VENDOR_INTEL, 6, 26, 3, 11, 0x80000008,
      CORE_EDX "popcnt sse4.2 sse4.1 cx16 ssse3 pni lm syscall nx lahf-lm",
-     "Intel Core i7 9xx (Nehalem Class Core i7)",
-     {{"Nehalem-IBRS", "spec-ctrl=on",
-       "Intel Core i7 9xx (Nehalem Core i7, IBRS update)"}}},
-    {"Westmere",
-     VENDOR_INTEL,
-     6,
-     44,
-     1,
-     11,
-     0x80000008,
+     "Intel Core i7 9xx (Nehalem Class Core i7)", nehalem_versions},
+    {"Westmere", VENDOR_INTEL, 6, 44, 1, 11, 0x80000008,
      CORE_EDX "aes popcnt sse4.2 sse4.1 cx16 ssse3 pclmulqdq pni lm syscall "
               "nx lahf-lm arat",
-     "Westmere E56xx/L56xx/X56xx (Nehalem-C)",
-     {{"Westmere-IBRS", "spec-ctrl=on",
-       "Westmere E56xx/L56xx/X56xx (IBRS update)"}}},
-    {"SandyBridge",
-     VENDOR_INTEL,
-     6,
-     42,
-     1,
-     0xd,
-     0x80000008,
+     "Westmere E56xx/L56xx/X56xx (Nehalem-C)", westmere_versions},
+    {"SandyBridge", VENDOR_INTEL, 6, 42, 1, 0xd, 0x80000008,
      CORE_EDX SNB_ECX "lm rdtscp nx syscall lahf-lm xsaveopt arat",
-     "Intel Xeon E312xx (Sandy Bridge)",
-     {{"SandyBridge-IBRS", "spec-ctrl=on",
-       "Intel Xeon E312xx (Sandy Bridge, IBRS update)"}}},
-    {"IvyBridge",
-     VENDOR_INTEL,
-     6,
-     58,
-     9,
-     0xd,
-     0x80000008,
+     "Intel Xeon E312xx (Sandy Bridge)", sandybridge_versions},
+    {"IvyBridge", VENDOR_INTEL, 6, 58, 9, 0xd, 0x80000008,
      CORE_EDX SNB_ECX "f16c rdrand fsgsbase smep erms lm rdtscp nx syscall "
                       "lahf-lm xsaveopt arat",
-     "Intel Xeon E3-12xx v2 (Ivy Bridge)",
-     {{"IvyBridge-IBRS", "spec-ctrl=on",
-       "Intel Xeon E3-12xx v2 (Ivy Bridge, IBRS)"}}},
-    {"Haswell",
-     VENDOR_INTEL,
-     6,
-     60,
-     4,
-     0xd,
-     0x80000008,
+     "Intel Xeon E3-12xx v2 (Ivy Bridge)", ivybridge_versions},
+    {"Haswell", VENDOR_INTEL, 6, 60, 4, 0xd, 0x80000008,
      CORE_EDX HSW_ECX HSW_EBX "lm rdtscp nx syscall abm lahf-lm xsaveopt arat",
-     "Intel Core Processor (Haswell)",
-     {{"Haswell-noTSX", TSX_OFF " stepping=1",
-       "Intel Core Processor (Haswell, no TSX)"},
-      {"Haswell-IBRS", "hle=on rtm=on stepping=4 spec-ctrl=on",
-       "Intel Core Processor (Haswell, IBRS)"},
-      {"Haswell-noTSX-IBRS", TSX_OFF " stepping=1",
-       "Intel Core Processor (Haswell, no TSX, IBRS)"}}},
-    {"Broadwell",
-     VENDOR_INTEL,
-     6,
-     61,
-     2,
-     0xd,
-     0x80000008,
+     "Intel Core Processor (Haswell)", haswell_versions},
+    {"Broadwell", VENDOR_INTEL, 6, 61, 2, 0xd, 0x80000008,
      CORE_EDX HSW_ECX BDW_EBX "lm rdtscp nx syscall abm lahf-lm 3dnowprefetch "
                               "xsaveopt arat",
-     "Intel Core Processor (Broadwell)",
-     {{"Broadwell-noTSX", TSX_OFF, "Intel Core Processor (Broadwell, no TSX)"},
-      {"Broadwell-IBRS", "hle=on rtm=on spec-ctrl=on",
-       "Intel Core Processor (Broadwell, IBRS)"},
-      {"Broadwell-noTSX-IBRS", TSX_OFF,
-       "Intel Core Processor (Broadwell, no TSX, IBRS)"}}},
-    {"Skylake-Client",
-     VENDOR_INTEL,
-     6,
-     94,
-     3,
-     0xd,
-     0x80000008,
+     "Intel Core Processor (Broadwell)", broadwell_versions},
+    {"Skylake-Client", VENDOR_INTEL, 6, 94, 3, 0xd, 0x80000008,
      CORE_EDX HSW_ECX BDW_EBX "lm rdtscp nx syscall abm lahf-lm 3dnowprefetch "
                               "xsaveopt xsavec xgetbv1 arat",
-     "Intel Core Processor (Skylake)",
-     {{"Skylake-Client-IBRS", "spec-ctrl=on",
-       "Intel Core Processor (Skylake, IBRS)"},
-      {"Skylake-Client-noTSX-IBRS", TSX_OFF,
-       "Intel Core Processor (Skylake, IBRS, no TSX)"},
-      {NULL, "xsaves=on", NULL}}},
-    {"Skylake-Server",
-     VENDOR_INTEL,
-     6,
-     85,
-     4,
-     0xd,
-     0x80000008,
+     "Intel Core Processor (Skylake)", skylake_client_versions},
+    {"Skylake-Server", VENDOR_INTEL, 6, 85, 4, 0xd, 0x80000008,
      CORE_EDX HSW_ECX SKX_EBX "lm pdpe1gb rdtscp nx syscall abm lahf-lm "
                               "3dnowprefetch pku xsaveopt xsavec xgetbv1 arat",
-     "Intel Xeon Processor (Skylake)",
-     {{"Skylake-Server-IBRS", "clflushopt=off spec-ctrl=on",
-       "Intel Xeon Processor (Skylake, IBRS)"},
-      {"Skylake-Server-noTSX-IBRS", TSX_OFF,
-       "Intel Xeon Processor (Skylake, IBRS, no TSX)"},
-      {NULL, "", NULL},
-      {NULL, "xsaves=on", NULL}}},
-    {"Cascadelake-Server",
-     VENDOR_INTEL,
-     6,
-     85,
-     6,
-     0xd,
-     0x80000008,
+     "Intel Xeon Processor (Skylake)", skylake_server_versions},
+    {"Cascadelake-Server", VENDOR_INTEL, 6, 85, 6, 0xd, 0x80000008,
      CORE_EDX HSW_ECX SKX_EBX "lm pdpe1gb rdtscp nx syscall abm lahf-lm "
                               "3dnowprefetch pku avx512vnni spec-ctrl ssbd "
                               "xsaveopt xsavec xgetbv1 arat",
-     "Intel Xeon Processor (Cascadelake)",
-     {{NULL, "arch-capabilities=on", NULL},
-      {"Cascadelake-Server-noTSX", TSX_OFF, NULL},
-      {NULL, "", NULL},
-      {NULL, "xsaves=on", NULL}}},
-    {"Cooperlake",
-     VENDOR_INTEL,
-     6,
-     85,
-     10,
-     0xd,
-     0x80000008,
+     "Intel Xeon Processor (Cascadelake)", cascadelake_server_versions},
+    {"Cooperlake", VENDOR_INTEL, 6, 85, 10, 0xd, 0x80000008,
      CORE_EDX HSW_ECX SKX_EBX "lm pdpe1gb rdtscp nx syscall abm lahf-lm "
                               "3dnowprefetch pku avx512vnni spec-ctrl stibp "
                               "ssbd arch-capabilities avx512-bf16 xsaveopt "
                               "xsavec xgetbv1 arat",
-     "Intel Xeon Processor (Cooperlake)",
-     {{NULL, "xsaves=on", NULL}}},
-    {"Icelake-Server",
-     VENDOR_INTEL,
-     6,
-     134,
-     0,
-     0xd,
-     0x80000008,
+     "Intel Xeon Processor (Cooperlake)", cooperlake_versions},
+    {"Icelake-Server", VENDOR_INTEL, 6, 134, 0, 0xd, 0x80000008,
      CORE_EDX HSW_ECX SKX_EBX
      "lm pdpe1gb rdtscp nx syscall abm lahf-lm 3dnowprefetch wbnoinvd "
      "avx512vbmi umip pku avx512vbmi2 gfni vaes vpclmulqdq avx512vnni "
      "avx512bitalg avx512-vpopcntdq la57 spec-ctrl ssbd xsaveopt xsavec "
      "xgetbv1 arat",
-     "Intel Xeon Processor (Icelake)",
-     {{"Icelake-Server-noTSX", TSX_OFF, NULL},
-      {NULL, "arch-capabilities=on", NULL},
-      {NULL, "sha-ni=on avx512ifma=on rdpid=on fsrm=on model=106", NULL},
-      {NULL, "xsaves=on", NULL},
-      {NULL, "", NULL}}},
-    {"Denverton",
-     VENDOR_INTEL,
-     6,
-     95,
-     1,
-     21,
-     0x80000008,
+     "Intel Xeon Processor (Icelake)", icelake_server_versions},
+    {"Denverton", VENDOR_INTEL, 6, 95, 1, 21, 0x80000008,
      CORE_EDX ATOM_ECX ATOM_EXT "fsgsbase smep erms mpx rdseed smap "
                                 "clflushopt sha-ni spec-ctrl "
                                 "arch-capabilities ssbd xsaveopt xsavec "
                                 "xgetbv1 arat",
-     "Intel Atom Processor (Denverton)",
-     {{NULL, "monitor=off mpx=off", NULL}, {NULL, "xsaves=on", NULL}}},
-    {"Snowridge",
-     VENDOR_INTEL,
-     6,
-     134,
-     1,
-     27,
-     0x80000008,
+     "Intel Atom Processor (Denverton)", denverton_versions},
+    {"Snowridge", VENDOR_INTEL, 6, 134, 1, 27, 0x80000008,
      CORE_EDX ATOM_ECX ATOM_EXT "fsgsbase smep erms mpx rdseed smap "
                                 "clflushopt clwb sha-ni umip gfni movdiri "
                                 "cldemote movdir64b spec-ctrl "
                                 "arch-capabilities ssbd core-capability "
                                 "xsaveopt xsavec xgetbv1 arat",
-     "Intel Atom Processor (SnowRidge)",
-     {{NULL, "mpx=off", "Intel Atom Processor (Snowridge, no MPX)"},
-      {NULL, "xsaves=on", NULL},
-      {NULL, "core-capability=off", NULL}}},
+     "Intel Atom Processor (SnowRidge)", snowridge_versions},
     {"KnightsMill", VENDOR_INTEL, 6, 133, 0, 0xd, 0x80000008,
      CORE_EDX "ss avx xsave aes popcnt x2apic sse4.2 sse4.1 cx16 ssse3 "
               "pclmulqdq pni tsc-deadline fma movbe f16c rdrand lm pdpe1gb "
@@ -524,43 +447,20 @@ static const X86CPUModelDef models[] = {
               "pclmulqdq pni lm pdpe1gb nx syscall rdtscp tbm fma4 xop "
               "3dnowprefetch misalignsse sse4a abm svm lahf-lm npt nrip-save",
      "AMD Opteron 63xx class CPU"},
-    {"EPYC",
-     VENDOR_AMD,
-     23,
-     1,
-     2,
-     0xd,
-     0x8000001e,
+    {"EPYC", VENDOR_AMD, 23, 1, 2, 0xd, 0x8000001e,
      CORE_EDX ZEN_ECX ZEN_EXT ZEN_EBX "sha-ni xsaveopt xsavec xgetbv1 arat "
                                       "npt nrip-save",
-     "AMD EPYC Processor",
-     {{"EPYC-IBPB", "ibpb=on", "AMD EPYC Processor (with IBPB)"},
-      {NULL, "perfctr-core=on clzero=on xsaveerptr=on xsaves=on",
-       "AMD EPYC Processor"}}},
-    {"Dhyana",
-     VENDOR_HYGON,
-     24,
-     0,
-     1,
-     0xd,
-     0x8000001e,
+     "AMD EPYC Processor", epyc_versions},
+    {"Dhyana", VENDOR_HYGON, 24, 0, 1, 0xd, 0x8000001e,
      CORE_EDX "rdrand f16c avx xsave popcnt movbe sse4.2 sse4.1 cx16 fma "
               "ssse3 monitor pni " ZEN_EXT "ibpb " ZEN_EBX
               "xsaveopt xsavec xgetbv1 arat npt nrip-save",
-     "Hygon Dhyana Processor",
-     {{NULL, "xsaves=on", NULL}}},
-    {"EPYC-Rome",
-     VENDOR_AMD,
-     23,
-     49,
-     0,
-     0xd,
-     0x8000001e,
+     "Hygon Dhyana Processor", dhyana_versions},
+    {"EPYC-Rome", VENDOR_AMD, 23, 49, 0, 0xd, 0x8000001e,
      CORE_EDX ZEN_ECX ZEN_EXT ZEN_EBX
      "perfctr-core clzero xsaveerptr wbnoinvd ibpb amd-stibp sha-ni clwb "
      "umip rdpid xsaveopt xsavec xgetbv1 xsaves arat npt nrip-save",
-     "AMD EPYC-Rome Processor",
-     {{NULL, "ibrs=on amd-ssbd=on", NULL}}},
+     "AMD EPYC-Rome Processor", epyc_rome_versions},
     {"EPYC-Milan", VENDOR_AMD, 25, 1, 1, 0xd, 0x8000001e,
      CORE_EDX ZEN_ECX ZEN_EXT ZEN_EBX
      "pcid perfctr-core clzero xsaveerptr wbnoinvd ibpb ibrs amd-stibp "
@@ -598,7 +498,8 @@ static bool feature_lookup(const char *name, uint32_t mask[X86_FEAT_WORDS])
     memset(mask, 0, sizeof(uint32_t) * X86_FEAT_WORDS);
     for (int w = 0; w < X86_FEAT_WORDS; w++) {
         for (unsigned b = 0; b < 32; b++) {
-            const char *n = feature_words[w].names[b];
+            char buf[FLAG_NAME_MAX];
+            const char *n = bit_name(w, b, buf, sizeof(buf));
 
             if (n && flag_name_eq(name, n)) {
                 mask[w] |= 1u << b;
@@ -826,7 +727,7 @@ static unsigned model_version_count(const X86CPUModelDef *m)
 {
     unsigned n = 0;
 
-    while (n < ARRAY_SIZE(m->versions) && m->versions[n].props) {
+    while (m->versions && m->versions[n].props) {
         n++;
     }
     return n + 1;
@@ -969,7 +870,7 @@ static int compare_names(const void *a, const void *b)
 
 void x86_cpu_print_help(FILE *out)
 {
-    g_autoptr(GPtrArray) flags = g_ptr_array_new();
+    g_autoptr(GPtrArray) flags = g_ptr_array_new_with_free_func(g_free);
     unsigned col = 0;
 
     fprintf(out, "Available CPUs:\n");
@@ -1000,10 +901,11 @@ void x86_cpu_print_help(FILE *out)
                  "QEMU's versions)\n\nRecognized CPUID flags:\n");
     for (int w = 0; w < X86_FEAT_WORDS; w++) {
         for (unsigned b = 0; b < 32; b++) {
-            const char *n = feature_words[w].names[b];
+            char buf[FLAG_NAME_MAX];
+            const char *n = bit_name(w, b, buf, sizeof(buf));
 
             if (n && !(w == X86_FEAT_KVM && b == 3)) {
-                g_ptr_array_add(flags, (gpointer)n);
+                g_ptr_array_add(flags, g_strdup(n));
             }
         }
     }
@@ -1119,7 +1021,8 @@ static void warn_features(GPtrArray *warnings, const char *why,
 
     for (unsigned b = 0; b < 32; b++) {
         if (bits & (1u << b)) {
-            const char *n = fw->names[b];
+            char buf[FLAG_NAME_MAX];
+            const char *n = bit_name(w, b, buf, sizeof(buf));
 
             g_ptr_array_add(
                 warnings,
