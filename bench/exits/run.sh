@@ -14,7 +14,9 @@
 # usage: bench/exits/run.sh [--runs K] [--mode auto|direct|nested] VMM_A VMM_B
 #   EXITS_DIR      images and counts (default build/bench/exits under the root)
 #   EXITS_SERIAL   the -serial backend (default null; e.g. file:/tmp/uart.out)
-#   EXITS_TIMEOUT  seconds per run (default 60)
+#   EXITS_TIMEOUT  seconds per run (default 60; nested 600: a nested port
+#                  exit costs ~0.6 ms on a loaded 2-core host, so one image's
+#                  100,000 exits take a minute or more, and a round ~20 min)
 #   KEMU_TESTBED_MODE  the default of --mode (else auto)
 set -u
 
@@ -65,6 +67,7 @@ if [ "$TESTBED_MODE" = nested ]; then
     a=$(realpath -s "$(command -v "$vmm_a")") || die "no such program '$vmm_a'"
     b=$(realpath -s "$(command -v "$vmm_b")") || die "no such program '$vmm_b'"
     self=$(realpath -s "$0")
+    timeout_s=${EXITS_TIMEOUT:-600}
     exec "$root/tests/guest/linux/nested-run.sh" --name bench-exits \
         --timeout $((120 + runs * 2 * (n + 1) * (timeout_s + 5))) \
         --bin "$a" --bin "$b" --file "$self" \
