@@ -106,6 +106,27 @@ static bool set_properties(DeviceState *dev, KemuOpts *opts, Error **errp)
     return true;
 }
 
+/* id= well-formed and not taken. */
+static bool device_id_check(MachineState *ms, KemuOpts *opts, Error **errp)
+{
+    const char *id = kemu_opts_get(opts, "id");
+
+    if (id && !id_wellformed(id)) {
+        error_setg(errp,
+                   "%s: invalid id '%s': ids start with a letter and "
+                   "hold only letters, digits, '-', '.' and '_'",
+                   kemu_opts_context(opts), id);
+        return false;
+    }
+    if (id && object_resolve_path_component(
+                  container_get(OBJECT(ms), "peripheral"), id)) {
+        error_setg(errp, "%s: duplicate device id '%s'",
+                   kemu_opts_context(opts), id);
+        return false;
+    }
+    return true;
+}
+
 bool qdev_device_check_driver(KemuOpts *opts, Error **errp)
 {
     const char *driver = kemu_opts_get(opts, "driver");
@@ -211,17 +232,7 @@ static DeviceState *device_add(MachineState *ms, KemuOpts *opts, bool hotplug,
         error_setg(errp, "Parameter 'driver' expects a pluggable device type");
         return NULL;
     }
-    if (id && !id_wellformed(id)) {
-        error_setg(errp,
-                   "%s: invalid id '%s': ids start with a letter and "
-                   "hold only letters, digits, '-', '.' and '_'",
-                   kemu_opts_context(opts), id);
-        return NULL;
-    }
-    if (id && object_resolve_path_component(
-                  container_get(OBJECT(ms), "peripheral"), id)) {
-        error_setg(errp, "%s: duplicate device id '%s'",
-                   kemu_opts_context(opts), id);
+    if (!device_id_check(ms, opts, errp)) {
         return NULL;
     }
     if (busname) {
@@ -311,4 +322,25 @@ bool qdev_unplug(MachineState *ms, DeviceState *dev, Error **errp)
         return false;
     }
     return true;
+}
+
+/* ---- -device checked before the board ---- */
+
+DeviceState *qdev_device_check(MachineState *ms, KemuOpts *opts, Error **errp)
+{
+    DeviceState *dev;
+
+    if (!qdev_device_check_driver(opts, errp) ||
+        !device_id_check(ms, opts, errp)) {
+        return NULL;
+    }
+    dev = qdev_new(kemu_opts_get(opts, "driver"));
+    dev->id = g_strdup(kemu_opts_get(opts, "id"));
+    machine_add_peripheral(ms, dev);
+    object_unref(dev); /* the tree holds it now */
+    if (!set_properties(dev, opts, errp)) {
+        object_unparent(OBJECT(dev));
+        return NULL;
+    }
+    return dev;
 }

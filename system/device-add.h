@@ -40,6 +40,18 @@ DeviceState *qdev_device_hotplug(MachineState *ms, KemuOpts *opts,
 bool qdev_unplug(MachineState *ms, DeviceState *dev, Error **errp);
 
 /**
+ * qdev_device_check - everything qdev_device_add checks before it needs
+ * the board: the driver, id= (well-formed and not taken), and each
+ * property value, set on a device that is created (-global values first)
+ * and put at /machine/peripheral but not realized.  The caller removes it
+ * with object_unparent() -- after checking every -device, so that ids and
+ * backends two of them claim clash here too.  bus= is checked when the
+ * device is added for real, once the board made its buses.
+ * Return: the unrealized device (owned by the tree), or NULL and @errp.
+ */
+DeviceState *qdev_device_check(MachineState *ms, KemuOpts *opts, Error **errp);
+
+/**
  * qdev_device_check_driver - whether opts name a device type -device may
  * create; the one-line error otherwise.
  */

@@ -2,9 +2,14 @@
 /*
  * kemu-system-x86_64: QEMU's command line to a running machine.
  * Options are read into a KemuConfig first (help requests answered, bad
- * flags refused with one line), then the machine is built in a fixed
- * order: accelerator, board, chardevs and netdevs, -device devices,
- * monitors and the qtest server, reset, vCPUs, main loop.
+ * flags refused with one line), then, as in QEMU, everything the user
+ * wrote is checked before the accelerator opens /dev/kvm, so a mistake
+ * reads the same on every host: the machine object and its -machine
+ * properties, -global values, the files -kernel/-initrd/-bios name,
+ * chardevs, netdevs, monitors and the qtest server (created: they need no
+ * accelerator), and every -device with its properties (created, not
+ * realized, then dropped).  Then the accelerator, the board, the -device
+ * devices for real, reset, vCPUs, main loop.
  */
 #include "util/osdep.h"
 #include <glib-unix.h>
@@ -17,6 +22,7 @@
 #include "util/timer.h"
 #include "qom/object.h"
 #include "hw/core/qdev.h"
+#include "hw/core/qdev-global.h"
 #include "hw/core/machine.h"
 #include "accel/accel.h"
 #include "target/i386/cpu-model.h"
@@ -30,9 +36,11 @@
 #define MAX_SERIAL_PORTS 4
 
 typedef struct KemuConfig {
-    KemuOpts *machine_opts;
-    GPtrArray *accels; /* accelerator names, in order */
-    uint64_t ram_size; /* 0: the machine's default */
+    KemuOpts *machine_opts;    /* every -machine, merged: the last value wins */
+    GPtrArray *accels;         /* accelerator names, in order */
+    const char *accel_irqchip; /* -accel kvm,kernel-irqchip= */
+    GPtrArray *globals;        /* QdevGlobal * */
+    uint64_t ram_size;         /* 0: the machine's default */
     int smp_cpus;
     const char *kernel, *initrd, *append, *bios, *name, *cpu;
     bool no_reboot, no_shutdown, nographic, start_paused, no_defaults;
@@ -102,22 +110,49 @@ static bool opt_version(KemuConfig *cfg, const char *opt, const char *arg,
     exit(0);
 }
 
+/*
+ * Repeated -machine options merge as QEMU's do: each key's last value
+ * wins (a later -machine without accel= keeps the accelerator), and
+ * "-machine help" lists the machines, "-machine pc,help" pc's properties.
+ */
 static bool opt_machine(KemuConfig *cfg, const char *opt, const char *arg,
                         Error **errp)
 {
-    KemuOpts *opts = kemu_opts_parse_full(opt, arg, "type", 0, errp);
+    g_autoptr(KemuOpts) opts = kemu_opts_parse_full(opt, arg, "type", 0, errp);
+    const char *type;
+    KemuOptsIter it;
+    const char *key, *value;
 
     if (!opts) {
         return false;
     }
-    if (kemu_opts_has_help(opts) ||
-        !g_strcmp0(kemu_opts_get(opts, "type"), "help") ||
-        !g_strcmp0(kemu_opts_get(opts, "type"), "?")) {
+    type = kemu_opts_get(opts, "type");
+    if (!g_strcmp0(type, "help") || !g_strcmp0(type, "?") ||
+        (!type && kemu_opts_has_help(opts))) {
         machine_print_help(stdout);
         exit(0);
     }
-    kemu_opts_free(cfg->machine_opts);
-    cfg->machine_opts = opts;
+    if (kemu_opts_has_help(opts)) {
+        MachineClass *mc = machine_class_find(type);
+
+        if (!mc) {
+            error_setg(errp,
+                       "%s %s: unsupported machine type (use -machine help "
+                       "to list them)",
+                       opt, type);
+            return false;
+        }
+        machine_print_props(stdout, mc);
+        exit(0);
+    }
+    if (!cfg->machine_opts) {
+        cfg->machine_opts = g_steal_pointer(&opts);
+        return true;
+    }
+    kemu_opts_iter_init(&it, opts, NULL);
+    while (kemu_opts_iter_next(&it, &key, &value)) {
+        kemu_opts_set(cfg->machine_opts, key, value);
+    }
     return true;
 }
 
@@ -153,7 +188,12 @@ static bool opt_accel(KemuConfig *cfg, const char *opt, const char *arg,
         error_setg(errp, "%s: parameter 'accel' is missing", opt);
         return false;
     }
-    /* QEMU's per-accelerator knobs that change nothing here. */
+    /* kernel-irqchip goes to the machine's property of that name. */
+    if (kemu_opts_get(opts, "kernel-irqchip")) {
+        cfg->accel_irqchip =
+            g_intern_string(kemu_opts_get(opts, "kernel-irqchip"));
+    }
+    /* thread= picks TCG's threading, which changes nothing here. */
     kemu_opts_iter_init(&it, opts, NULL);
     while (kemu_opts_iter_next(&it, &key, &value)) {
         if (strcmp(key, "accel") && strcmp(key, "thread") &&
@@ -442,6 +482,18 @@ static bool opt_rtc(KemuConfig *cfg, const char *opt, const char *arg,
     return true;
 }
 
+static bool opt_global(KemuConfig *cfg, const char *opt, const char *arg,
+                       Error **errp)
+{
+    QdevGlobal *g = qdev_global_parse(arg, errp);
+
+    if (!g) {
+        return false;
+    }
+    g_ptr_array_add(cfg->globals, g);
+    return true;
+}
+
 static bool opt_unsupported(KemuConfig *cfg, const char *opt, const char *arg,
                             Error **errp)
 {
@@ -454,7 +506,8 @@ static const OptionDef options[] = {
     {"help", ARG_NONE, opt_help, "print this help and exit"},
     {"version", ARG_NONE, opt_version, "print the version and exit"},
     {"machine", ARG_REQUIRED, opt_machine,
-     "select the machine: pc[,accel=kvm|qtest] (help lists them)"},
+     "the machine and its properties: pc[,accel=kvm,pit=off,...] "
+     "(help lists them, pc,help their properties)"},
     {"M", ARG_REQUIRED, opt_machine, "same as -machine"},
     {"accel", ARG_REQUIRED, opt_accel,
      "kvm or qtest; repeat to try several, the first that works is used"},
@@ -514,7 +567,8 @@ static const OptionDef options[] = {
     {"drive", ARG_REQUIRED, opt_unsupported, "not supported yet"},
     {"blockdev", ARG_REQUIRED, opt_unsupported, "not supported yet"},
     {"daemonize", ARG_NONE, opt_unsupported, "not supported"},
-    {"global", ARG_REQUIRED, opt_unsupported, "not supported yet"},
+    {"global", ARG_REQUIRED, opt_global,
+     "a default for every device of a type: DRIVER.PROP=VALUE"},
     {NULL},
 };
 
@@ -537,6 +591,8 @@ static void config_init(KemuConfig *cfg)
 {
     memset(cfg, 0, sizeof(*cfg));
     cfg->accels = g_ptr_array_new_with_free_func(g_free);
+    cfg->globals =
+        g_ptr_array_new_with_free_func((GDestroyNotify)qdev_global_free);
     cfg->devices =
         g_ptr_array_new_with_free_func((GDestroyNotify)kemu_opts_free);
     cfg->chardevs =
@@ -556,6 +612,7 @@ static void config_free(KemuConfig *cfg)
     kemu_opts_free(cfg->machine_opts);
     kemu_opts_free(cfg->rtc_opts);
     g_ptr_array_free(cfg->accels, true);
+    g_ptr_array_unref(cfg->globals);
     g_ptr_array_free(cfg->devices, true);
     g_ptr_array_free(cfg->chardevs, true);
     g_ptr_array_free(cfg->netdevs, true);
@@ -631,29 +688,52 @@ static MachineClass *select_machine(KemuConfig *cfg, Error **errp)
     return mc;
 }
 
-/* -machine's own keys besides the type. */
-static bool apply_machine_opts(KemuConfig *cfg, Error **errp)
+/*
+ * -machine's keys besides the type, in command-line order: accel= (sugar
+ * for -accel, which QEMU does not let both be given) and the machine's
+ * properties; then -accel's kernel-irqchip=.
+ */
+static bool apply_machine_opts(MachineState *ms, KemuConfig *cfg, Error **errp)
 {
     KemuOpts *opts = cfg->machine_opts;
-    const char *accel;
-    bool dummy;
+    const char *accel = NULL;
+    KemuOptsIter it;
+    const char *key, *value;
 
-    if (!opts) {
-        return true;
+    kemu_opts_iter_init(&it, opts, NULL);
+    while (opts && kemu_opts_iter_next(&it, &key, &value)) {
+        if (!strcmp(key, "type")) {
+            continue;
+        }
+        if (!strcmp(key, "accel")) {
+            accel = value;
+            continue;
+        }
+        if (!object_property_find(OBJECT(ms), key)) {
+            error_setg(
+                errp, "%s: invalid parameter '%s' (see -machine %s,help)",
+                kemu_opts_context(opts), key, MACHINE_GET_CLASS(ms)->name);
+            return false;
+        }
+        if (!object_property_parse(OBJECT(ms), key, value, errp)) {
+            error_prepend(errp, "%s: ", kemu_opts_context(opts));
+            return false;
+        }
     }
-    accel = kemu_opts_get(opts, "accel");
-    if (accel) {
-        add_accels(cfg, accel);
-    }
-    /* QEMU knobs whose only value here is the one kemu already has. */
-    if (!kemu_opts_get_bool(opts, "usb", false, &dummy, errp) ||
-        !kemu_opts_get_bool(opts, "dump-guest-core", true, &dummy, errp) ||
-        !kemu_opts_get_bool(opts, "mem-merge", true, &dummy, errp) ||
-        !kemu_opts_get_bool(opts, "vmport", false, &dummy, errp)) {
+    if (cfg->accel_irqchip &&
+        !object_property_parse(OBJECT(ms), "kernel-irqchip", cfg->accel_irqchip,
+                               errp)) {
+        error_prepend(errp, "-accel: ");
         return false;
     }
-    kemu_opts_get(opts, "kernel-irqchip");
-    return kemu_opts_check_unused(opts, errp);
+    if (accel && cfg->accels->len) {
+        error_setg(errp,
+                   "-machine accel=%s: -accel and -machine accel= "
+                   "are incompatible (use one of them)",
+                   accel);
+        return false;
+    }
+    return !accel || add_accels(cfg, accel);
 }
 
 static bool start_accel(MachineState *ms, KemuConfig *cfg, Error **errp)
@@ -787,7 +867,43 @@ static bool create_devices(MachineState *ms, KemuConfig *cfg, Error **errp)
     return true;
 }
 
-static bool create_objects(MachineState *ms, KemuConfig *cfg, Error **errp)
+/*
+ * Every -device as it will be created, its properties set but not
+ * realized; all are dropped again before the board is built.
+ */
+static bool check_devices(MachineState *ms, KemuConfig *cfg, Error **errp)
+{
+    g_autoptr(GPtrArray) devs = g_ptr_array_new();
+    bool ok = true;
+
+    for (guint i = 0; i < cfg->devices->len && ok; i++) {
+        DeviceState *dev = qdev_device_check(ms, cfg->devices->pdata[i], errp);
+
+        if (dev) {
+            g_ptr_array_add(devs, dev);
+        }
+        ok = dev != NULL;
+    }
+    for (guint i = 0; i < devs->len; i++) {
+        object_unparent(devs->pdata[i]);
+    }
+    return ok;
+}
+
+/* -global: a known driver's property and value (unknown: a warning). */
+static bool check_globals(KemuConfig *cfg, Error **errp)
+{
+    for (guint i = 0; i < cfg->globals->len; i++) {
+        bool known;
+
+        if (!qdev_global_check(cfg->globals->pdata[i], &known, errp)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool check_objects(KemuConfig *cfg, Error **errp)
 {
     for (guint i = 0; i < cfg->objects->len; i++) {
         KemuOpts *opts = cfg->objects->pdata[i];
@@ -800,6 +916,15 @@ static bool create_objects(MachineState *ms, KemuConfig *cfg, Error **errp)
                        kemu_opts_context(opts), type ? type : "");
             return false;
         }
+    }
+    return true;
+}
+
+static bool create_objects(MachineState *ms, KemuConfig *cfg, Error **errp)
+{
+    for (guint i = 0; i < cfg->objects->len; i++) {
+        KemuOpts *opts = cfg->objects->pdata[i];
+
         if (!net_object_add(ms->net, opts, errp)) {
             return false;
         }
@@ -943,7 +1068,7 @@ static int run(KemuConfig *cfg, Error **errp)
         goto out;
     }
     mc = select_machine(cfg, errp);
-    if (!mc || !apply_machine_opts(cfg, errp)) {
+    if (!mc) {
         goto out;
     }
     if (cfg->smp_cpus > mc->max_cpus && mc->max_cpus) {
@@ -954,14 +1079,22 @@ static int run(KemuConfig *cfg, Error **errp)
     ms = machine_create(root, mc);
     configure_machine(ms, mc, cfg);
     ms->net = net_state_new(ms->main_loop);
+    ms->globals = g_ptr_array_ref(cfg->globals);
 
-    if (!start_accel(ms, cfg, errp) || !create_chardevs(ms, root, cfg, errp) ||
+    /* Everything the user wrote, before the accelerator (see the top). */
+    if (!apply_machine_opts(ms, cfg, errp) || !check_globals(cfg, errp) ||
+        !machine_check(ms, errp) || !create_chardevs(ms, root, cfg, errp) ||
         !create_netdevs(ms, cfg, errp) || !create_qtest(ms, root, cfg, errp) ||
-        !machine_init_board(ms, errp) || !create_devices(ms, cfg, errp) ||
-        !create_pending_nics(ms, errp) || !create_objects(ms, cfg, errp) ||
-        !create_monitors(ms, root, cfg, errp)) {
+        !create_monitors(ms, root, cfg, errp) || !check_objects(cfg, errp) ||
+        !check_devices(ms, cfg, errp)) {
         goto out;
     }
+    if (!start_accel(ms, cfg, errp) || !machine_init_board(ms, errp) ||
+        !create_devices(ms, cfg, errp) || !create_pending_nics(ms, errp) ||
+        !create_objects(ms, cfg, errp)) {
+        goto out;
+    }
+    qdev_globals_warn_unused(ms->globals);
     net_state_check_clients(ms->net);
     net_notifier.net = ms->net;
     net_notifier.n.notify = net_run_notify;

@@ -1,8 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The command line as a user meets it: help outputs, and every kind of bad
- * input (unknown flag, bad value, unknown device or property, bad backend)
- * answered with exactly one line naming the problem and exit status 1.
+ * input (unknown flag, bad value, unknown device or property, bad backend,
+ * -global, -machine property) answered with exactly one line naming the
+ * problem and exit status 1 -- the same line whatever the accelerator, and
+ * whether or not the host has /dev/kvm, because kemu checks all of it
+ * before the accelerator starts.  To check a host without KVM on one that
+ * has it:
+ *   unshare -m sh -c 'touch /tmp/nokvm; mount --bind /tmp/nokvm /dev/kvm;
+ *                     build/tests/qtest/cmdline-test'
  */
 #include "util/osdep.h"
 #include <sys/wait.h>
@@ -57,7 +63,7 @@ static void run_result_free(RunResult *r)
 }
 
 /* args must fail with one stderr line that starts with want_prefix. */
-static void expect_one_line_error(const char *args, const char *want)
+static void expect_one_line_error_as_is(const char *args, const char *want)
 {
     RunResult r = run_kemu(args);
     g_autofree char *expected = g_strdup_printf("kemu-system-x86_64: %s", want);
@@ -74,6 +80,26 @@ static void expect_one_line_error(const char *args, const char *want)
     CU_ASSERT_EQUAL(lines, 1);
     CU_ASSERT_TRUE(g_str_has_prefix(r.err, expected));
     run_result_free(&r);
+}
+
+/*
+ * The same, with no accelerator named (kvm, the default), with -accel kvm
+ * and with -accel qtest: a user error never depends on the accelerator.
+ * args that choose an accelerator themselves run as they are.
+ */
+static void expect_one_line_error(const char *args, const char *want)
+{
+    static const char *const accels[] = {"", " -accel kvm", " -accel qtest"};
+
+    if (strstr(args, "-accel") || strstr(args, "accel=")) {
+        expect_one_line_error_as_is(args, want);
+        return;
+    }
+    for (size_t i = 0; i < G_N_ELEMENTS(accels); i++) {
+        g_autofree char *full = g_strdup_printf("%s%s", args, accels[i]);
+
+        expect_one_line_error_as_is(full, want);
+    }
 }
 
 static void test_version_and_help(void)
@@ -116,7 +142,7 @@ static void test_bad_flags(void)
     expect_one_line_error("-foo", "-foo: invalid option");
     expect_one_line_error("--bar", "--bar: invalid option");
     expect_one_line_error("disk.img", "disk.img: invalid argument");
-    expect_one_line_error("-m", "-m: requires an argument");
+    expect_one_line_error_as_is("-m", "-m: requires an argument");
     expect_one_line_error("-m abc", "-m: invalid size 'abc' for 'size'");
     expect_one_line_error("-smp cpus=300", "-smp: invalid number of CPUs");
     expect_one_line_error("-machine foo", "-machine foo: unsupported machine");
@@ -144,21 +170,21 @@ static void test_bad_devices(void)
                           "model name");
     expect_one_line_error("-device i440FX", "-device i440FX: device 'i440FX' "
                                             "can't be added");
-    expect_one_line_error("-accel qtest -device e1000,foo=1",
+    expect_one_line_error("-device e1000,foo=1",
                           "-device e1000: invalid parameter 'foo'");
-    expect_one_line_error("-accel qtest -device e1000,mac=zz",
+    expect_one_line_error("-device e1000,mac=zz",
                           "-device e1000: property 'e1000.mac' doesn't take "
                           "value 'zz' (expected a MAC address");
-    expect_one_line_error("-accel qtest -device e1000,netdev=nope",
+    expect_one_line_error("-device e1000,netdev=nope",
                           "-device e1000: Property 'e1000.netdev' can't find "
                           "value 'nope'");
-    expect_one_line_error("-accel qtest -device isa-debug-exit,iosize=x",
+    expect_one_line_error("-device isa-debug-exit,iosize=x",
                           "-device isa-debug-exit: property "
                           "'isa-debug-exit.iosize' doesn't take value 'x'");
-    expect_one_line_error("-accel qtest -device e1000,addr=40",
+    expect_one_line_error("-device e1000,addr=40",
                           "-device e1000: property 'e1000.addr' doesn't "
                           "take value '40'");
-    expect_one_line_error("-accel qtest -device isa-serial,id=a "
+    expect_one_line_error("-device isa-serial,id=a "
                           "-device isa-serial,id=a,iobase=0x2f8",
                           "-device isa-serial: duplicate device id 'a'");
 }
@@ -181,11 +207,169 @@ static void test_bad_images(void)
 {
     expect_one_line_error("-kernel /nonexistent", "-kernel /nonexistent: ");
     expect_one_line_error("-kernel /etc/hostname",
-                          "-kernel /etc/hostname: not an ELF image");
+                          "-kernel /etc/hostname: not a");
+    expect_one_line_error("-kernel /etc", "-kernel /etc: is a directory");
     expect_one_line_error("-bios /nonexistent", "-bios /nonexistent: ");
+    expect_one_line_error("-bios /etc", "-bios /etc: not a regular file");
+    expect_one_line_error("-initrd /etc/hostname",
+                          "-initrd is only allowed with -kernel");
+    expect_one_line_error("-append quiet", "-append is only allowed with "
+                                           "-kernel");
+    expect_one_line_error("-kernel /etc/hostname -bios /etc/hostname",
+                          "-kernel with -bios");
+}
+
+/* What the machine is built from, checked before the accelerator too. */
+static void test_bad_frontends(void)
+{
+    expect_one_line_error("-device isa-serial,chardev=nope",
+                          "-device isa-serial: Property 'isa-serial.chardev' "
+                          "can't find value 'nope'");
+    expect_one_line_error("-chardev null,id=c0 "
+                          "-device isa-serial,chardev=c0 "
+                          "-device isa-serial,chardev=c0,iobase=0x2f8",
+                          "-device isa-serial: Property 'isa-serial.chardev' "
+                          "can't take value 'c0', it's in use");
+    expect_one_line_error("-device isa-serial,id=1a",
+                          "-device isa-serial: invalid id '1a'");
+    expect_one_line_error("-mon chardev=nope", "-mon nope: chardev 'nope' not "
+                                               "found");
+    expect_one_line_error("-object foo,id=x",
+                          "-object foo: object type 'foo' is not supported");
+    expect_one_line_error("-qmp bogus:x", "-qmp bogus:x: unknown chardev "
+                                          "backend");
+}
+
+static void test_bad_globals(void)
+{
+    expect_one_line_error("-global isa-serial", "-global isa-serial: expected "
+                                                "driver.property=value or "
+                                                "driver=D,property=P,value=V");
+    expect_one_line_error("-global driver=isa-serial,property=iobase",
+                          "-global driver=isa-serial,property=iobase: "
+                          "parameter 'value' is missing");
+    expect_one_line_error("-global driver=isa-serial,property=iobase,value=1,"
+                          "foo=2",
+                          "-global: invalid parameter 'foo'");
+    expect_one_line_error("-global isa-serial.nope=1",
+                          "-global isa-serial.nope=1: property "
+                          "'isa-serial.nope' not found");
+    expect_one_line_error("-global isa-serial.iobase=xyz",
+                          "-global isa-serial.iobase=xyz: property "
+                          "'isa-serial.iobase' doesn't take value 'xyz'");
+    expect_one_line_error("-global driver=isa-serial,property=iobase,"
+                          "value=xyz",
+                          "-global isa-serial.iobase=xyz: property "
+                          "'isa-serial.iobase' doesn't take value 'xyz'");
+    expect_one_line_error("-global kvm-pit.lost_tick_policy=foo",
+                          "-global kvm-pit.lost_tick_policy=foo: property "
+                          "'kvm-pit.lost_tick_policy' doesn't take value "
+                          "'foo' (expected discard, delay or slew)");
+    /* An abstract driver: the value is tried on a concrete subclass. */
+    expect_one_line_error("-global pci-device.addr=zz",
+                          "-global pci-device.addr=zz: property ");
+}
+
+static void test_bad_machine_props(void)
+{
+    expect_one_line_error("-machine pc,pit=maybe",
+                          "-machine pc: property 'pit' doesn't take value "
+                          "'maybe' (expected auto, on or off)");
+    expect_one_line_error("-machine pc,foo=1",
+                          "-machine pc: invalid parameter 'foo' (see "
+                          "-machine pc,help)");
+    expect_one_line_error("-machine pc,hpet=on",
+                          "-machine pc: hpet=on is not supported: kemu has "
+                          "no HPET");
+    expect_one_line_error("-machine pc,acpi=maybe",
+                          "-machine pc: property 'acpi' doesn't take value");
+    expect_one_line_error("-machine pc,i8042=2",
+                          "-machine pc: property 'i8042' doesn't take value "
+                          "'2' (expected on or off)");
+    expect_one_line_error("-machine smm=on", "-machine: smm=on is not "
+                                             "supported");
+    expect_one_line_error("-machine vmport=on", "-machine: vmport=on is not "
+                                                "supported");
+    expect_one_line_error("-machine pic=off", "-machine: pic=off is not "
+                                              "supported");
+    expect_one_line_error("-machine usb=on", "-machine: usb=on is not "
+                                             "supported");
+    expect_one_line_error("-machine sata=on", "-machine: sata=on is not "
+                                              "supported");
+    expect_one_line_error("-machine smbus=on", "-machine: smbus=on is not "
+                                               "supported");
+    expect_one_line_error("-machine graphics=on", "-machine: graphics=on is "
+                                                  "not supported");
+    expect_one_line_error("-machine max-ram-below-4g=lots",
+                          "-machine: property 'max-ram-below-4g' doesn't "
+                          "take value 'lots'");
+    expect_one_line_error("-machine max-ram-below-4g=5G",
+                          "-machine max-ram-below-4g=5368709120: at most "
+                          "3584M");
+    expect_one_line_error("-machine kernel-irqchip=split",
+                          "-machine: kernel-irqchip=split is not supported");
+    expect_one_line_error("-accel kvm,kernel-irqchip=off",
+                          "-accel: kernel-irqchip=off is not supported");
+    expect_one_line_error("-machine accel=qtest -accel qtest",
+                          "-machine accel=qtest: -accel and -machine accel= "
+                          "are incompatible");
+}
+
+/* Repeated -machine options merge; a later one keeps what it leaves out. */
+static void test_machine_merge(void)
+{
+    RunResult r;
+
+    expect_one_line_error("-machine accel=bogus -M pc",
+                          "-accel bogus: invalid accelerator");
+    expect_one_line_error("-M pc -machine accel=bogus",
+                          "-accel bogus: invalid accelerator");
+    expect_one_line_error("-M pc -machine pit=maybe",
+                          "-M pc: property 'pit' doesn't take value");
+    expect_one_line_error("-machine pit=off -machine pc,pit=maybe",
+                          "-machine pc: property 'pit' doesn't take value");
+    expect_one_line_error("-machine pc,foo=1 -machine acpi=on",
+                          "-machine pc: invalid parameter 'foo'");
+    expect_one_line_error("-machine foo -machine pc,hpet=on",
+                          "-machine pc: hpet=on is not supported");
+    r = run_kemu("-M pc -machine pc,help");
+    CU_ASSERT_EQUAL(r.status, 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "pc-machine options:\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "pit=<OnOffAuto>"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "max-ram-below-4g=<size>"));
+    run_result_free(&r);
+}
+
+/*
+ * QEMU 7.2 warns about a -global for an unknown driver, and one no device
+ * used, instead of failing; the machine runs.
+ */
+static void test_global_warnings(void)
+{
+    g_autofree char *cmd = g_strdup_printf(
+        "printf '%%s\\n' '{\"execute\": \"qmp_capabilities\"}' "
+        "'{\"execute\": \"quit\"}' | %s -machine pc -accel qtest "
+        "-display none -qmp stdio -global nosuch.prop=1 "
+        "-global isa-debug-exit.iosize=2",
+        emulator());
+    g_autofree char *out = NULL, *err = NULL;
+    GError *gerr = NULL;
+    int wait_status = 0;
+    const char *argv[] = {"/bin/sh", "-c", cmd, NULL};
+
+    CU_ASSERT_FATAL(g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_DEFAULT,
+                                 NULL, NULL, &out, &err, &wait_status, &gerr));
+    CU_ASSERT_TRUE(WIFEXITED(wait_status) && WEXITSTATUS(wait_status) == 0);
+    CU_ASSERT_STRING_EQUAL(err,
+                           "kemu-system-x86_64: warning: global nosuch.prop "
+                           "has invalid class name\n"
+                           "kemu-system-x86_64: warning: global "
+                           "isa-debug-exit.iosize=2 not used\n");
 }
 
 QTEST_SUITE(cmdline, QTEST_CASE(test_version_and_help),
             QTEST_CASE(test_device_help), QTEST_CASE(test_bad_flags),
             QTEST_CASE(test_bad_devices), QTEST_CASE(test_bad_backends),
-            QTEST_CASE(test_bad_images));
+            QTEST_CASE(test_bad_images), QTEST_CASE(test_bad_frontends),
+            QTEST_CASE(test_bad_globals), QTEST_CASE(test_bad_machine_props),
+            QTEST_CASE(test_machine_merge), QTEST_CASE(test_global_warnings));
