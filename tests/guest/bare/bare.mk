@@ -13,7 +13,7 @@ BARE_LD ?= ld
 BARE_OBJCOPY ?= objcopy
 
 # One ELF per check: NAME.c + the shared runtime (start.S, lib.c).
-BARE_CHECKS := pvh serial pit lapic-timer ioapic rtc fwcfg reset smp cpuid
+BARE_CHECKS := pvh serial pit nopit lapic-timer ioapic rtc fwcfg reset smp cpuid
 
 # The test devices (pc-testdev, pci-testdev).
 BARE_CHECKS += testdev

@@ -49,6 +49,7 @@ tests=(
     "pvh|-kernel pvh.elf|-no-reboot|"
     "serial|-kernel serial.elf|-no-reboot|ping"
     "pit|-kernel pit.elf|-no-reboot|"
+    "nopit|-kernel nopit.elf|-no-reboot -machine pit=off|"
     "lapic-timer|-kernel lapic-timer.elf|-no-reboot|"
     "ioapic|-kernel ioapic.elf|-no-reboot|"
     "rtc|-kernel rtc.elf|-no-reboot|"
