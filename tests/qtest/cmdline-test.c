@@ -117,6 +117,13 @@ static void test_version_and_help(void)
     CU_ASSERT_EQUAL(r.status, 0);
     CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "pc "));
     run_result_free(&r);
+    /* QEMU 7.2's models, then the flags. */
+    r = run_kemu("-cpu help");
+    CU_ASSERT_EQUAL(r.status, 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "x86 Haswell-noTSX "));
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.out, "x86 EPYC-Milan "));
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.out, " tsc-deadline "));
+    run_result_free(&r);
 }
 
 static void test_device_help(void)
