@@ -176,7 +176,7 @@ struct AddressSpace {
     char *name;
     MemoryRegion *root;
     FlatView *current_map;
-    MemoryListener *listeners; /* ascending priority */
+    MemoryListener *listeners;         /* ascending priority */
     MemoryRegionIoeventfd *ioeventfds; /* absolute addresses, sorted */
     unsigned ioeventfd_nb;
     AddressSpace *next;
