@@ -308,10 +308,7 @@ bool qdev_unplug(MachineState *ms, DeviceState *dev, Error **errp)
         return false;
     }
     h = qdev_get_hotplug_handler(dev);
-    if (!dev->realized || !h ||
-        !((HotplugHandlerClass *)object_class_dynamic_cast(
-              object_get_class(OBJECT(h)), TYPE_HOTPLUG_HANDLER))
-             ->unplug_request) {
+    if (!dev->realized || !h || !hotplug_handler_asks_guest(h)) {
         /* Nothing to ask the guest: the device goes now. */
         qdev_unplug_complete(dev);
         return true;

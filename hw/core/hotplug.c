@@ -47,6 +47,11 @@ void hotplug_handler_unplug(HotplugHandler *h, DeviceState *dev, Error **errp)
     }
 }
 
+bool hotplug_handler_asks_guest(HotplugHandler *h)
+{
+    return handler_class(h)->unplug_request != NULL;
+}
+
 void qbus_set_hotplug_handler(BusState *bus, Object *handler)
 {
     assert(!handler || object_dynamic_cast(handler, TYPE_HOTPLUG_HANDLER));

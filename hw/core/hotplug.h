@@ -41,6 +41,8 @@ void hotplug_handler_plug(HotplugHandler *h, DeviceState *dev, Error **errp);
 void hotplug_handler_unplug_request(HotplugHandler *h, DeviceState *dev,
                                     Error **errp);
 void hotplug_handler_unplug(HotplugHandler *h, DeviceState *dev, Error **errp);
+/** hotplug_handler_asks_guest - whether h has an unplug_request. */
+bool hotplug_handler_asks_guest(HotplugHandler *h);
 
 /**
  * qbus_set_hotplug_handler - make handler (NULL: none) serve bus's
