@@ -6,8 +6,9 @@
  * A command runs on the main thread with the machine lock held, gets its
  * arguments already checked against its table entry, and either returns
  * its "return" value or sets errp (and, for a class other than
- * GenericError, ctx->error_class).  Work that must follow the reply (quit,
- * device_del's unplug) is queued with qmp_ctx_defer().
+ * GenericError, ctx->error_class).  Work that must follow the reply (quit)
+ * is queued with qmp_ctx_defer(); device_del only asks the guest, and
+ * DEVICE_DELETED comes when the device is gone (system/device-add.h).
  */
 #ifndef KEMU_SYSTEM_MONITOR_INTERNAL_H
 #define KEMU_SYSTEM_MONITOR_INTERNAL_H
