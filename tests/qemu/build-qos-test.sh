@@ -116,8 +116,14 @@ fetch_source() {
     fi
     log "downloading the qemu $ver source package into $CACHE"
     mkdir -p "$CACHE"
-    (cd "$CACHE" && apt-get source "${APT_OPTS[@]}" --download-only \
-        -o APT::Sandbox::User=root "qemu=$ver" </dev/null >&2)
+    (
+        # Another checkout may be downloading into the same cache.
+        flock 9
+        if [ -z "$(cached_dsc)" ]; then
+            cd "$CACHE" && apt-get source "${APT_OPTS[@]}" --download-only \
+                -o APT::Sandbox::User=root "qemu=$ver" </dev/null >&2
+        fi
+    ) 9>"$CACHE/.lock"
     cached_dsc
 }
 
@@ -142,6 +148,11 @@ if [ -x "$OUT/qos-test" ] &&
     [ "$(cut -d' ' -f2- "$OUT/stamp" 2>/dev/null)" = "${CONFIGURE_ARGS[*]}" ]; then
     echo "$OUT/qos-test"
     exit 0
+fi
+if [ "$(id -u)" -ne 0 ]; then
+    log "building qos-test needs root once (apt: deb-src, source, build" \
+        "dependencies); or copy a built one to $OUT/qos-test"
+    exit 1
 fi
 dsc=$(fetch_source)
 # The build's identity: the source version and how it is configured.
