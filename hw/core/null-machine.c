@@ -29,6 +29,14 @@ static void null_machine_init(MachineState *ms, Error **errp)
      * -cpu, so the accelerator starts none (-smp was checked: at most 1).
      */
     ms->smp_cpus = 0;
+    /* Nothing would run what these load: refused, not ignored. */
+    if (ms->kernel_filename || ms->initrd_filename || ms->firmware) {
+        error_setg(errp, "%s: the none machine has no CPU to boot",
+                   ms->kernel_filename   ? "-kernel"
+                   : ms->initrd_filename ? "-initrd"
+                                         : "-bios");
+        return;
+    }
     if (!ms->ram_size) {
         return;
     }

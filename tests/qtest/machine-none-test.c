@@ -3,7 +3,8 @@
  * `-machine none`, as QEMU's qos-test uses it to probe the emulator: QMP
  * and qtest work on it, query-machines lists it beside pc with only the
  * members QEMU 7.2's MachineInfo has, there is no board (no PCI, no
- * devices), RAM exists only with -m, and -smp is at most 1.
+ * devices), RAM exists only with -m, and -smp is at most 1; what needs a
+ * CPU or a PCI bus is refused.
  */
 #include <glib.h>
 #include <string.h>
@@ -126,22 +127,37 @@ static void test_device_types(void)
     qtest_quit(qts);
 }
 
-/* -smp 2 is refused with one line and status 1, before any socket. */
-static void test_smp_limit(void)
+/* @args are refused with one line naming @want and status 1. */
+static void expect_refused(const char *args, const char *want)
 {
-    const char *argv[] = {
-        qtest_qemu_binary(), "-machine", "none", "-smp", "2", "-accel", "qtest",
-        "-display",          "none",     NULL};
+    g_autofree char *cmd =
+        g_strdup_printf("%s -machine none -accel qtest -display none %s",
+                        qtest_qemu_binary(), args);
+    g_auto(GStrv) argv = g_strsplit(cmd, " ", -1);
     g_autofree char *err = NULL;
     int status = -1;
 
-    CU_ASSERT_TRUE_FATAL(g_spawn_sync(NULL, (char **)argv, NULL,
+    CU_ASSERT_TRUE_FATAL(g_spawn_sync(NULL, argv, NULL,
                                       G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
                                       NULL, &err, &status, NULL));
     CU_ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 1);
-    CU_ASSERT_PTR_NOT_NULL(strstr(err, "at most 1"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, want));
+    CU_ASSERT_PTR_NOT_NULL(strchr(err, '\n'));
+    CU_ASSERT_PTR_NULL(strchr(strchr(err, '\n') + 1, '\n'));
+    if (!strstr(err, want)) {
+        fprintf(stderr, "%s: got '%s', want '%s'\n", args, err, want);
+    }
+}
+
+/* What needs a CPU or a bus the machine does not have. */
+static void test_refusals(void)
+{
+    expect_refused("-smp 2", "at most 1");
+    expect_refused("-kernel /dev/null", "-kernel: the none machine");
+    expect_refused("-bios /dev/null", "-bios: the none machine");
+    expect_refused("-device e1000", "no 'PCI' bus");
 }
 
 QTEST_SUITE(machine_none, QTEST_CASE(test_qmp_and_qtest),
             QTEST_CASE(test_ram_with_m), QTEST_CASE(test_query_machines),
-            QTEST_CASE(test_device_types), QTEST_CASE(test_smp_limit));
+            QTEST_CASE(test_device_types), QTEST_CASE(test_refusals));
