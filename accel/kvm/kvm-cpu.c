@@ -12,6 +12,7 @@
 #include "util/log.h"
 #include "target/i386/cpu-model.h"
 #include <asm/kvm_para.h>
+#include <cpuid.h>
 #include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -40,7 +41,9 @@
 #define CPUID_AMD_TOPO_LEAF        0x8000001eu
 #define CPUID_AMD_1E_EBX_KEEP      0xffffff00u
 #define CPUID_ARAT_LEAF            6
-#define KVM_DEFAULT_CPU_MODEL      "qemu64" /* QEMU's default on the pc */
+#define CPUID_BRAND_FIRST          0x80000002u /* the model name, 16 bytes */
+#define CPUID_BRAND_LAST           0x80000004u /* ... per leaf */
+#define KVM_DEFAULT_CPU_MODEL      "qemu64"    /* QEMU's default on the pc */
 
 /* x86 state at reset and at a flat 32-bit entry. */
 #define X86_RESET_RIP             0xfff0
@@ -129,7 +132,8 @@ static void cpuid_add_topology(KVMState *s, struct kvm_cpuid2 *c, uint32_t leaf,
  * What KVM offers beyond KVM_GET_SUPPORTED_CPUID (QEMU's fixups): the
  * hypervisor bit, the TSC deadline timer of the in-kernel LAPIC (which
  * kemu always has) where KVM_CAP_TSC_DEADLINE_TIMER says so, MTRR/PAT/MCE/
- * MCA that old kernels left out, and ARAT (the LAPIC timer is emulated).
+ * MCA that old kernels left out, ARAT (the LAPIC timer is emulated), and
+ * the host's model name where KVM leaves it empty.
  */
 static GArray *kvm_supported_entries(KVMState *s)
 {
@@ -162,6 +166,11 @@ static GArray *kvm_supported_entries(KVMState *s)
         } else if (e.function == CPUID_ARAT_LEAF) {
             e.eax |= X86_6_EAX_ARAT;
             has_arat_leaf = true;
+        } else if (e.function >= CPUID_BRAND_FIRST &&
+                   e.function <= CPUID_BRAND_LAST && !e.eax && !e.ebx &&
+                   !e.ecx && !e.edx) {
+            /* -cpu host names the host CPU, as QEMU's does (kvm_pvm: 0s). */
+            __get_cpuid(e.function, &e.eax, &e.ebx, &e.ecx, &e.edx);
         }
         g_array_append_val(a, e);
     }
