@@ -25,14 +25,16 @@ static void null_machine_init(MachineState *ms, Error **errp)
     NullMachineState *nms = NULL_MACHINE(ms);
 
     /*
-     * QEMU's none machine has a CPU only when -cpu names one; kemu has no
-     * -cpu, so the accelerator starts none (-smp was checked: at most 1).
+     * No CPU: the accelerator starts none (-smp was checked: at most 1).
+     * QEMU's none machine makes one for -cpu; kemu's refuses -cpu, and
+     * what only a CPU would run, rather than ignore them.
      */
     ms->smp_cpus = 0;
-    /* Nothing would run what these load: refused, not ignored. */
-    if (ms->kernel_filename || ms->initrd_filename || ms->firmware) {
-        error_setg(errp, "%s: the none machine has no CPU to boot",
-                   ms->kernel_filename   ? "-kernel"
+    if (ms->cpu_model || ms->kernel_filename || ms->initrd_filename ||
+        ms->firmware) {
+        error_setg(errp, "%s: the none machine has no CPU",
+                   ms->cpu_model         ? "-cpu"
+                   : ms->kernel_filename ? "-kernel"
                    : ms->initrd_filename ? "-initrd"
                                          : "-bios");
         return;

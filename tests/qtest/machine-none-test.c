@@ -153,6 +153,7 @@ static void expect_refused(const char *args, const char *want)
 static void test_refusals(void)
 {
     expect_refused("-smp 2", "at most 1");
+    expect_refused("-cpu qemu64", "-cpu: the none machine");
     expect_refused("-kernel /dev/null", "-kernel: the none machine");
     expect_refused("-bios /dev/null", "-bios: the none machine");
     expect_refused("-device e1000", "no 'PCI' bus");
