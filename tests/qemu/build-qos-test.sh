@@ -32,7 +32,9 @@ VERSION_RE='^1:7\.2\+dfsg'
 CONFIGURE_ARGS=(--target-list=x86_64-softmmu --without-default-features
     --without-default-devices --disable-docs --disable-user
     --disable-debug-info --meson=/usr/bin/meson --disable-werror)
-DEPS=(dpkg-dev xz-utils python3 meson ninja-build gcc pkg-config
+# What configure asks for with the arguments above (bzip2: the firmware
+# blobs step, which wants the tool though it installs nothing here).
+DEPS=(dpkg-dev xz-utils bzip2 python3 meson ninja-build gcc pkg-config
     libglib2.0-dev libpixman-1-dev zlib1g-dev libfdt-dev)
 DEB_SRC=/etc/apt/sources.list.d/kemu-deb-src.sources
 # Quiet, and waiting for another apt or dpkg (another checkout's build).
