@@ -18,7 +18,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 emu=$(realpath "${1:-build/kemu-system-x86_64}")
 xfail_file=tests/qemu/expected-failures.txt
-limit=${QOS_PATH_TIMEOUT:-120}
+limit=${QOS_PATH_TIMEOUT:-60}
 
 if [ ! -x "$emu" ]; then
     echo "qemu-qos: emulator '$emu' not found (build it first)" >&2
