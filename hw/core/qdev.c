@@ -82,6 +82,20 @@ static void device_set_realized(Object *obj, bool value, Error **errp)
     }
 }
 
+/* QEMU's read-only "hotpluggable": the class and its bus allow it. */
+static bool device_get_hotpluggable(Object *obj, Error **errp)
+{
+    DeviceState *dev = DEVICE(obj);
+
+    return DEVICE_GET_CLASS(dev)->hotpluggable &&
+           (!dev->parent_bus || qbus_is_hotpluggable(dev->parent_bus));
+}
+
+static bool device_get_hotplugged(Object *obj, Error **errp)
+{
+    return DEVICE(obj)->hotplugged;
+}
+
 static void device_instance_init(Object *obj)
 {
     DeviceState *dev = DEVICE(obj);
@@ -90,6 +104,9 @@ static void device_instance_init(Object *obj)
     object_property_add_bool(obj, "realized", device_get_realized,
                              device_set_realized);
     object_property_add_str(obj, "id", device_get_id, NULL);
+    object_property_add_bool(obj, "hotpluggable", device_get_hotpluggable,
+                             NULL);
+    object_property_add_bool(obj, "hotplugged", device_get_hotplugged, NULL);
 }
 
 static void device_instance_finalize(Object *obj)

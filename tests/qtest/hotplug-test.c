@@ -106,6 +106,19 @@ static bool peripheral_has(QTestState *qts, const char *id)
     return found;
 }
 
+static bool qom_get_bool(QTestState *qts, const char *path, const char *prop)
+{
+    JsonObject *rsp = qtest_qmp_assert_success_ref(
+        qts,
+        "{'execute': 'qom-get',"
+        " 'arguments': {'path': %s, 'property': %s}}",
+        path, prop);
+    bool val = qdict_get_path_bool(rsp, "return");
+
+    json_object_unref(rsp);
+    return val;
+}
+
 /* The whole protocol, step by step, as the DSDT's _E01/_EJ0 drive it. */
 static void test_add_eject(void)
 {
@@ -123,6 +136,8 @@ static void test_add_eject(void)
     add_e1000(qts, "n1", SLOT);
     CU_ASSERT_EQUAL(vendor_at(bus, DEVFN), E1000_VENDOR);
     CU_ASSERT_EQUAL(bus->config_readw(bus, DEVFN, 0x02), E1000_DEVICE);
+    CU_ASSERT_TRUE(qom_get_bool(qts, "n1", "hotpluggable"));
+    CU_ASSERT_TRUE(qom_get_bool(qts, "n1", "hotplugged"));
     CU_ASSERT_EQUAL(qtest_inw(qts, GPE0_STS) & GPE_PCI_HP, GPE_PCI_HP);
     CU_ASSERT_TRUE(qtest_get_irq(qts, SCI_IRQ));
     CU_ASSERT_EQUAL(qtest_inl(qts, PCIHP_SEL), 0);
@@ -225,14 +240,7 @@ static char *unattached_path(QTestState *qts, const char *type)
 
 static void assert_realized(QTestState *qts, const char *path)
 {
-    JsonObject *rsp = qtest_qmp_assert_success_ref(
-        qts,
-        "{'execute': 'qom-get',"
-        " 'arguments': {'path': %s, 'property': 'realized'}}",
-        path);
-
-    CU_ASSERT_TRUE(qdict_get_path_bool(rsp, "return"));
-    json_object_unref(rsp);
+    CU_ASSERT_TRUE(qom_get_bool(qts, path, "realized"));
 }
 
 /* device_del and qom-set realized=false refuse what cannot go. */
@@ -255,6 +263,8 @@ static void check_refused(QTestState *qts, const char *type, const char *desc)
                            path),
                  desc);
     assert_realized(qts, path);
+    CU_ASSERT_FALSE(qom_get_bool(qts, path, "hotpluggable"));
+    CU_ASSERT_FALSE(qom_get_bool(qts, path, "hotplugged"));
 }
 
 static void test_refusals(void)
@@ -398,6 +408,20 @@ static void test_hmp(void)
     qtest_quit(qts);
 }
 
+/* QEMU's switch: no ACPI hotplug of pci.0, no registers at 0xae00. */
+static void test_hotplug_off(void)
+{
+    QTestState *qts = qtest_init("-global piix4-pm.acpi-root-pci-hotplug=off");
+
+    assert_error(qtest_qmp(qts, "{'execute': 'device_add',"
+                                " 'arguments': {'driver': 'e1000',"
+                                " 'id': 'n8'}}"),
+                 "Bus 'pci.0' does not support hotplugging");
+    CU_ASSERT_FALSE(peripheral_has(qts, "n8"));
+    CU_ASSERT_EQUAL(qtest_inl(qts, PCIHP_UP), 0xffffffff);
+    qtest_quit(qts);
+}
+
 /* One frame into the socket netdev (4-byte big-endian length first). */
 static void sock_send_frame(int fd, size_t len)
 {
@@ -452,4 +476,5 @@ static void test_unplug_busy(void)
 QTEST_SUITE(hotplug, QTEST_CASE(test_add_eject),
             QTEST_CASE(test_hotplugged_device_works), QTEST_CASE(test_refusals),
             QTEST_CASE(test_qom_unrealize), QTEST_CASE(test_reset),
-            QTEST_CASE(test_hmp), QTEST_CASE(test_unplug_busy));
+            QTEST_CASE(test_hmp), QTEST_CASE(test_unplug_busy),
+            QTEST_CASE(test_hotplug_off));
