@@ -227,7 +227,9 @@ GBytes *x86_loader_read_file(X86Loader *l, const char *path, const char *option,
     int fd = open(path, O_RDONLY | O_CLOEXEC);
 
     if (fd < 0) {
-        error_setg_errno(errp, errno, "-%s %s: cannot open", option, path);
+        /* QEMU's words: kvm-unit-tests looks for "could not open kernel". */
+        error_setg_errno(errp, errno, "-%s %s: could not open %s file", option,
+                         path, option);
         return NULL;
     }
     if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {

@@ -492,11 +492,23 @@ static void test_refused(void)
 {
     g_autoptr(GByteArray) elf64 = make_elf(false, true);
     g_autoptr(GByteArray) good = make_good_aout();
+    Error *err = NULL;
+    Object *root;
     GByteArray *k;
+
+    /* QEMU's words, which kvm-unit-tests' run_tests.sh looks for. */
+    CU_ASSERT_PTR_NULL(
+        boot(&root, "/nonexistent/kemu-kernel", NULL, NULL, &err));
+    CU_ASSERT_FATAL(err != NULL);
+    CU_ASSERT_PTR_NOT_NULL(strstr(error_get_pretty(err),
+                                  "-kernel /nonexistent/kemu-kernel: could "
+                                  "not open kernel file"));
+    error_free(err);
 
     check_refused(elf64, NULL, "multiboot kernels are 32-bit ELF files");
     check_refused(good, "/nonexistent/kemu-module",
-                  "-initrd /nonexistent/kemu-module: cannot open");
+                  "-initrd /nonexistent/kemu-module: could not open initrd "
+                  "file: No such file");
     check_refused(good, " args", "module 1 has no file name");
 
     /* header_addr below load_addr, or past the header's file offset. */
