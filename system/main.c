@@ -33,7 +33,8 @@
 #include "system/qtest.h"
 #include "net/net.h"
 
-#define MAX_SERIAL_PORTS 4
+#define MAX_SERIAL_PORTS  4
+#define NIC_DEFAULT_MODEL "e1000" /* -nic without model=, as QEMU's pc */
 
 typedef struct KemuConfig {
     KemuOpts *machine_opts;    /* every -machine, merged: the last value wins */
@@ -431,10 +432,39 @@ static bool opt_netdev(KemuConfig *cfg, const char *opt, const char *arg,
                              errp);
 }
 
+/* "-nic ...,model=help": the NIC models, as QEMU lists them. */
+static void print_nic_models(void)
+{
+    GSList *list = object_class_get_list(TYPE_DEVICE, false);
+
+    printf("Supported NIC models:\n");
+    for (GSList *e = list; e; e = e->next) {
+        DeviceClass *dc = DEVICE_CLASS(e->data);
+
+        if (dc->user_creatable &&
+            (dc->categories & (1ul << DEVICE_CATEGORY_NETWORK))) {
+            printf("%s\n", object_class_get_name(e->data));
+        }
+    }
+    g_slist_free(list);
+}
+
 static bool opt_nic(KemuConfig *cfg, const char *opt, const char *arg,
                     Error **errp)
 {
-    return push_opts(cfg->nics, opt, arg, "type", 0, errp);
+    KemuOpts *opts;
+    const char *model;
+
+    if (!push_opts(cfg->nics, opt, arg, "type", 0, errp)) {
+        return false;
+    }
+    opts = g_ptr_array_index(cfg->nics, cfg->nics->len - 1);
+    model = kemu_opts_get(opts, "model");
+    if (!g_strcmp0(model, "help") || !g_strcmp0(model, "?")) {
+        print_nic_models();
+        exit(0);
+    }
+    return true;
 }
 
 static bool opt_object(KemuConfig *cfg, const char *opt, const char *arg,
@@ -828,7 +858,8 @@ static bool create_pending_nics(MachineState *ms, Error **errp)
         NetPendingNic *nic = e->data;
         g_autoptr(KemuOpts) opts = kemu_opts_new("-nic", "driver");
 
-        kemu_opts_set(opts, "driver", nic->model ? nic->model : "e1000");
+        kemu_opts_set(opts, "driver",
+                      nic->model ? nic->model : NIC_DEFAULT_MODEL);
         kemu_opts_set(opts, "netdev", nic->netdev);
         if (nic->mac) {
             kemu_opts_set(opts, "mac", nic->mac);
@@ -897,6 +928,21 @@ static bool check_globals(KemuConfig *cfg, Error **errp)
         bool known;
 
         if (!qdev_global_check(cfg->globals->pdata[i], &known, errp)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* -nic model=: a device -nic can create (the NIC itself comes later). */
+static bool check_nics(KemuConfig *cfg, Error **errp)
+{
+    for (guint i = 0; i < cfg->nics->len; i++) {
+        const char *model = kemu_opts_get(cfg->nics->pdata[i], "model");
+        g_autoptr(KemuOpts) opts = kemu_opts_new("-nic", "driver");
+
+        kemu_opts_set(opts, "driver", model ? model : NIC_DEFAULT_MODEL);
+        if (!qdev_device_check_driver(opts, errp)) {
             return false;
         }
     }
@@ -1085,8 +1131,8 @@ static int run(KemuConfig *cfg, Error **errp)
     if (!apply_machine_opts(ms, cfg, errp) || !check_globals(cfg, errp) ||
         !machine_check(ms, errp) || !create_chardevs(ms, root, cfg, errp) ||
         !create_netdevs(ms, cfg, errp) || !create_qtest(ms, root, cfg, errp) ||
-        !create_monitors(ms, root, cfg, errp) || !check_objects(cfg, errp) ||
-        !check_devices(ms, cfg, errp)) {
+        !create_monitors(ms, root, cfg, errp) || !check_nics(cfg, errp) ||
+        !check_objects(cfg, errp) || !check_devices(ms, cfg, errp)) {
         goto out;
     }
     if (!start_accel(ms, cfg, errp) || !machine_init_board(ms, errp) ||

@@ -245,6 +245,18 @@ static void test_bad_frontends(void)
                           "-object foo: object type 'foo' is not supported");
     expect_one_line_error("-qmp bogus:x", "-qmp bogus:x: unknown chardev "
                                           "backend");
+    expect_one_line_error("-nic user,model=bogus",
+                          "-nic bogus: 'bogus' is not a valid device model "
+                          "name");
+}
+
+static void test_nic_models(void)
+{
+    RunResult r = run_kemu("-nic user,model=help");
+
+    CU_ASSERT_EQUAL(r.status, 0);
+    CU_ASSERT_TRUE(g_str_has_prefix(r.out, "Supported NIC models:\ne1000\n"));
+    run_result_free(&r);
 }
 
 static void test_bad_globals(void)
@@ -378,5 +390,6 @@ QTEST_SUITE(cmdline, QTEST_CASE(test_version_and_help),
             QTEST_CASE(test_device_help), QTEST_CASE(test_bad_flags),
             QTEST_CASE(test_bad_devices), QTEST_CASE(test_bad_backends),
             QTEST_CASE(test_bad_images), QTEST_CASE(test_bad_frontends),
-            QTEST_CASE(test_bad_globals), QTEST_CASE(test_bad_machine_props),
-            QTEST_CASE(test_machine_merge), QTEST_CASE(test_global_warnings));
+            QTEST_CASE(test_nic_models), QTEST_CASE(test_bad_globals),
+            QTEST_CASE(test_bad_machine_props), QTEST_CASE(test_machine_merge),
+            QTEST_CASE(test_global_warnings));
