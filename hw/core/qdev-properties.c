@@ -314,18 +314,23 @@ static bool enum_parse(DeviceState *dev, const Property *prop,
 {
     const char *const *names = prop->info->enum_names;
     g_autofree char *expected = NULL;
+    int64_t last = 0;
 
-    for (int i = 0; names[i]; i++) {
+    /* prop->max is the last value the device takes. */
+    while (names[last + 1] && last + 1 <= prop->max) {
+        last++;
+    }
+    for (int i = 0; i <= last; i++) {
         if (!strcmp(names[i], value)) {
             *(int *)qdev_prop_ptr(dev, prop) = i;
             return true;
         }
     }
-    for (int i = 0; names[i]; i++) {
+    for (int i = 0; i <= last; i++) {
         char *next = g_strdup_printf("%s%s%s", expected ? expected : "",
-                                     i == 0         ? ""
-                                     : names[i + 1] ? ", "
-                                                    : " or ",
+                                     i == 0     ? ""
+                                     : i < last ? ", "
+                                                : " or ",
                                      names[i]);
 
         g_free(expected);

@@ -35,7 +35,7 @@ struct Property {
     ptrdiff_t offset;
     uint64_t defval;    /* for integer and bool properties */
     const char *defstr; /* for string-typed properties */
-    int64_t min, max;   /* for signed integer properties */
+    int64_t min, max;   /* signed integers; max: an enum's last value */
 };
 
 /* Pointer to the property's field inside dev. */
@@ -95,7 +95,12 @@ typedef enum LostTickPolicy {
 #define DEFINE_PROP_MACADDR(_n, _s, _f)                                        \
     DEFINE_PROP(_n, _s, _f, qdev_prop_macaddr, MACAddr)
 #define DEFINE_PROP_LOSTTICKPOLICY(_n, _s, _f, _d)                             \
-    DEFINE_PROP(_n, _s, _f, qdev_prop_losttickpolicy, int, .defval = (_d))
+    DEFINE_PROP(_n, _s, _f, qdev_prop_losttickpolicy, int, .defval = (_d),     \
+                .max = LOST_TICK_POLICY_SLEW)
+/* A device that takes only the policies up to _last (in the enum's order). */
+#define DEFINE_PROP_LOSTTICKPOLICY_UPTO(_n, _s, _f, _d, _last)                 \
+    DEFINE_PROP(_n, _s, _f, qdev_prop_losttickpolicy, int, .defval = (_d),     \
+                .max = (_last))
 #define DEFINE_PROP_END_OF_LIST()                                              \
     {                                                                          \
     }

@@ -30,11 +30,6 @@ static void kvm_pit_realize(DeviceState *dev, Error **errp)
                    PIT_IOBASE, s->iobase);
         return;
     }
-    if (s->lost_tick_policy == LOST_TICK_POLICY_SLEW) {
-        error_setg(errp, "kvm-pit: lost_tick_policy=slew is not supported by "
-                         "KVM's PIT (delay or discard)");
-        return;
-    }
     if (!ms) {
         error_setg(errp, "kvm-pit: not part of a machine");
         return;
@@ -45,8 +40,10 @@ static void kvm_pit_realize(DeviceState *dev, Error **errp)
 
 static Property kvm_pit_props[] = {
     DEFINE_PROP_UINT32("iobase", KVMPITState, iobase, PIT_IOBASE),
-    DEFINE_PROP_LOSTTICKPOLICY("lost_tick_policy", KVMPITState,
-                               lost_tick_policy, LOST_TICK_POLICY_DELAY),
+    /* KVM reinjects (delay) or drops (discard) missed ticks; no slew. */
+    DEFINE_PROP_LOSTTICKPOLICY_UPTO("lost_tick_policy", KVMPITState,
+                                    lost_tick_policy, LOST_TICK_POLICY_DELAY,
+                                    LOST_TICK_POLICY_DELAY),
     DEFINE_PROP_END_OF_LIST(),
 };
 

@@ -283,7 +283,11 @@ static void test_bad_globals(void)
     expect_one_line_error("-global kvm-pit.lost_tick_policy=foo",
                           "-global kvm-pit.lost_tick_policy=foo: property "
                           "'kvm-pit.lost_tick_policy' doesn't take value "
-                          "'foo' (expected discard, delay or slew)");
+                          "'foo' (expected discard or delay)");
+    expect_one_line_error("-global kvm-pit.lost_tick_policy=slew",
+                          "-global kvm-pit.lost_tick_policy=slew: property "
+                          "'kvm-pit.lost_tick_policy' doesn't take value "
+                          "'slew' (expected discard or delay)");
     /* An abstract driver: the value is tried on a concrete subclass. */
     expect_one_line_error("-global pci-device.addr=zz",
                           "-global pci-device.addr=zz: property ");
