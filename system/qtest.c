@@ -14,6 +14,12 @@
 #define QTEST_MAX_IRQ 256
 /* The largest read/b64read/memset a single command may ask for. */
 #define QTEST_MAX_BUF (256 * MiB)
+/*
+ * Timer callbacks one piece of a clock step runs before the main loop gets
+ * a turn (signals, QMP, other fds): a step across many periods of a
+ * periodic timer goes on in pieces, and its reply waits until it is done.
+ */
+#define QTEST_STEP_BUDGET 4096
 
 OBJECT_DECLARE_SIMPLE_TYPE(QTestServer, QTEST_SERVER)
 
@@ -40,6 +46,11 @@ struct QTestServer {
     DeviceState *intercept_dev; /* holds a reference */
     GPtrArray *intercepts;      /* QTestIntercept * */
     int irq_levels[QTEST_MAX_IRQ];
+    /* A clock_step/clock_set going on in pieces (qtest_step_piece). */
+    GSource *step;
+    int64_t step_want;   /* the time asked for */
+    int64_t step_target; /* ... capped at CLOCK_VIRTUAL_MAX */
+    bool step_is_set;    /* reply as clock_set does */
 };
 
 /* ---- Output ------------------------------------------------------------ */
@@ -456,6 +467,69 @@ static bool qtest_cmd_memset(QTestServer *qs, char **words)
     return true;
 }
 
+static void qtest_process_lines(QTestServer *qs);
+
+static void qtest_step_reply(QTestServer *qs)
+{
+    int64_t now = clock_get_ns(qs->ms->clocks, QEMU_CLOCK_VIRTUAL);
+
+    if (qs->step_is_set) {
+        qtest_sendf(qs, "%s %" PRIi64 "\n",
+                    now == qs->step_want ? "OK" : "FAIL", now);
+    } else {
+        qtest_sendf(qs, "OK %" PRIi64 "\n", now);
+    }
+}
+
+static void qtest_step_cancel(QTestServer *qs)
+{
+    if (qs->step) {
+        g_source_destroy(qs->step);
+        g_source_unref(qs->step);
+        qs->step = NULL;
+    }
+}
+
+/* One more piece of a long step; the reply and the next commands at the end. */
+static gboolean qtest_step_piece(gpointer opaque)
+{
+    QTestServer *qs = opaque;
+
+    if (!clock_virtual_advance(qs->ms->clocks, qs->step_target,
+                               QTEST_STEP_BUDGET)) {
+        return G_SOURCE_CONTINUE;
+    }
+    qtest_step_cancel(qs);
+    qtest_step_reply(qs);
+    qtest_process_lines(qs);
+    qemu_chr_fe_accept_input(&qs->chr);
+    return G_SOURCE_REMOVE;
+}
+
+/*
+ * Move the virtual clock to @target: at once when few timers fall due on
+ * the way, else in pieces from the main loop (reading no more commands
+ * meanwhile), so that a step to the ceiling with a periodic timer armed
+ * leaves the emulator answering signals and QMP.
+ */
+static void qtest_step_to(QTestServer *qs, int64_t target, bool is_set)
+{
+    Chardev *chr = qemu_chr_fe_get_driver(&qs->chr);
+
+    qs->step_want = target;
+    qs->step_target = MIN(target, CLOCK_VIRTUAL_MAX);
+    qs->step_is_set = is_set;
+    if (clock_virtual_advance(qs->ms->clocks, qs->step_target,
+                              QTEST_STEP_BUDGET) ||
+        !chr) {
+        qtest_step_reply(qs);
+        return;
+    }
+    qs->step = g_idle_source_new();
+    g_source_set_callback(qs->step, qtest_step_piece, qs, NULL);
+    g_source_attach(qs->step, qemu_chr_context(chr));
+}
+
 static bool qtest_cmd_clock_step(QTestServer *qs, char **words)
 {
     KemuClocks *clocks = qs->ms->clocks;
@@ -473,19 +547,20 @@ static bool qtest_cmd_clock_step(QTestServer *qs, char **words)
             return true;
         }
     }
-    qtest_sendf(qs, "OK %" PRIi64 "\n", clock_virtual_step(clocks, ns));
+    /* Past the ceiling the step saturates there (CLOCK_VIRTUAL_MAX). */
+    qtest_step_to(qs, clock_virtual_step_target(clocks, ns), false);
     return true;
 }
 
 static bool qtest_cmd_clock_set(QTestServer *qs, char **words)
 {
-    int64_t ns, now;
+    int64_t ns;
 
     if (!qtest_i64(words[1], &ns)) {
         return false;
     }
-    now = clock_virtual_set(qs->ms->clocks, ns);
-    qtest_sendf(qs, "%s %" PRIi64 "\n", now == ns ? "OK" : "FAIL", now);
+    /* FAIL NOW for a time in the past, or past the ceiling (stops there). */
+    qtest_step_to(qs, ns, true);
     return true;
 }
 
@@ -560,16 +635,16 @@ static void qtest_process_command(QTestServer *qs, char **words)
 
 static int qtest_can_read(void *opaque)
 {
-    return 4096;
+    /* No more commands while a clock step goes on (they wait in order). */
+    return QTEST_SERVER(opaque)->step ? 0 : 4096;
 }
 
-static void qtest_read(void *opaque, const uint8_t *buf, int size)
+/* Run the complete lines received, up to a step that goes on in pieces. */
+static void qtest_process_lines(QTestServer *qs)
 {
-    QTestServer *qs = opaque;
     char *end;
 
-    g_string_append_len(qs->inbuf, (const char *)buf, size);
-    while ((end = memchr(qs->inbuf->str, '\n', qs->inbuf->len))) {
+    while (!qs->step && (end = memchr(qs->inbuf->str, '\n', qs->inbuf->len))) {
         size_t len = end - qs->inbuf->str;
         g_autofree char *line = g_strndup(qs->inbuf->str, len);
         g_auto(GStrv) words = NULL;
@@ -581,6 +656,14 @@ static void qtest_read(void *opaque, const uint8_t *buf, int size)
         words = g_strsplit(line, " ", 0);
         qtest_process_command(qs, words);
     }
+}
+
+static void qtest_read(void *opaque, const uint8_t *buf, int size)
+{
+    QTestServer *qs = opaque;
+
+    g_string_append_len(qs->inbuf, (const char *)buf, size);
+    qtest_process_lines(qs);
 }
 
 static void qtest_event(void *opaque, ChrEvent event)
@@ -600,6 +683,7 @@ static void qtest_event(void *opaque, ChrEvent event)
         }
         break;
     case CHR_EVENT_CLOSED:
+        qtest_step_cancel(qs);
         qs->opened = false;
         if (qs->log) {
             fprintf(qs->log, "[I +%.6f] CLOSED\n", qtest_elapsed(qs));
@@ -626,7 +710,7 @@ bool qtest_server_init(MachineState *ms, Chardev *chr, const char *logfile,
     if (!logfile) {
         qs->log = stderr;
     } else if (strcmp(logfile, "none")) {
-        qs->log = fopen(logfile, "w+");
+        qs->log = fopen(logfile, "w+e");
         if (!qs->log) {
             error_setg_errno(errp, errno, "-qtest-log %s", logfile);
             object_unref(qs);
@@ -661,6 +745,7 @@ static void qtest_server_instance_finalize(Object *obj)
 {
     QTestServer *qs = QTEST_SERVER(obj);
 
+    qtest_step_cancel(qs);
     qemu_chr_fe_deinit(&qs->chr, false);
     if (qs->log_owned) {
         fclose(qs->log);

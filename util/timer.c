@@ -6,6 +6,7 @@
  */
 #include "util/osdep.h"
 #include "util/timer.h"
+#include <limits.h>
 #include <time.h>
 
 struct KemuTimer {
@@ -165,28 +166,50 @@ static KemuTimer *pop_expired(KemuClocks *clocks, QEMUClockType type,
     return t;
 }
 
-int64_t clock_virtual_set(KemuClocks *clocks, int64_t ns)
+bool clock_virtual_advance(KemuClocks *clocks, int64_t ns, unsigned budget)
 {
     KemuTimer *t;
 
     assert(clocks->v_manual);
     assert(!clocks->v_stepping);
+    ns = MIN(ns, CLOCK_VIRTUAL_MAX);
     clocks->v_stepping = true;
     while ((t = clocks->active[QEMU_CLOCK_VIRTUAL]) && t->expire <= ns) {
+        if (budget-- == 0) {
+            clocks->v_stepping = false;
+            return false;
+        }
         clocks->v_value = MAX(clocks->v_value, t->expire);
         pop_expired(clocks, QEMU_CLOCK_VIRTUAL, ns);
         t->cb(t->opaque); /* may free or re-arm t */
     }
     clocks->v_value = MAX(clocks->v_value, ns);
     clocks->v_stepping = false;
+    return true;
+}
+
+int64_t clock_virtual_set(KemuClocks *clocks, int64_t ns)
+{
+    while (!clock_virtual_advance(clocks, ns, UINT_MAX)) {
+    }
     return clocks->v_value;
+}
+
+int64_t clock_virtual_step_target(KemuClocks *clocks, int64_t ns)
+{
+    int64_t now = clock_get_ns(clocks, QEMU_CLOCK_VIRTUAL);
+
+    assert(ns >= 0);
+    if (now >= CLOCK_VIRTUAL_MAX || ns > CLOCK_VIRTUAL_MAX - now) {
+        return MAX(now, CLOCK_VIRTUAL_MAX);
+    }
+    return now + ns;
 }
 
 int64_t clock_virtual_step(KemuClocks *clocks, int64_t ns)
 {
-    assert(ns >= 0);
     assert(clocks->v_manual);
-    return clock_virtual_set(clocks, clocks->v_value + ns);
+    return clock_virtual_set(clocks, clock_virtual_step_target(clocks, ns));
 }
 
 int64_t clocks_deadline_ns(KemuClocks *clocks)

@@ -29,6 +29,12 @@
 
 #include "util/osdep.h"
 
+/*
+ * The virtual clock's ceiling (about 146 years): steps saturate here, so a
+ * device adding a period to the time (now + 1 s) never overflows int64_t.
+ */
+#define CLOCK_VIRTUAL_MAX (INT64_MAX / 2)
+
 #define SCALE_US               1000LL
 #define SCALE_MS               1000000LL
 #define NANOSECONDS_PER_SECOND 1000000000LL
@@ -96,7 +102,8 @@ bool clock_virtual_is_manual(KemuClocks *clocks);
  * running every virtual timer due by then in deadline order (ties in the
  * order they were armed), including timers re-armed by those callbacks.
  * Each callback sees the clock at its own timer's deadline.  A time in the
- * past leaves the clock where it is.  Not reentrant: callbacks must not
+ * past leaves the clock where it is; one past CLOCK_VIRTUAL_MAX stops
+ * there.  Not reentrant: callbacks must not
  * step the clock.
  *
  * Return: the virtual time afterwards.
@@ -105,11 +112,28 @@ int64_t clock_virtual_set(KemuClocks *clocks, int64_t ns);
 
 /**
  * clock_virtual_step - clock_virtual_set() to @ns (>= 0) past the current
- * virtual time.
+ * virtual time, saturating at CLOCK_VIRTUAL_MAX.
  *
  * Return: the virtual time afterwards.
  */
 int64_t clock_virtual_step(KemuClocks *clocks, int64_t ns);
+
+/**
+ * clock_virtual_step_target - the time clock_virtual_step(@ns) goes to:
+ * now + @ns (>= 0), at most CLOCK_VIRTUAL_MAX.
+ */
+int64_t clock_virtual_step_target(KemuClocks *clocks, int64_t ns);
+
+/**
+ * clock_virtual_advance - clock_virtual_set() towards @ns (at most
+ * CLOCK_VIRTUAL_MAX) running at most @budget timer callbacks, so that a
+ * long step with periodic timers can be cut into pieces between which the
+ * main loop runs.  When the budget runs out first the clock stays at the
+ * deadline of the last timer run.
+ *
+ * Return: whether the clock reached @ns (or the ceiling).
+ */
+bool clock_virtual_advance(KemuClocks *clocks, int64_t ns, unsigned budget);
 
 /**
  * clocks_deadline_ns - the main loop's poll timeout: nanoseconds until the

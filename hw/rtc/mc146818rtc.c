@@ -51,6 +51,7 @@ struct RTCState {
     qemu_irq irq;
     KemuClocks *clocks;
     RTCClockKind clock_kind;
+    QEMUClockType update_clock; /* the update timer's: the time source's */
     KemuTimer *update_timer;
     KemuTimer *periodic_timer;
 
@@ -111,6 +112,12 @@ static int64_t rtc_clock_ns(RTCState *s)
 static int64_t rtc_virtual_ns(RTCState *s)
 {
     return clock_get_ns(s->clocks, QEMU_CLOCK_VIRTUAL);
+}
+
+/* Now on the update timer's clock. */
+static int64_t rtc_update_clock_ns(RTCState *s)
+{
+    return clock_get_ns(s->clocks, s->update_clock);
 }
 
 static int64_t rtc_guest_ns(RTCState *s)
@@ -283,19 +290,33 @@ static bool rtc_alarm_match(RTCState *s)
 
 /* ---- Timers ------------------------------------------------------------- */
 
+/*
+ * Whether a second's end can change anything the guest sees: not when UF
+ * and AF are both set already (they stay set until the guest reads C) and
+ * neither raises an interrupt.  Then the timer rests, as in QEMU, and a
+ * long clock step is not a tick per guest second.
+ */
+static bool rtc_update_needed(RTCState *s)
+{
+    uint8_t *c = s->cmos_data;
+
+    return (c[RTC_REG_C] & (REG_C_UF | REG_C_AF)) != (REG_C_UF | REG_C_AF) ||
+           (c[RTC_REG_B] & (REG_B_UIE | REG_B_AIE));
+}
+
 /* Arm the update timer for the next second boundary of guest time. */
 static void rtc_schedule_update(RTCState *s)
 {
     int64_t guest, delay;
 
-    if (!rtc_running(s)) {
+    if (!rtc_running(s) || !rtc_update_needed(s)) {
         timer_del(s->update_timer);
         return;
     }
     guest = rtc_guest_ns(s);
     s->next_update_sec = floor_div(guest, NANOSECONDS_PER_SECOND) + 1;
     delay = s->next_update_sec * NANOSECONDS_PER_SECOND - guest;
-    timer_mod(s->update_timer, rtc_virtual_ns(s) + delay);
+    timer_mod(s->update_timer, rtc_update_clock_ns(s) + delay);
 }
 
 /* A second ended: update-ended flag, alarm check, interrupt. */
@@ -311,7 +332,7 @@ static void rtc_update_timer_cb(void *opaque)
     if (guest < s->next_update_sec * NANOSECONDS_PER_SECOND) {
         /* A host clock behind the virtual one: wait for the boundary. */
         timer_mod(s->update_timer,
-                  rtc_virtual_ns(s) +
+                  rtc_update_clock_ns(s) +
                       s->next_update_sec * NANOSECONDS_PER_SECOND - guest);
         return;
     }
@@ -482,6 +503,9 @@ static uint8_t rtc_read_data(RTCState *s)
         ret = s->cmos_data[RTC_REG_C];
         s->cmos_data[RTC_REG_C] = 0;
         rtc_update_irq(s);
+        if (!timer_pending(s->update_timer)) {
+            rtc_schedule_update(s);
+        }
         return ret;
     case RTC_REG_D:
         return REG_D_VRT;
@@ -539,6 +563,9 @@ uint8_t rtc_get_memory(DeviceState *dev, int addr)
     return addr >= 0 && addr < RTC_CMOS_SIZE ? s->cmos_data[addr] : 0;
 }
 
+/* The latest -rtc base= date, in ns since the epoch. */
+#define RTC_BASE_MAX_NS (INT64_MAX / 2)
+
 /* -rtc base=: the guest's time now, in ns since the epoch. */
 static bool rtc_parse_base(const char *base, int64_t *guest_ns, Error **errp)
 {
@@ -564,8 +591,27 @@ static bool rtc_parse_base(const char *base, int64_t *guest_ns, Error **errp)
          n == (int)strlen(base))) {
         if (year >= 1900 && mon >= 1 && mon <= 12 && mday >= 1 && mday <= 31 &&
             hour < 24 && min < 60 && sec < 60) {
-            *guest_ns = rtc_mktimegm(year, mon, mday, hour, min, sec) *
-                        NANOSECONDS_PER_SECOND;
+            int64_t secs = rtc_mktimegm(year, mon, mday, hour, min, sec);
+
+            /*
+             * The guest's time is kept in ns as clock + offset: each must
+             * stay within half of int64_t (as rtc_set_time saturates the
+             * guest's own writes), which ends early in 2116.
+             */
+            if (secs > RTC_BASE_MAX_NS / NANOSECONDS_PER_SECOND) {
+                time_t last = RTC_BASE_MAX_NS / NANOSECONDS_PER_SECOND;
+                struct tm tm;
+                char text[32];
+
+                gmtime_r(&last, &tm);
+                strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%S", &tm);
+                error_setg(errp,
+                           "-rtc base=%s: date out of range (the latest is "
+                           "%s)",
+                           base, text);
+                return false;
+            }
+            *guest_ns = secs * NANOSECONDS_PER_SECOND;
             return true;
         }
     }
@@ -633,8 +679,16 @@ static void rtc_realize(DeviceState *dev, Error **errp)
     }
     s->clocks = ms->clocks;
     s->irq = sysbus_get_irq(dev, RTC_ISA_IRQ);
+    /*
+     * Seconds end by the clock the time comes from: with clock=host or rt
+     * the registers follow host time, so a virtual-clock timer would fire
+     * ahead of them and re-arm once per virtual second (a qtest step to
+     * the far future never ending).
+     */
+    s->update_clock = s->clock_kind == RTC_CLOCK_VM ? QEMU_CLOCK_VIRTUAL
+                                                    : QEMU_CLOCK_REALTIME;
     s->update_timer =
-        timer_new_ns(s->clocks, QEMU_CLOCK_VIRTUAL, rtc_update_timer_cb, s);
+        timer_new_ns(s->clocks, s->update_clock, rtc_update_timer_cb, s);
     s->periodic_timer =
         timer_new_ns(s->clocks, QEMU_CLOCK_VIRTUAL, rtc_periodic_timer_cb, s);
 
