@@ -344,7 +344,6 @@ typedef enum {
 } MachineRequestKind;
 
 typedef struct MachineRequest {
-    MachineState *ms;
     MachineRequestKind kind;
     int status;
     char *reason;
@@ -371,13 +370,42 @@ static void machine_do_shutdown(MachineState *ms, int status,
     }
 }
 
-static void machine_run_request(void *opaque)
+static void machine_request_free(gpointer p)
 {
-    MachineRequest *req = opaque;
-    MachineState *ms = req->ms;
+    MachineRequest *req = p;
+
+    g_free(req->reason);
+    g_free(req);
+}
+
+/* A guest's shutdown request among those still pending, or NULL. */
+static MachineRequest *machine_pending_guest_shutdown(MachineState *ms)
+{
+    for (GList *l = ms->requests.head; l; l = l->next) {
+        MachineRequest *req = l->data;
+
+        if (req->kind == MACHINE_REQUEST_SHUTDOWN && req->guest) {
+            return req;
+        }
+    }
+    return NULL;
+}
+
+static void machine_run_request(MachineState *ms, MachineRequest *req)
+{
+    MachineRequest *guest;
 
     if (ms->runstate == RUN_STATE_SHUTDOWN) {
         /* The run is over: later requests have nothing to act on. */
+    } else if (req->kind == MACHINE_REQUEST_SHUTDOWN && !req->guest &&
+               (guest = machine_pending_guest_shutdown(ms))) {
+        /*
+         * The host (a signal, quit) and the guest (isa-debug-exit, ACPI
+         * power-off) asked in the same turn: the process exits, as the
+         * host wants, with the guest's status, as QEMU keeps the guest's
+         * exit code over a signal's.
+         */
+        machine_do_shutdown(ms, guest->status, req->reason, false);
     } else if (req->kind == MACHINE_REQUEST_SHUTDOWN) {
         machine_do_shutdown(ms, req->status, req->reason, req->guest);
     } else if (req->kind == MACHINE_REQUEST_RESET) {
@@ -390,8 +418,22 @@ static void machine_run_request(void *opaque)
     } else {
         machine_notify(ms, MACHINE_EVENT_POWERDOWN, req->reason, req->guest);
     }
-    g_free(req->reason);
-    g_free(req);
+    machine_request_free(req);
+}
+
+/*
+ * Carry out the pending requests in order (main thread, machine lock
+ * held).  They wait in ms->requests rather than in the main loop's queue,
+ * so the ones a shutdown leaves behind are freed with the machine.
+ */
+static void machine_run_requests(void *opaque)
+{
+    MachineState *ms = opaque;
+    MachineRequest *req;
+
+    while ((req = g_queue_pop_head(&ms->requests))) {
+        machine_run_request(ms, req);
+    }
 }
 
 static void machine_post_request(MachineState *ms, MachineRequestKind kind,
@@ -399,18 +441,19 @@ static void machine_post_request(MachineState *ms, MachineRequestKind kind,
 {
     MachineRequest *req = g_new0(MachineRequest, 1);
 
-    req->ms = ms;
     req->kind = kind;
     req->status = status;
     req->reason = g_strdup(reason);
     req->guest = guest;
-    if (ms->main_loop) {
-        main_loop_call_async(ms->main_loop, machine_run_request, req);
-    } else {
+    machine_lock(ms);
+    g_queue_push_tail(&ms->requests, req);
+    if (!ms->main_loop) {
         /* No main loop (unit tests): the caller is the main thread. */
-        machine_lock(ms);
-        machine_run_request(req);
-        machine_unlock(ms);
+        machine_run_requests(ms);
+    }
+    machine_unlock(ms);
+    if (ms->main_loop) {
+        main_loop_call_async(ms->main_loop, machine_run_requests, ms);
     }
 }
 
@@ -785,6 +828,7 @@ static void machine_instance_finalize(Object *obj)
     if (ms->globals) {
         g_ptr_array_unref(ms->globals);
     }
+    g_queue_clear_full(&ms->requests, machine_request_free);
     g_rec_mutex_clear(&ms->lock);
 }
 

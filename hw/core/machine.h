@@ -246,6 +246,7 @@ struct MachineState {
     RunState runstate;
     int exit_status;         /* the process exit status on shutdown */
     GSList *state_notifiers; /* MachineNotifier * */
+    GQueue requests;         /* posted, not carried out yet (machine.c) */
 };
 
 /**
