@@ -4,7 +4,9 @@
  * As a client it connects when created.  As a server it listens and takes
  * one connection at a time (wait=on: the first one before creation returns);
  * when the peer goes away the frontend gets CHR_EVENT_CLOSED and the next
- * client is accepted.  Output while nobody is connected is dropped; a peer
+ * client is accepted.  A unix server's socket file is owner-only (0600,
+ * beyond QEMU, which follows the umask) and replaces only a stale socket,
+ * never another file.  Output while nobody is connected is dropped; a peer
  * that does not read it is disconnected once CHR_OUT_LIMIT bytes wait.
  */
 #include "util/osdep.h"
@@ -12,6 +14,7 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 
 #define SOCKET_CHR_READ_LEN 4096
@@ -26,8 +29,11 @@ struct SocketChardev {
     char *path;        /* unix */
     char *host, *port; /* tcp */
     char *desc;        /* "unix:PATH,server=on", for messages */
-    int listen_fd;     /* server: -1 until open */
-    int fd;            /* the connection, -1 when there is none */
+    bool path_bound;   /* unix server: path_dev/ino are the file we bound */
+    dev_t path_dev;
+    ino_t path_ino;
+    int listen_fd; /* server: -1 until open */
+    int fd;        /* the connection, -1 when there is none */
     GSource *listen_watch;
     GSource *conn_watch;
 };
@@ -166,6 +172,51 @@ static struct addrinfo *socket_chr_tcp_addr(SocketChardev *s, const char *ctx,
     return res;
 }
 
+/*
+ * A server's path may hold a socket left by an earlier run: remove it, but
+ * nothing else (a typo must not delete a file).
+ */
+static bool socket_chr_unlink_stale(SocketChardev *s, const char *ctx,
+                                    Error **errp)
+{
+    struct stat st;
+
+    if (lstat(s->path, &st) < 0) {
+        return true;
+    }
+    if (!S_ISSOCK(st.st_mode)) {
+        qemu_chr_error(errp, ctx,
+                       "could not listen on %s: '%s' exists and is not a "
+                       "socket",
+                       s->desc, s->path);
+        return false;
+    }
+    unlink(s->path);
+    return true;
+}
+
+/* The socket file we bound, so that we remove only that one at the end. */
+static void socket_chr_remember_path(SocketChardev *s)
+{
+    struct stat st;
+
+    if (lstat(s->path, &st) == 0) {
+        s->path_dev = st.st_dev;
+        s->path_ino = st.st_ino;
+        s->path_bound = true;
+    }
+}
+
+static void socket_chr_unlink_ours(SocketChardev *s)
+{
+    struct stat st;
+
+    if (s->path_bound && lstat(s->path, &st) == 0 && S_ISSOCK(st.st_mode) &&
+        st.st_dev == s->path_dev && st.st_ino == s->path_ino) {
+        unlink(s->path);
+    }
+}
+
 static int socket_chr_listen(SocketChardev *s, const char *ctx, Error **errp)
 {
     int fd = -1, err = 0;
@@ -176,11 +227,21 @@ static int socket_chr_listen(SocketChardev *s, const char *ctx, Error **errp)
         if (!socket_chr_unix_addr(s, &sun, ctx, errp)) {
             return -1;
         }
+        if (!socket_chr_unlink_stale(s, ctx, errp)) {
+            return -1;
+        }
         fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        unlink(s->path);
+        /*
+         * Owner-only (0600), whatever the umask: the monitor and qtest
+         * sockets control the machine.  No client can connect before
+         * listen(), so the mode is set before anyone could use it.
+         */
         if (fd < 0 || bind(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0 ||
-            listen(fd, 1) < 0) {
+            chmod(s->path, S_IRUSR | S_IWUSR) < 0 || listen(fd, 1) < 0) {
             err = errno;
+        }
+        if (!err) {
+            socket_chr_remember_path(s);
         }
     } else {
         struct addrinfo *res = socket_chr_tcp_addr(s, ctx, errp);
@@ -378,9 +439,7 @@ static void socket_chr_finalize(Object *obj)
     }
     if (s->listen_fd >= 0) {
         close(s->listen_fd);
-        if (s->is_unix) {
-            unlink(s->path);
-        }
+        socket_chr_unlink_ours(s);
     }
     g_free(s->path);
     g_free(s->host);

@@ -96,7 +96,7 @@ bool kemu_log_set_file(const char *path, Error **errp)
         log_file = NULL;
         return true;
     }
-    f = fopen(path, "w");
+    f = fopen(path, "we"); /* not inherited by a child (e.g. a tap script) */
     if (!f) {
         error_setg_errno(errp, errno, "-D: cannot open log file '%s'", path);
         return false;

@@ -8,6 +8,7 @@
  * fatal signal and on abort (in a child on a pseudo-terminal).
  */
 #include "util/osdep.h"
+#include "util/log.h"
 #include "tests/unit/devtest.h"
 #include "tests/unit/unit.h"
 #include <fcntl.h>
@@ -930,6 +931,90 @@ static void test_output_socket_not_read(void)
     rmdir(dir);
 }
 
+/* ---- Files a server socket touches ---- */
+
+/*
+ * -chardev socket,path=F,server=on: a regular file at F is refused and
+ * kept; a stale socket is replaced; the new socket is 0600 whatever the
+ * umask, and only our own socket is removed at the end.
+ */
+static void test_unix_server_path(void)
+{
+    Object *root = object_new(TYPE_CONTAINER);
+    g_autofree char *dir = g_dir_make_tmp("kemu-chr-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename(dir, "notes.txt", NULL);
+    g_autofree char *spec = g_strdup_printf("unix:%s,server=on,wait=off", path);
+    g_autofree char *content = NULL;
+    g_autofree char *want = NULL;
+    struct stat st;
+    Error *err = NULL;
+    mode_t old_umask;
+    Chardev *chr;
+    int stale;
+
+    CU_ASSERT_TRUE(g_file_set_contents(path, "keep me", -1, NULL));
+    CU_ASSERT_PTR_NULL(qemu_chr_new(root, NULL, "s1", spec, &err));
+    want = g_strdup_printf("could not listen on unix:%s,server=on: '%s' "
+                           "exists and is not a socket",
+                           path, path);
+    assert_error(err, want);
+    CU_ASSERT_TRUE(g_file_get_contents(path, &content, NULL, NULL));
+    CU_ASSERT_STRING_EQUAL(content, "keep me");
+    unlink(path);
+
+    /* A stale socket (its server gone) is replaced. */
+    stale = unix_listen(path);
+    close(stale);
+    old_umask = umask(022);
+    chr = qemu_chr_new(root, NULL, "s2", spec, &error_abort);
+    umask(old_umask);
+    CU_ASSERT_EQUAL(lstat(path, &st), 0);
+    CU_ASSERT_TRUE(S_ISSOCK(st.st_mode));
+    CU_ASSERT_EQUAL(st.st_mode & 0777, 0600);
+    qemu_chr_delete(chr);
+    CU_ASSERT_NOT_EQUAL(lstat(path, &st), 0);
+
+    /* Our socket replaced by someone else's file: that is left alone. */
+    chr = qemu_chr_new(root, NULL, "s3", spec, &error_abort);
+    unlink(path);
+    CU_ASSERT_TRUE(g_file_set_contents(path, "theirs", -1, NULL));
+    qemu_chr_delete(chr);
+    CU_ASSERT_EQUAL(lstat(path, &st), 0);
+    object_unref(root);
+    unlink(path);
+    rmdir(dir);
+}
+
+/* Whether this process has @path open with close-on-exec. */
+static int fd_of_path_cloexec(const char *path)
+{
+    g_autoptr(GDir) fds = g_dir_open("/proc/self/fd", 0, NULL);
+    const char *name;
+
+    while ((name = g_dir_read_name(fds))) {
+        g_autofree char *link = g_strdup_printf("/proc/self/fd/%s", name);
+        g_autofree char *target = g_file_read_link(link, NULL);
+
+        if (target && !strcmp(target, path)) {
+            return !!(fcntl(atoi(name), F_GETFD) & FD_CLOEXEC);
+        }
+    }
+    return -1;
+}
+
+/* -D: the log file is not inherited by children (a tap script). */
+static void test_log_file_cloexec(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("kemu-log-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename(dir, "log.txt", NULL);
+
+    CU_ASSERT_TRUE(kemu_log_set_file(path, &error_abort));
+    CU_ASSERT_EQUAL(fd_of_path_cloexec(path), 1);
+    CU_ASSERT_TRUE(kemu_log_set_file(NULL, &error_abort));
+    unlink(path);
+    rmdir(dir);
+}
+
 UNIT_SUITE(chardev, NULL, NULL, UNIT_TEST(test_creation_errors),
            UNIT_TEST(test_help), UNIT_TEST(test_file_backend),
            UNIT_TEST(test_pipe_backend), UNIT_TEST(test_unix_server),
@@ -939,4 +1024,5 @@ UNIT_SUITE(chardev, NULL, NULL, UNIT_TEST(test_creation_errors),
            UNIT_TEST(test_output_full_disk),
            UNIT_TEST(test_output_fifo_not_read),
            UNIT_TEST(test_output_fe_write_partial),
-           UNIT_TEST(test_output_socket_not_read))
+           UNIT_TEST(test_output_socket_not_read),
+           UNIT_TEST(test_unix_server_path), UNIT_TEST(test_log_file_cloexec))
