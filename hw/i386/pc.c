@@ -313,9 +313,8 @@ static bool pc_isa_init(PCMachineState *pcms, Error **errp)
 }
 
 /*
- * The 8254 PIT unless -machine pit=off.  It is the accelerator's (KVM's
- * in-kernel PIT, through the kvm-pit device); an accelerator without one
- * (qtest) has no PIT, and pit=on is refused there.
+ * The 8254 PIT unless -machine pit=off: the accelerator's when it has one
+ * (KVM's in-kernel PIT, through the kvm-pit device), else kemu's isa-pit.
  */
 static bool pc_pit_init(PCMachineState *pcms, Error **errp)
 {
@@ -324,17 +323,8 @@ static bool pc_pit_init(PCMachineState *pcms, Error **errp)
     if (pcms->pit_on == ON_OFF_AUTO_OFF) {
         return true;
     }
-    if (!machine_has_in_kernel_pit(ms)) {
-        if (pcms->pit_on == ON_OFF_AUTO_ON) {
-            error_setg(errp,
-                       "-machine pit=on: the %s accelerator has no PIT "
-                       "(kemu's 8254 is KVM's in-kernel one)",
-                       ms->accel ? ms->accel->name : "(none)");
-            return false;
-        }
-        return true;
-    }
-    pcms->pit = pc_new_device(ms, TYPE_KVM_PIT);
+    pcms->pit = pc_new_device(ms, machine_has_in_kernel_pit(ms) ? TYPE_KVM_PIT
+                                                                : TYPE_ISA_PIT);
     return pc_realize(ms, pcms->pit, errp);
 }
 

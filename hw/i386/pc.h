@@ -53,7 +53,7 @@ struct PCMachineState {
     DeviceState *rtc;
     DeviceState *fw_cfg;
     DeviceState *pm;  /* piix4-pm at 00:01.3 */
-    DeviceState *pit; /* kvm-pit, or NULL */
+    DeviceState *pit; /* kvm-pit or isa-pit, or NULL */
 
     /* -machine pc,... properties (QEMU 7.2's pc-i440fx names). */
     int acpi;   /* OnOffAuto: off: no PIIX4 PM function, no ACPI tables */
