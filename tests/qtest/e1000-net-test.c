@@ -462,7 +462,9 @@ static void tcp_send(NetGuest *g, TcpConn *c, uint8_t flags, const void *data,
         tcp[21] = 4;
         put16(tcp + 22, 1460);
     }
-    memcpy(tcp + hlen, data, len);
+    if (len) {
+        memcpy(tcp + hlen, data, len); /* data may be NULL when len is 0 */
+    }
     put16(tcp + 16, ~l4_sum(c->lip, c->rip, IPPROTO_TCP, tcp, hlen + len));
     guest_send(g, f, ETH_HDR + IP_HDR + hlen + len);
     g_free(f);
@@ -513,7 +515,9 @@ static void tcp_expect(NetGuest *g, TcpConn *c, void *buf, size_t len, bool fin)
         }
         CU_ASSERT_EQUAL_FATAL(s.seq, c->rcv_nxt);
         CU_ASSERT_FATAL(got + s.len <= len);
-        memcpy(out + got, s.data, s.len);
+        if (s.len) {
+            memcpy(out + got, s.data, s.len); /* out is NULL for a bare FIN */
+        }
         got += s.len;
         c->rcv_nxt += s.len;
         if (s.flags & TCP_FIN) {
