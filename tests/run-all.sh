@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# The whole test suite behind `make check`: CUnit unit tests, qtest device
+# The whole test suite behind `make check`: the include layering
+# (scripts/check-layering.py) and format checks, CUnit unit tests, qtest device
 # tests (-accel qtest, no guest), kemu's own bare-metal guests (directly on
 # any usable /dev/kvm, else in a nested L1 under QEMU's TCG), and Linux
 # guests (directly on hardware KVM, else nested).  No suite needs /dev/kvm.
@@ -28,6 +29,9 @@ suite() {
     fi
 }
 
+# The tree's own rules first: they take seconds.
+suite layering make -s BUILD="$build" check-layering
+suite format make -s BUILD="$build" format-check
 suite unit "$build/tests/unit/unit-tests"
 # shellcheck disable=SC2046 # one argument per test program
 suite qtest env QTEST_QEMU_BINARY="$emu" tests/qtest/run.sh \
