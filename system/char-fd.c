@@ -119,6 +119,7 @@ static void fd_chr_finalize(Object *obj)
         g_source_destroy(s->watch);
         g_source_unref(s->watch);
     }
+    qemu_chr_out_close(CHARDEV(obj));
     if (s->own_fds) {
         if (s->fd_in >= 0 && s->fd_in != s->fd_out) {
             close(s->fd_in);

@@ -434,6 +434,7 @@ static void socket_chr_finalize(Object *obj)
 
     socket_chr_drop_watch(&s->conn_watch);
     socket_chr_drop_watch(&s->listen_watch);
+    qemu_chr_out_close(CHARDEV(obj));
     if (s->fd >= 0) {
         close(s->fd);
     }

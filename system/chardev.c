@@ -482,6 +482,23 @@ int qemu_chr_out_write_now(Chardev *chr, const uint8_t *buf, int len)
     return done;
 }
 
+void qemu_chr_out_close(Chardev *chr)
+{
+    ChrOutput *o = &chr->out;
+    gint64 end = g_get_monotonic_time() + CHR_OUT_DRAIN_MS * 1000;
+
+    while (o->fd >= 0 && !o->broken && qemu_chr_out_pending(chr)) {
+        struct pollfd pfd = {.fd = o->fd, .events = POLLOUT};
+        gint64 left = end - g_get_monotonic_time();
+
+        if (left <= 0 || poll(&pfd, 1, left / 1000 + 1) <= 0) {
+            break;
+        }
+        chr_out_flush(chr);
+    }
+    qemu_chr_out_set_fd(chr, -1);
+}
+
 static void chr_out_cleanup(Chardev *chr)
 {
     ChrOutput *o = &chr->out;
@@ -639,24 +656,10 @@ void qemu_chr_print_help(FILE *out)
     g_slist_free(list);
 }
 
-/* QEMU's id rule: a letter, then letters, digits, '-', '.', '_'. */
-static bool chr_id_valid(const char *id)
-{
-    if (!g_ascii_isalpha(id[0])) {
-        return false;
-    }
-    for (const char *p = id; *p; p++) {
-        if (!g_ascii_isalnum(*p) && !strchr("-._", *p)) {
-            return false;
-        }
-    }
-    return true;
-}
-
 static bool chr_check_id(Object *root, const char *id, const char *ctx,
                          Error **errp)
 {
-    if (!chr_id_valid(id)) {
+    if (!id_wellformed(id)) {
         qemu_chr_error(errp, ctx,
                        "invalid id '%s' (use letters, digits, '-', '.', '_', "
                        "starting with a letter)",

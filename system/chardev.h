@@ -57,6 +57,8 @@ typedef struct PropertyInfo PropertyInfo;
 
 /* Output an fd backend queues for a peer that is not reading (see above). */
 #define CHR_OUT_LIMIT (1024 * 1024)
+/* How long closing a chardev (at exit) waits for its queue to drain. */
+#define CHR_OUT_DRAIN_MS 2000
 
 typedef enum ChrEvent {
     CHR_EVENT_BREAK,   /* a serial break arrived (Ctrl-A b on a mux) */
@@ -378,6 +380,13 @@ int qemu_chr_out_write(Chardev *chr, const uint8_t *buf, int len);
  * through ChardevClass.write).  Return: as qemu_chr_fe_write().
  */
 int qemu_chr_out_write_now(Chardev *chr, const uint8_t *buf, int len);
+
+/**
+ * qemu_chr_out_close - the backend closes its fd: write what is still
+ * queued, waiting at most CHR_OUT_DRAIN_MS for the reader (the guest's
+ * last words before it powered off), then stop writing to it.
+ */
+void qemu_chr_out_close(Chardev *chr);
 
 /**
  * qemu_chr_out_pending - bytes of output queued and not written yet.

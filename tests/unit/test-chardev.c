@@ -931,6 +931,61 @@ static void test_output_socket_not_read(void)
     rmdir(dir);
 }
 
+typedef struct SlowReader {
+    int fd;
+    size_t total;
+} SlowReader;
+
+static gpointer slow_reader(gpointer opaque)
+{
+    SlowReader *r = opaque;
+    gint64 end = g_get_monotonic_time() + PUMP_TIMEOUT_US;
+    char buf[4096];
+
+    g_usleep(200 * 1000);
+    while (r->total < 10240 && g_get_monotonic_time() < end) {
+        ssize_t n = read(r->fd, buf, sizeof(buf));
+
+        if (n > 0) {
+            r->total += n;
+        } else {
+            g_usleep(1000);
+        }
+    }
+    return NULL;
+}
+
+/* What is still queued when the chardev closes (at exit) is written out. */
+static void test_output_drained_at_close(void)
+{
+    Object *root = object_new(TYPE_CONTAINER);
+    g_autofree char *dir = g_dir_make_tmp("kemu-chr-XXXXXX", NULL);
+    g_autofree char *path = NULL;
+    g_autofree char *spec = NULL;
+    uint8_t buf[10240];
+    SlowReader r = {0};
+    GThread *thread;
+    Chardev *chr;
+    TestFe fe;
+
+    path = fifo_with_reader(dir, 4096, &r.fd);
+    spec = g_strdup_printf("file:%s", path);
+    chr = qemu_chr_new(root, NULL, "fd", spec, &error_abort);
+    fe_attach(&fe, chr, false);
+    memset(buf, 'd', sizeof(buf));
+    CU_ASSERT_EQUAL(qemu_chr_fe_write_all(&fe.be, buf, sizeof(buf)),
+                    (int)sizeof(buf));
+    CU_ASSERT_TRUE(qemu_chr_out_pending(chr) > 0);
+    thread = g_thread_new("reader", slow_reader, &r);
+    fe_detach(&fe);
+    object_unref(root); /* closes the chardev */
+    g_thread_join(thread);
+    CU_ASSERT_EQUAL(r.total, sizeof(buf));
+    close(r.fd);
+    unlink(path);
+    rmdir(dir);
+}
+
 /* ---- Files a server socket touches ---- */
 
 /*
@@ -1025,4 +1080,5 @@ UNIT_SUITE(chardev, NULL, NULL, UNIT_TEST(test_creation_errors),
            UNIT_TEST(test_output_fifo_not_read),
            UNIT_TEST(test_output_fe_write_partial),
            UNIT_TEST(test_output_socket_not_read),
+           UNIT_TEST(test_output_drained_at_close),
            UNIT_TEST(test_unix_server_path), UNIT_TEST(test_log_file_cloexec))
