@@ -5,6 +5,7 @@
  * the -netdev / -nic / -object filter-dump entry points and `info network`.
  */
 #include "util/osdep.h"
+#include "util/cutils.h"
 #include "util/iov.h"
 #include "util/log.h"
 #include "net/clients.h"
@@ -416,38 +417,6 @@ NetClientState *qemu_find_netdev(NetState *ns, const char *id)
     return NULL;
 }
 
-/* QEMU's id rule: a letter, then letters, digits, '-', '.', '_'. */
-static bool id_wellformed(const char *id)
-{
-    if (!g_ascii_isalpha(id[0])) {
-        return false;
-    }
-    for (const char *p = id + 1; *p; p++) {
-        if (!g_ascii_isalnum(*p) && !strchr("-._", *p)) {
-            return false;
-        }
-    }
-    return true;
-}
-
-static bool parse_mac(const char *str, MACAddr *mac)
-{
-    const char *p = str;
-
-    for (int i = 0; i < 6; i++) {
-        if (!g_ascii_isxdigit(p[0]) || !g_ascii_isxdigit(p[1])) {
-            return false;
-        }
-        mac->a[i] =
-            g_ascii_xdigit_value(p[0]) << 4 | g_ascii_xdigit_value(p[1]);
-        p += 2;
-        if (i < 5 && *p++ != ':') {
-            return false;
-        }
-    }
-    return *p == '\0';
-}
-
 static const NetBackend *find_backend(const char *type)
 {
     for (size_t i = 0; i < ARRAY_SIZE(net_backends); i++) {
@@ -502,7 +471,7 @@ bool net_client_init(NetState *ns, KemuOpts *opts, bool is_netdev, Error **errp)
     if (!is_netdev) {
         model = kemu_opts_get(opts, "model");
         mac = kemu_opts_get(opts, "mac");
-        if (mac && !parse_mac(mac, &macaddr)) {
+        if (mac && !macaddr_parse(mac, &macaddr)) {
             error_setg(errp,
                        "%s: invalid MAC address '%s' (expected "
                        "a MAC address such as 52:54:00:12:34:56)",

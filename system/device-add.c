@@ -5,24 +5,12 @@
  * the hotplug rules and the error texts follow QEMU's.
  */
 #include "util/osdep.h"
+#include "util/cutils.h"
 #include "util/main-loop.h"
 #include "util/timer.h"
 #include "hw/core/hotplug.h"
 #include "system/device-add.h"
 #include "system/monitor.h"
-
-static bool id_wellformed(const char *id)
-{
-    if (!g_ascii_isalpha(id[0])) {
-        return false;
-    }
-    for (const char *p = id; *p; p++) {
-        if (!g_ascii_isalnum(*p) && !strchr("-._", *p)) {
-            return false;
-        }
-    }
-    return true;
-}
 
 typedef struct {
     const char *name;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Strict number, size and boolean parsing, and the size formatter.
+ * Strict number, size and boolean parsing, the size formatter, and the
+ * well-formed id rule.
  * Sizes are computed exactly in integers (no floating point), so
  * "1.5G" is exactly 1610612736 on every host.
  */
@@ -209,6 +210,19 @@ bool parse_bool_str(const char *s, bool *out)
         }
     }
     return false;
+}
+
+bool id_wellformed(const char *id)
+{
+    if (!g_ascii_isalpha(id[0])) {
+        return false;
+    }
+    for (const char *p = id + 1; *p; p++) {
+        if (!g_ascii_isalnum(*p) && !strchr("-._", *p)) {
+            return false;
+        }
+    }
+    return true;
 }
 
 char *size_to_str(uint64_t val)

@@ -2,7 +2,8 @@
 /*
  * Strict string-to-number helpers with QEMU's semantics: whole-string
  * integers, sizes with binary suffixes (`-m 512M`, `size=1.5G`), QEMU's
- * boolean spellings, and a human-readable size formatter.
+ * boolean spellings, a human-readable size formatter, and QEMU's rule for
+ * the ids a user gives objects.
  */
 #ifndef KEMU_CUTILS_H
 #define KEMU_CUTILS_H
@@ -74,6 +75,13 @@ bool parse_size(const char *str, uint64_t *out, Error **errp);
  * Return: true and *@out set when @s is one of them; false otherwise.
  */
 bool parse_bool_str(const char *s, bool *out);
+
+/**
+ * id_wellformed - whether @id may name what a user creates (-netdev,
+ * -chardev, -device id=...): QEMU's rule, a letter first, then letters,
+ * digits, '-', '.' and '_'.  The empty string is not well formed.
+ */
+bool id_wellformed(const char *id);
 
 /**
  * size_to_str - format a byte count for people: "512 B", "128 MiB",

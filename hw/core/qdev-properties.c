@@ -256,42 +256,17 @@ const PropertyInfo qdev_prop_string = {
 
 /* ---- MAC address ---- */
 
-bool qdev_prop_parse_macaddr(const char *str, MACAddr *mac)
+static bool mac_prop_parse(DeviceState *dev, const Property *prop,
+                           const char *value, Error **errp)
 {
-    MACAddr m;
-    const char *p = str;
-
-    for (int i = 0; i < 6; i++) {
-        if (!g_ascii_isxdigit(p[0]) || !g_ascii_isxdigit(p[1])) {
-            return false;
-        }
-        m.a[i] = g_ascii_xdigit_value(p[0]) << 4 | g_ascii_xdigit_value(p[1]);
-        p += 2;
-        if (i < 5) {
-            if (*p != ':' && *p != '-') {
-                return false;
-            }
-            p++;
-        }
-    }
-    if (*p) {
-        return false;
-    }
-    *mac = m;
-    return true;
-}
-
-static bool macaddr_parse(DeviceState *dev, const Property *prop,
-                          const char *value, Error **errp)
-{
-    if (!qdev_prop_parse_macaddr(value, qdev_prop_ptr(dev, prop))) {
+    if (!macaddr_parse(value, qdev_prop_ptr(dev, prop))) {
         return prop_error(dev, prop, value,
                           "a MAC address such as 52:54:00:12:34:56", errp);
     }
     return true;
 }
 
-static char *macaddr_print(DeviceState *dev, const Property *prop)
+static char *mac_prop_print(DeviceState *dev, const Property *prop)
 {
     MACAddr *m = qdev_prop_ptr(dev, prop);
 
@@ -303,8 +278,8 @@ const PropertyInfo qdev_prop_macaddr = {
     .name = "str",
     .description = "Ethernet 6-byte MAC Address, example: 52:54:00:12:34:56",
     .json = PROP_JSON_STRING,
-    .parse = macaddr_parse,
-    .print = macaddr_print,
+    .parse = mac_prop_parse,
+    .print = mac_prop_print,
 };
 
 /* ---- Enumerations ---- */

@@ -112,9 +112,6 @@ typedef enum LostTickPolicy {
 void qdev_prop_set_after_realize(DeviceState *dev, const char *name,
                                  Error **errp);
 
-/** qdev_prop_parse_macaddr - "52:54:00:12:34:56" into mac. */
-bool qdev_prop_parse_macaddr(const char *str, MACAddr *mac);
-
 /* Called by qdev: apply defaults, release fields. */
 void qdev_prop_set_defaults(DeviceState *dev, Property *props);
 void qdev_prop_release_all(DeviceState *dev, Property *props);

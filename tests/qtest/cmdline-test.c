@@ -259,6 +259,18 @@ static void test_nic_models(void)
     run_result_free(&r);
 }
 
+/* -nic mac= reads addresses with -device's grammar: ':' or '-' between. */
+static void test_nic_mac(void)
+{
+    QTestState *qts = qtest_init("-nic user,mac=52-54-00-ab-cd-ef");
+    g_autofree char *info = qtest_hmp(qts, "info network");
+
+    CU_ASSERT_PTR_NOT_NULL(strstr(info, "macaddr=52:54:00:ab:cd:ef"));
+    qtest_quit(qts);
+    expect_one_line_error("-nic user,mac=52.54.00.ab.cd.ef",
+                          "-nic user: invalid MAC address '52.54.00.ab.cd.ef'");
+}
+
 static void test_bad_globals(void)
 {
     expect_one_line_error("-global isa-serial", "-global isa-serial: expected "
@@ -394,6 +406,6 @@ QTEST_SUITE(cmdline, QTEST_CASE(test_version_and_help),
             QTEST_CASE(test_device_help), QTEST_CASE(test_bad_flags),
             QTEST_CASE(test_bad_devices), QTEST_CASE(test_bad_backends),
             QTEST_CASE(test_bad_images), QTEST_CASE(test_bad_frontends),
-            QTEST_CASE(test_nic_models), QTEST_CASE(test_bad_globals),
-            QTEST_CASE(test_bad_machine_props), QTEST_CASE(test_machine_merge),
-            QTEST_CASE(test_global_warnings));
+            QTEST_CASE(test_nic_models), QTEST_CASE(test_nic_mac),
+            QTEST_CASE(test_bad_globals), QTEST_CASE(test_bad_machine_props),
+            QTEST_CASE(test_machine_merge), QTEST_CASE(test_global_warnings));

@@ -2,7 +2,7 @@
 /*
  * util/cutils: strict integers (bases, signs, overflow, trailing text),
  * sizes with every suffix, fractions and overflow, QEMU's boolean
- * spellings, and the size formatter.
+ * spellings, the size formatter, and the well-formed id rule.
  */
 #include "util/osdep.h"
 #include "util/cutils.h"
@@ -290,9 +290,23 @@ static void test_size_to_str(void)
     check_size_str(UINT64_MAX, "16 EiB");
 }
 
+static void test_id_wellformed(void)
+{
+    static const char *const good[] = {"a", "n0", "Net-0", "x.y_z", "A9-._"};
+    static const char *const bad[] = {"",    "0n",  "-a",  ".a",  "_a",
+                                      "a b", "a,b", "a/b", "a:b", "\xc3\xa9"};
+
+    for (size_t i = 0; i < ARRAY_SIZE(good); i++) {
+        CU_ASSERT_TRUE(id_wellformed(good[i]));
+    }
+    for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+        CU_ASSERT_FALSE(id_wellformed(bad[i]));
+    }
+}
+
 UNIT_SUITE(cutils, NULL, NULL, UNIT_TEST(test_strtou64),
            UNIT_TEST(test_strtoi64), UNIT_TEST(test_parse_full),
            UNIT_TEST(test_size_suffixes), UNIT_TEST(test_size_fractions),
            UNIT_TEST(test_size_errors), UNIT_TEST(test_size_default_unit),
            UNIT_TEST(test_parse_size_errors), UNIT_TEST(test_bool_str),
-           UNIT_TEST(test_size_to_str))
+           UNIT_TEST(test_size_to_str), UNIT_TEST(test_id_wellformed))
