@@ -202,8 +202,6 @@ static void piix4_pm_reset(DeviceState *dev)
 {
     PIIX4PMState *s = PIIX4_PM(dev);
 
-    /* The generic header first, then this function's registers. */
-    DEVICE_CLASS(object_class_by_name(TYPE_PCI_DEVICE))->reset(dev);
     acpi_pm_reset(&s->pm);
     set_firmware_config(s);
     if (s->pcihp_root) {
@@ -240,7 +238,7 @@ static void piix4_pm_class_init(ObjectClass *oc, void *data)
     pc->revision = 0x03;
     pc->class_id = PCI_CLASS_BRIDGE_OTHER;
     dc->desc = "PM";
-    dc->reset = piix4_pm_reset;
+    dc->reset = piix4_pm_reset; /* the PCI part is the bus's */
     dc->categories |= 1ul << DEVICE_CATEGORY_BRIDGE;
     dc->user_creatable = false; /* part of the pc board */
     dc->hotpluggable = false;   /* part of the chipset */

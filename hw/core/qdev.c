@@ -130,6 +130,30 @@ static void device_instance_finalize(Object *obj)
     g_free(dev->id);
 }
 
+static void device_reset_nop(DeviceState *dev)
+{
+}
+
+void device_class_set_parent_reset(DeviceClass *dc, DeviceReset dev_reset,
+                                   DeviceReset *parent_reset)
+{
+    *parent_reset = dc->reset ? dc->reset : device_reset_nop;
+    dc->reset = dev_reset;
+}
+
+void device_reset_one(DeviceState *dev)
+{
+    DeviceClass *dc = DEVICE_GET_CLASS(dev);
+    BusState *bus = dev->parent_bus;
+
+    if (dc->reset) {
+        dc->reset(dev);
+    }
+    if (bus && BUS_GET_CLASS(bus)->reset_child) {
+        BUS_GET_CLASS(bus)->reset_child(bus, dev);
+    }
+}
+
 DeviceState *qdev_try_new(const char *typename, Error **errp)
 {
     ObjectClass *oc = object_class_by_name(typename);
@@ -203,9 +227,7 @@ bool qdev_realize(DeviceState *dev, BusState *bus, Error **errp)
         }
     }
     dev->realized = true;
-    if (dc->reset) {
-        dc->reset(dev);
-    }
+    device_reset_one(dev);
     return true;
 }
 
@@ -242,11 +264,7 @@ void qdev_unrealize(DeviceState *dev)
 
 void device_cold_reset(DeviceState *dev)
 {
-    DeviceClass *dc = DEVICE_GET_CLASS(dev);
-
-    if (dc->reset) {
-        dc->reset(dev);
-    }
+    device_reset_one(dev);
     for (GSList *b = dev->child_buses; b; b = b->next) {
         bus_cold_reset(b->data);
     }

@@ -4,6 +4,13 @@
  * fallible work is in realize(DeviceState *, Error **).  reset returns a
  * device to its power-on state.  A device sits on a bus; buses hang off
  * devices (the machine's system bus hangs off the machine).
+ *
+ * Reset has two parts, always run together and in this order: the device's
+ * own DeviceClass.reset, then what its bus owns of it (BusClass.reset_child:
+ * for PCI, the function's command register, BARs, INTx, MSI and MSI-X).  A
+ * device sets dc->reset to its own reset and never chains to the bus's
+ * part; a subclass that extends a parent device's reset uses
+ * device_class_set_parent_reset().
  */
 #ifndef KEMU_HW_QDEV_H
 #define KEMU_HW_QDEV_H
@@ -87,6 +94,12 @@ struct BusClass {
     /* "00:02.0"-style bus address of dev, for info qtree. */
     char *(*get_dev_path)(DeviceState *dev);
     int max_dev; /* 0: no limit */
+    /*
+     * The part of dev's reset the bus owns, run after dev's own
+     * DeviceClass.reset on every reset of dev (at realize, device and
+     * machine reset).  Devices never call or override it.
+     */
+    void (*reset_child)(BusState *bus, DeviceState *dev);
 };
 
 struct BusState {
@@ -100,6 +113,23 @@ struct BusState {
 
 /** device_class_set_props - the class's property table (END-terminated). */
 void device_class_set_props(DeviceClass *dc, Property *props);
+
+/**
+ * device_class_set_parent_reset - for a subclass that extends its parent
+ * device class's reset (QEMU's helper): stores the parent's hook in
+ * *parent_reset (a no-op if the parent has none, so calling it is always
+ * safe) and installs dev_reset, which calls (*parent_reset)(dev) where the
+ * parent's work belongs.  Not needed to keep a bus's part of the reset
+ * (BusClass.reset_child): that runs by itself.
+ */
+void device_class_set_parent_reset(DeviceClass *dc, DeviceReset dev_reset,
+                                   DeviceReset *parent_reset);
+
+/**
+ * device_reset_one - reset dev alone: its DeviceClass.reset, then its bus's
+ * part (BusClass.reset_child).  Child buses are left alone.
+ */
+void device_reset_one(DeviceState *dev);
 
 /** qdev_try_new - a new unrealized device, or NULL and an error. */
 DeviceState *qdev_try_new(const char *typename, Error **errp);
@@ -115,7 +145,10 @@ bool qdev_realize_and_unref(DeviceState *dev, BusState *bus, Error **errp);
 /** qdev_unrealize - unrealize dev and unplug it from its bus. */
 void qdev_unrealize(DeviceState *dev);
 
-/** device_cold_reset - reset dev, then everything on its child buses. */
+/**
+ * device_cold_reset - reset dev (device_reset_one), then everything on its
+ * child buses.
+ */
 void device_cold_reset(DeviceState *dev);
 /** bus_cold_reset - reset every device on bus (recursively). */
 void bus_cold_reset(BusState *bus);

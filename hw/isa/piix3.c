@@ -145,10 +145,7 @@ static void piix3_reset(DeviceState *dev)
         PIIX3_DEFAULT_PIRQ_D};
     PIIX3State *s = PIIX3_DEVICE(dev);
     PCIDevice *pd = PCI_DEVICE(dev);
-    DeviceClass *parent =
-        DEVICE_CLASS(object_class_get_parent(object_get_class(OBJECT(dev))));
 
-    parent->reset(dev);
     for (int p = 0; p < PIIX_NUM_PIRQS; p++) {
         pd->config[PIIX_PIRQRC + p] = routes[p];
         s->pirq_level[p] = 0;
@@ -169,7 +166,7 @@ static void piix3_class_init(ObjectClass *oc, void *data)
     pc->device_id = PCI_DEVICE_ID_INTEL_82371SB_0;
     pc->class_id = PCI_CLASS_BRIDGE_ISA;
     pc->is_bridge = true;
-    dc->reset = piix3_reset;
+    dc->reset = piix3_reset; /* the PCI part is the bus's */
     dc->desc = "ISA bridge";
     dc->categories = 1ul << DEVICE_CATEGORY_BRIDGE;
     dc->hotpluggable = false; /* part of the chipset */

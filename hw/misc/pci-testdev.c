@@ -86,7 +86,6 @@ struct PCITestDevState {
 
 struct PCITestDevClass {
     PCIDeviceClass parent_class;
-    DeviceReset parent_reset;
 };
 
 /* ---- Tests ---- */
@@ -323,7 +322,6 @@ static void pci_testdev_reset(DeviceState *dev)
 {
     PCITestDevState *d = PCI_TESTDEV(dev);
 
-    PCI_TESTDEV_GET_CLASS(d)->parent_reset(dev);
     pci_testdev_stop_current(d);
 }
 
@@ -338,7 +336,6 @@ static void pci_testdev_class_init(ObjectClass *oc, void *data)
 {
     DeviceClass *dc = DEVICE_CLASS(oc);
     PCIDeviceClass *pc = PCI_DEVICE_CLASS(oc);
-    PCITestDevClass *tc = PCI_TESTDEV_CLASS(oc);
 
     pc->realize = pci_testdev_realize;
     pc->exit = pci_testdev_exit;
@@ -348,8 +345,7 @@ static void pci_testdev_class_init(ObjectClass *oc, void *data)
     pc->class_id = PCI_CLASS_OTHERS;
     pc->subsystem_vendor_id = PCI_TESTDEV_SUBSYS_VENDOR;
     pc->subsystem_id = PCI_TESTDEV_SUBSYS_ID;
-    tc->parent_reset = dc->reset;
-    dc->reset = pci_testdev_reset;
+    dc->reset = pci_testdev_reset; /* the PCI part is the bus's */
     dc->desc = "PCI Test Device";
     dc->categories |= 1ul << DEVICE_CATEGORY_MISC;
     dc->user_creatable = true;

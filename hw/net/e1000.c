@@ -33,7 +33,6 @@ struct E1000State {
 
 struct E1000Class {
     PCIDeviceClass parent_class;
-    DeviceReset parent_reset;
     const E1000Model *model;
 };
 
@@ -255,7 +254,6 @@ static void e1000_reset(DeviceState *dev)
 {
     E1000State *s = E1000(dev);
 
-    E1000_GET_CLASS(s)->parent_reset(dev);
     if (!s->nic) {
         return;
     }
@@ -288,8 +286,7 @@ static void e1000_class_init(ObjectClass *oc, void *data)
     pc->subsystem_vendor_id = E1000_SUBSYS_VENDOR_ID;
     pc->subsystem_id = e1000_model_82540em.subsystem_id;
     ec->model = &e1000_model_82540em;
-    ec->parent_reset = dc->reset;
-    dc->reset = e1000_reset;
+    dc->reset = e1000_reset; /* the PCI part is the bus's (hw/core/qdev.h) */
     dc->desc = "Intel Gigabit Ethernet (82540EM)";
     dc->categories |= 1ul << DEVICE_CATEGORY_NETWORK;
     dc->user_creatable = true;

@@ -32,6 +32,7 @@ int msi_init(PCIDevice *dev, uint8_t offset, unsigned nr_vectors, bool msi64bit,
     unsigned log2 = 0, size;
     uint16_t flags;
     uint8_t *c, *w;
+    int cap;
 
     assert(nr_vectors >= 1 && nr_vectors <= 32 &&
            !(nr_vectors & (nr_vectors - 1)));
@@ -40,10 +41,11 @@ int msi_init(PCIDevice *dev, uint8_t offset, unsigned nr_vectors, bool msi64bit,
     }
     size = msi64bit ? (per_vector_mask ? 0x18 : 0x0e)
                     : (per_vector_mask ? 0x14 : 0x0a);
-    offset = pci_add_capability(dev, PCI_CAP_ID_MSI, offset, size, errp);
-    if (!offset) {
-        return 0;
+    cap = pci_add_capability(dev, PCI_CAP_ID_MSI, offset, size, errp);
+    if (cap < 0) {
+        return cap;
     }
+    offset = cap;
     dev->msi_cap = offset;
     flags = log2 << 1;
     if (msi64bit) {
@@ -64,7 +66,7 @@ int msi_init(PCIDevice *dev, uint8_t offset, unsigned nr_vectors, bool msi64bit,
     if (per_vector_mask) {
         pci_set_long(w + mask_off(dev), 0xffffffffu >> (32 - nr_vectors));
     }
-    return offset;
+    return 0;
 }
 
 bool msi_enabled(const PCIDevice *dev)

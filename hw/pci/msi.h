@@ -12,7 +12,10 @@
 /**
  * msi_init - add an MSI capability at offset (0: anywhere) for nr_vectors
  * (a power of two, 1..32), with 64-bit addresses and per-vector masking as
- * asked.  Returns the offset, or 0 with errp set.
+ * asked.  Returns 0 on success, or a negative errno with errp set
+ * (-EINVAL: the capability overlaps another or does not fit): QEMU's
+ * convention, so `if (msi_init(...)) { fail; }` and `< 0` both read right.
+ * The capability's offset is then dev->msi_cap.
  */
 int msi_init(PCIDevice *dev, uint8_t offset, unsigned nr_vectors, bool msi64bit,
              bool per_vector_mask, Error **errp);

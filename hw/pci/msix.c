@@ -159,19 +159,19 @@ int msix_init(PCIDevice *dev, unsigned nentries, MemoryRegion *table_bar,
               uint8_t cap_pos, Error **errp)
 {
     MSIXState *m;
-    uint8_t cap;
+    int cap;
     unsigned table_size = nentries * PCI_MSIX_ENTRY_SIZE;
     unsigned pba_size = ROUND_UP(DIV_ROUND_UP(nentries, 8), 8);
 
     if (nentries < 1 || nentries > 2048) {
         error_setg(errp, "%s: MSI-X takes 1 to 2048 vectors, not %u",
                    object_get_typename(OBJECT(dev)), nentries);
-        return -1;
+        return -EINVAL;
     }
     cap = pci_add_capability(dev, PCI_CAP_ID_MSIX, cap_pos, PCI_CAP_MSIX_SIZEOF,
                              errp);
-    if (!cap) {
-        return -1;
+    if (cap < 0) {
+        return cap;
     }
     m = g_new0(MSIXState, 1);
     m->nentries = nentries;
@@ -203,16 +203,18 @@ int msix_init_exclusive_bar(PCIDevice *dev, unsigned nentries, uint8_t bar_nr,
     unsigned pba_offset = ROUND_UP(table_size, 4096);
     uint64_t bar_size = 4096;
     MemoryRegion *bar = g_new0(MemoryRegion, 1);
+    int ret;
 
     while (bar_size < pba_offset + 4096) {
         bar_size <<= 1;
     }
     memory_region_init(bar, dev, "msix", bar_size);
-    if (msix_init(dev, nentries, bar, bar_nr, 0, bar, bar_nr, pba_offset, 0,
-                  errp) < 0) {
+    ret = msix_init(dev, nentries, bar, bar_nr, 0, bar, bar_nr, pba_offset, 0,
+                    errp);
+    if (ret < 0) {
         memory_region_destroy(bar);
         g_free(bar);
-        return -1;
+        return ret;
     }
     dev->msix->owned_bar = bar; /* freed by msix_uninit */
     pci_register_bar(dev, bar_nr, PCI_BASE_ADDRESS_SPACE_MEMORY, bar);

@@ -13,7 +13,9 @@
 /**
  * msix_init - nentries vectors: the table at table_offset in table_bar
  * (a BAR region the caller registers), the PBA at pba_offset in pba_bar;
- * the capability at cap_pos (0: anywhere).  Returns 0 or -1 with errp set.
+ * the capability at cap_pos (0: anywhere).  Returns 0 on success, or a
+ * negative errno with errp set (-EINVAL: a bad vector count, a capability
+ * that overlaps or does not fit): QEMU's convention.
  */
 int msix_init(PCIDevice *dev, unsigned nentries, MemoryRegion *table_bar,
               uint8_t table_bar_nr, unsigned table_offset,
@@ -21,7 +23,8 @@ int msix_init(PCIDevice *dev, unsigned nentries, MemoryRegion *table_bar,
               uint8_t cap_pos, Error **errp);
 /**
  * msix_init_exclusive_bar - a BAR of its own (bar_nr) holding the table
- * at 0 and the PBA after it, registered by this call.
+ * at 0 and the PBA after it, registered by this call.  Returns as
+ * msix_init().
  */
 int msix_init_exclusive_bar(PCIDevice *dev, unsigned nentries, uint8_t bar_nr,
                             Error **errp);

@@ -330,8 +330,8 @@ uint8_t pci_find_capability(PCIDevice *dev, uint8_t cap_id)
     return 0;
 }
 
-uint8_t pci_add_capability(PCIDevice *dev, uint8_t cap_id, uint8_t offset,
-                           uint8_t size, Error **errp)
+int pci_add_capability(PCIDevice *dev, uint8_t cap_id, uint8_t offset,
+                       uint8_t size, Error **errp)
 {
     if (!offset) {
         int run = 0;
@@ -349,14 +349,14 @@ uint8_t pci_add_capability(PCIDevice *dev, uint8_t cap_id, uint8_t offset,
         if (!offset) {
             error_setg(errp, "%s: no room for a %u-byte PCI capability 0x%x",
                        object_get_typename(OBJECT(dev)), size, cap_id);
-            return 0;
+            return -EINVAL;
         }
     }
     if (offset < PCI_CONFIG_HEADER_SIZE ||
         offset + size > PCI_CONFIG_SPACE_SIZE) {
         error_setg(errp, "%s: PCI capability 0x%x at 0x%x does not fit",
                    object_get_typename(OBJECT(dev)), cap_id, offset);
-        return 0;
+        return -EINVAL;
     }
     for (int i = offset; i < offset + size; i++) {
         if (dev->used[i]) {
@@ -364,7 +364,7 @@ uint8_t pci_add_capability(PCIDevice *dev, uint8_t cap_id, uint8_t offset,
                        "%s: PCI capability 0x%x at 0x%x overlaps "
                        "another",
                        object_get_typename(OBJECT(dev)), cap_id, offset);
-            return 0;
+            return -EINVAL;
         }
     }
     memset(dev->used + offset, 0xff, size);
@@ -589,8 +589,14 @@ static void pci_qdev_unrealize(DeviceState *qdev)
     dev->bus->devices[dev->devfn] = NULL;
 }
 
-/* Power-on state of the generic header: decoding off, BARs cleared. */
-static void pci_qdev_reset(DeviceState *qdev)
+/*
+ * The bus's part of every reset of a function (BusClass.reset_child), after
+ * the device's own DeviceClass.reset, as QEMU's PCI bus reset runs after
+ * its devices': the generic header back to power-on state (decoding and bus
+ * mastering off, BARs cleared and unmapped), INTx deasserted, MSI and MSI-X
+ * off.  No device can overwrite or forget it.
+ */
+static void pci_bus_reset_child(BusState *qbus, DeviceState *qdev)
 {
     PCIDevice *dev = PCI_DEVICE(qdev);
 
@@ -633,7 +639,7 @@ static void pci_device_class_init(ObjectClass *oc, void *data)
 
     dc->realize = pci_qdev_realize;
     dc->unrealize = pci_qdev_unrealize;
-    dc->reset = pci_qdev_reset;
+    /* dc->reset is the device's own; the PCI part is the bus's. */
     dc->bus_type = TYPE_PCI_BUS;
     /* As in QEMU: a PCI device may come and go; chipset parts opt out. */
     dc->hotpluggable = true;
@@ -646,6 +652,7 @@ static void pci_bus_class_init(ObjectClass *oc, void *data)
 
     bc->check_address = pci_bus_check_address;
     bc->get_dev_path = pci_bus_get_dev_path;
+    bc->reset_child = pci_bus_reset_child;
 }
 
 static void pci_bus_finalize(Object *obj)

@@ -4,6 +4,12 @@
  * map and unmap as the guest programs them, the capability list, INTx
  * through the bus's interrupt routing, MSI and MSI-X (msi.h, msix.h), and
  * bus-master DMA that refuses addresses outside RAM.
+ *
+ * Reset: the PCI bus resets what PCI owns of each function (command
+ * register, BARs, INTx, MSI, MSI-X) after the device's own
+ * DeviceClass.reset, as BusClass.reset_child (hw/core/qdev.h); a PCI device
+ * sets dc->reset to its own reset and never chains to a PCI one.  How to
+ * write a PCI device: docs/devel/pci-device.md.
  */
 #ifndef KEMU_HW_PCI_H
 #define KEMU_HW_PCI_H
@@ -140,11 +146,11 @@ pcibus_t pci_get_bar_addr(PCIDevice *dev, int region_num);
 
 /**
  * pci_add_capability - link a capability of size bytes at offset (0: the
- * first free place from 0x40).  Returns the offset, or 0 and errp set when
- * it overlaps another or does not fit.
+ * first free place from 0x40).  Returns the offset (> 0), or -EINVAL with
+ * errp set when it overlaps another or does not fit (QEMU's convention).
  */
-uint8_t pci_add_capability(PCIDevice *dev, uint8_t cap_id, uint8_t offset,
-                           uint8_t size, Error **errp);
+int pci_add_capability(PCIDevice *dev, uint8_t cap_id, uint8_t offset,
+                       uint8_t size, Error **errp);
 /** pci_find_capability - the offset of capability cap_id, or 0. */
 uint8_t pci_find_capability(PCIDevice *dev, uint8_t cap_id);
 

@@ -3,7 +3,9 @@
  * PCI core unit tests: config space masks, BAR sizing and mapping that
  * follows the command register, the capability list, INTx routing with
  * INTX_DISABLE, MSI and MSI-X delivery with masking and pending bits, and
- * bus-master DMA that refuses non-RAM.
+ * bus-master DMA that refuses non-RAM, reset (a device's own dc->reset
+ * never loses the PCI part), and QEMU's return convention of msi_init,
+ * msix_init and pci_add_capability.
  */
 #include "util/osdep.h"
 #include "hw/core/machine.h"
@@ -24,6 +26,8 @@ struct TestPCIState {
     MemoryRegion mmio;
     MemoryRegion io;
     uint32_t reg;
+    int resets;       /* by its own dc->reset */
+    int child_resets; /* by test-pci-child's, before the parent's */
 };
 
 static uint64_t test_reg_read(void *opaque, hwaddr addr, unsigned size)
@@ -54,7 +58,7 @@ static void test_pci_realize(PCIDevice *dev, Error **errp)
                           TEST_BAR1_SIZE);
     pci_register_bar(dev, 0, PCI_BASE_ADDRESS_SPACE_MEMORY, &s->mmio);
     pci_register_bar(dev, 1, PCI_BASE_ADDRESS_SPACE_IO, &s->io);
-    if (!msi_init(dev, 0, 4, true, true, errp)) {
+    if (msi_init(dev, 0, 4, true, true, errp) < 0) {
         return;
     }
     msix_init_exclusive_bar(dev, TEST_MSIX_VECTORS, 2, errp);
@@ -68,15 +72,48 @@ static void test_pci_exit(PCIDevice *dev)
     memory_region_destroy(&s->io);
 }
 
+/* A device's own reset, set as qom.md says: dc->reset = ... */
+static void test_pci_reset(DeviceState *dev)
+{
+    TEST_PCI(dev)->reg = 0;
+    TEST_PCI(dev)->resets++;
+}
+
 static void test_pci_class_init(ObjectClass *oc, void *data)
 {
     PCIDeviceClass *pc = PCI_DEVICE_CLASS(oc);
 
+    DEVICE_CLASS(oc)->reset = test_pci_reset;
     pc->realize = test_pci_realize;
     pc->exit = test_pci_exit;
     pc->vendor_id = 0x1234;
     pc->device_id = 0x5678;
     pc->class_id = PCI_CLASS_OTHERS;
+}
+
+/* A subclass that extends its parent's reset the one documented way. */
+#define TYPE_TEST_PCI_CHILD "test-pci-child"
+
+typedef struct TestPCIChildClass {
+    PCIDeviceClass parent_class;
+    DeviceReset parent_reset;
+} TestPCIChildClass;
+
+static void test_pci_child_reset(DeviceState *dev)
+{
+    TestPCIChildClass *k = (TestPCIChildClass *)object_get_class(OBJECT(dev));
+
+    /* Counted before the parent's: resets is still the old value. */
+    TEST_PCI(dev)->child_resets = TEST_PCI(dev)->resets + 1;
+    k->parent_reset(dev);
+}
+
+static void test_pci_child_class_init(ObjectClass *oc, void *data)
+{
+    TestPCIChildClass *k = (TestPCIChildClass *)oc;
+
+    device_class_set_parent_reset(DEVICE_CLASS(oc), test_pci_child_reset,
+                                  &k->parent_reset);
 }
 
 static const TypeInfo test_pci_types[] = {
@@ -85,6 +122,12 @@ static const TypeInfo test_pci_types[] = {
         .parent = TYPE_PCI_DEVICE,
         .instance_size = sizeof(TestPCIState),
         .class_init = test_pci_class_init,
+    },
+    {
+        .name = TYPE_TEST_PCI_CHILD,
+        .parent = TYPE_TEST_PCI,
+        .class_size = sizeof(TestPCIChildClass),
+        .class_init = test_pci_child_class_init,
     },
 };
 
@@ -427,7 +470,109 @@ static void test_addr_property(void)
     object_unref(dev);
 }
 
-UNIT_SUITE(pci, NULL, NULL, UNIT_TEST(test_header_and_masks),
+/*
+ * The trap qom.md's example used to set: a PCI device whose class sets
+ * dc->reset.  After a reset its own reset ran, and so did the PCI part:
+ * decoding and bus mastering off, BARs unmapped, MSI off, INTx low and
+ * working again.
+ */
+static void test_reset_keeps_pci_part(void)
+{
+    uint8_t cap;
+    uint64_t val = 0;
+    int resets;
+
+    fixture_setup(PCI_DEVFN(3, 0));
+    cap = fx->dev->msi_cap;
+    resets = TEST_PCI(fx->dev)->resets;
+    CU_ASSERT_EQUAL(resets, 1); /* realize ends with a reset */
+    cfg_write(PCI_BASE_ADDRESS_0, 0xfe000000, 4);
+    cfg_write(PCI_COMMAND, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER, 2);
+    cfg_write(cap + PCI_MSI_ADDRESS_LO, 0xfee00000, 4);
+    cfg_write(cap + PCI_MSI_FLAGS, PCI_MSI_FLAGS_ENABLE, 2);
+    CU_ASSERT_EQUAL(pci_get_bar_addr(fx->dev, 0), 0xfe000000);
+    CU_ASSERT_TRUE(msi_enabled(fx->dev));
+    pci_irq_assert(fx->dev);
+    CU_ASSERT_EQUAL(fx->line_level[3], 1);
+    TEST_PCI(fx->dev)->reg = 7;
+
+    device_cold_reset(DEVICE(fx->dev));
+    CU_ASSERT_EQUAL(TEST_PCI(fx->dev)->resets, resets + 1);
+    CU_ASSERT_EQUAL(TEST_PCI(fx->dev)->reg, 0);
+    CU_ASSERT_EQUAL(cfg_read(PCI_COMMAND, 2), 0);
+    CU_ASSERT_EQUAL(cfg_read(PCI_BASE_ADDRESS_0, 4), 0);
+    CU_ASSERT_EQUAL(pci_get_bar_addr(fx->dev, 0), PCI_BAR_UNMAPPED);
+    CU_ASSERT_NOT_EQUAL(
+        address_space_dispatch_io(&fx->as_mem, 0xfe000000, &val, 4, false),
+        MEMTX_OK);
+    CU_ASSERT_FALSE(msi_enabled(fx->dev));
+    CU_ASSERT_EQUAL(cfg_read(cap + PCI_MSI_ADDRESS_LO, 4), 0);
+    CU_ASSERT_EQUAL(fx->line_level[3], 0);
+    CU_ASSERT_FALSE(cfg_read(PCI_STATUS, 2) & PCI_STATUS_INTERRUPT);
+    /* INTx still reaches its line. */
+    pci_irq_assert(fx->dev);
+    CU_ASSERT_EQUAL(fx->line_level[3], 1);
+    pci_irq_deassert(fx->dev);
+    CU_ASSERT_EQUAL(fx->line_level[3], 0);
+    fixture_teardown();
+}
+
+static void test_parent_reset(void)
+{
+    PCIDevice *dev = PCI_DEVICE(object_new(TYPE_TEST_PCI_CHILD));
+    DeviceClass dc = {0};
+    DeviceReset parent = NULL;
+
+    dev->devfn = PCI_DEVFN(5, 0);
+    fixture_setup(PCI_DEVFN(3, 0));
+    CU_ASSERT_TRUE_FATAL(qdev_realize(DEVICE(dev), BUS(fx->bus), NULL));
+    pci_bus_config_write(fx->bus, dev->devfn, PCI_COMMAND, PCI_COMMAND_MEMORY,
+                         2);
+    device_cold_reset(DEVICE(dev));
+    /* Child first, then the parent's reset, then the PCI part. */
+    CU_ASSERT_EQUAL(TEST_PCI(dev)->resets, 2);
+    CU_ASSERT_EQUAL(TEST_PCI(dev)->child_resets, 2);
+    CU_ASSERT_EQUAL(pci_get_word(dev->config + PCI_COMMAND), 0);
+    qdev_unrealize(DEVICE(dev));
+    object_unref(dev);
+    fixture_teardown();
+    /* A parent with no reset of its own leaves a hook safe to call. */
+    device_class_set_parent_reset(&dc, test_pci_reset, &parent);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(parent);
+    CU_ASSERT_PTR_EQUAL(dc.reset, test_pci_reset);
+    parent(NULL);
+}
+
+/* QEMU's convention: 0 (or an offset) on success, a negative errno. */
+static void test_init_return_convention(void)
+{
+    Error *err = NULL;
+    uint8_t msix_cap;
+
+    fixture_setup(PCI_DEVFN(3, 0));
+    msix_cap = fx->dev->msix_cap;
+    /* Over the MSI-X capability: refused. */
+    CU_ASSERT_EQUAL(msi_init(fx->dev, msix_cap, 1, false, false, &err),
+                    -EINVAL);
+    CU_ASSERT_PTR_NOT_NULL(strstr(error_get_pretty(err), "overlaps"));
+    error_free(err);
+    err = NULL;
+    CU_ASSERT_EQUAL(pci_add_capability(fx->dev, PCI_CAP_ID_PM, 0xfc, 8, &err),
+                    -EINVAL);
+    error_free(err);
+    err = NULL;
+    CU_ASSERT_EQUAL(msix_init_exclusive_bar(fx->dev, 0, 4, &err), -EINVAL);
+    error_free(err);
+    err = NULL;
+    /* A free place: the offset, past the header. */
+    CU_ASSERT_TRUE(pci_add_capability(fx->dev, PCI_CAP_ID_PM, 0, 8, NULL) >=
+                   PCI_CONFIG_HEADER_SIZE);
+    fixture_teardown();
+}
+
+UNIT_SUITE(pci, NULL, NULL, UNIT_TEST(test_reset_keeps_pci_part),
+           UNIT_TEST(test_parent_reset), UNIT_TEST(test_init_return_convention),
+           UNIT_TEST(test_header_and_masks),
            UNIT_TEST(test_bar_sizing_and_mapping),
            UNIT_TEST(test_capability_list), UNIT_TEST(test_intx_routing),
            UNIT_TEST(test_msi), UNIT_TEST(test_msix), UNIT_TEST(test_dma),
