@@ -9,14 +9,8 @@
 #include "tests/qtest/libqos/e1000.h"
 #include "tests/qtest/libqos/pci-pc.h"
 
-#define PIIX3_DEVFN QPCI_DEVFN(1, 0)
-#define PIIX_PIRQRC 0x60
-
 void qe1000_init(QE1000 *d, QTestState *qts, int slot)
 {
-    uint8_t pin;
-    int pirq;
-
     memset(d, 0, sizeof(*d));
     d->qts = qts;
     pc_alloc_init(&d->alloc, qts, ALLOC_NO_FLAGS);
@@ -25,11 +19,7 @@ void qe1000_init(QE1000 *d, QTestState *qts, int slot)
     if (!d->dev) {
         qtest_fail("no PCI device at slot %d", slot);
     }
-    /* INTx -> PIRQ (slot + x - 1) mod 4 -> the ISA IRQ PIIX3 routes it. */
-    pin = qpci_config_readb(d->dev, QPCI_INTERRUPT_PIN); /* 1: INTA */
-    pirq = (slot + pin - 2) & 3;
-    d->irq =
-        d->bus->config_readb(d->bus, PIIX3_DEVFN, PIIX_PIRQRC + pirq) & 0xf;
+    d->irq = qpci_intx_gsi(d->dev);
     qtest_irq_intercept_in(qts, "ioapic");
 }
 

@@ -72,6 +72,24 @@ QPCIBus *qpci_new_pc(QTestState *qts, QGuestAllocator *alloc)
     return bus;
 }
 
+int qpci_intx_gsi(QPCIDevice *dev)
+{
+    uint8_t pin = qpci_config_readb(dev, QPCI_INTERRUPT_PIN);
+    int pirq;
+    uint8_t route;
+
+    if (pin < 1 || pin > 4) {
+        return -1;
+    }
+    pirq = (pin - 1 + (dev->devfn >> 3) - 1) & 3;
+    route = dev->bus->config_readb(dev->bus, PC_PIIX3_DEVFN,
+                                   PC_PIIX3_PIRQRC + pirq);
+    if (route & PC_PIIX3_PIRQ_DISABLE) {
+        return -1;
+    }
+    return route & PC_PIIX3_PIRQ_IRQ;
+}
+
 void qpci_free_pc(QPCIBus *bus)
 {
     g_free(bus);

@@ -308,6 +308,54 @@ void qpci_memwrite(QPCIDevice *dev, QPCIBar token, uint64_t off,
     qtest_memwrite(dev->bus->qts, token.addr + off, buf, len);
 }
 
+/* ---- MSI ---- */
+
+static uint8_t msi_cap(QPCIDevice *dev)
+{
+    uint8_t addr = qpci_find_capability(dev, QPCI_CAP_ID_MSI, 0);
+
+    if (!addr) {
+        qtest_fail("PCI %02x.%x has no MSI capability", dev->devfn >> 3,
+                   dev->devfn & 7);
+    }
+    return addr;
+}
+
+void qpci_msi_enable(QPCIDevice *dev, uint64_t addr, uint16_t data)
+{
+    uint8_t cap = msi_cap(dev);
+    uint16_t flags = qpci_config_readw(dev, cap + QPCI_MSI_FLAGS);
+    bool is64 = flags & QPCI_MSI_FLAGS_64BIT;
+
+    QTEST_ASSERT(is64 || addr >> 32 == 0);
+    qpci_config_writel(dev, cap + QPCI_MSI_ADDRESS_LO, (uint32_t)addr);
+    if (is64) {
+        qpci_config_writel(dev, cap + QPCI_MSI_ADDRESS_HI, addr >> 32);
+    }
+    qpci_config_writew(dev, cap + (is64 ? QPCI_MSI_DATA_64 : QPCI_MSI_DATA_32),
+                       data);
+    /* One vector: QSIZE 0. */
+    flags &= ~QPCI_MSI_FLAGS_QSIZE;
+    qpci_config_writew(dev, cap + QPCI_MSI_FLAGS,
+                       flags | QPCI_MSI_FLAGS_ENABLE);
+    QTEST_ASSERT(qpci_msi_enabled(dev));
+}
+
+void qpci_msi_disable(QPCIDevice *dev)
+{
+    uint8_t cap = msi_cap(dev);
+    uint16_t flags = qpci_config_readw(dev, cap + QPCI_MSI_FLAGS);
+
+    qpci_config_writew(dev, cap + QPCI_MSI_FLAGS,
+                       flags & ~QPCI_MSI_FLAGS_ENABLE);
+}
+
+bool qpci_msi_enabled(QPCIDevice *dev)
+{
+    return qpci_config_readw(dev, msi_cap(dev) + QPCI_MSI_FLAGS) &
+           QPCI_MSI_FLAGS_ENABLE;
+}
+
 /* ---- MSI-X
  * ------------------------------------------------------------------------ */
 

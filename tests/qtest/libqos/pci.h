@@ -2,8 +2,14 @@
 /*
  * PCI from a test, as QEMU's libqos does it: config space through the
  * bus's accessors (0xCF8/0xCFC on pc), finding devices, sizing and mapping
- * BARs from a simple allocator, enabling decoding and bus mastering, and
- * MSI-X table access.
+ * BARs from a simple allocator, enabling decoding and bus mastering, MSI
+ * and MSI-X.
+ *
+ * Where an interrupt lands under -accel qtest: INTx reaches an IOAPIC pin
+ * (qpci_intx_gsi() in pci-pc.h; see it with qtest_irq_intercept_in(qts,
+ * "ioapic") and qtest_get_irq()); an MSI or MSI-X message is a 32-bit
+ * write of its data at its address in guest memory, so a test points the
+ * address at RAM it allocated and reads the data back.
  */
 #ifndef KEMU_LIBQOS_PCI_H
 #define KEMU_LIBQOS_PCI_H
@@ -23,8 +29,10 @@
 #define QPCI_COMMAND_IO              0x1
 #define QPCI_COMMAND_MEMORY          0x2
 #define QPCI_COMMAND_MASTER          0x4
+#define QPCI_COMMAND_INTX_DISABLE    0x400
 #define QPCI_STATUS                  0x06
 #define QPCI_STATUS_CAP_LIST         0x10
+#define QPCI_STATUS_INTERRUPT        0x08
 #define QPCI_CLASS_DEVICE            0x0a
 #define QPCI_HEADER_TYPE             0x0e
 #define QPCI_BASE_ADDRESS_0          0x10
@@ -35,6 +43,14 @@
 #define QPCI_INTERRUPT_PIN           0x3d
 #define QPCI_CAP_ID_MSI              0x05
 #define QPCI_CAP_ID_MSIX             0x11
+#define QPCI_MSI_FLAGS               2
+#define QPCI_MSI_FLAGS_ENABLE        0x0001
+#define QPCI_MSI_FLAGS_QSIZE         0x0070
+#define QPCI_MSI_FLAGS_64BIT         0x0080
+#define QPCI_MSI_ADDRESS_LO          4
+#define QPCI_MSI_ADDRESS_HI          8
+#define QPCI_MSI_DATA_32             8
+#define QPCI_MSI_DATA_64             12
 #define QPCI_MSIX_FLAGS              2
 #define QPCI_MSIX_FLAGS_QSIZE        0x07ff
 #define QPCI_MSIX_FLAGS_MASKALL      0x4000
@@ -148,6 +164,18 @@ void qpci_memread(QPCIDevice *dev, QPCIBar token, uint64_t off, void *buf,
                   size_t len);
 void qpci_memwrite(QPCIDevice *dev, QPCIBar token, uint64_t off,
                    const void *buf, size_t len);
+
+/**
+ * qpci_msi_enable - kemu extension: program the device's MSI capability
+ * with @addr and @data, one vector, and enable it (the guest driver's
+ * pci_enable_msi()).  Fails the test when the device has no MSI capability,
+ * or @addr needs 64 bits and the capability has 32.
+ */
+void qpci_msi_enable(QPCIDevice *dev, uint64_t addr, uint16_t data);
+/** qpci_msi_disable - kemu extension: turn MSI off (back to INTx). */
+void qpci_msi_disable(QPCIDevice *dev);
+/** qpci_msi_enabled - kemu extension: whether MSI's enable bit is set. */
+bool qpci_msi_enabled(QPCIDevice *dev);
 
 /* MSI-X: enable (maps the table and PBA BARs), disable, inspect. */
 void qpci_msix_enable(QPCIDevice *dev);
