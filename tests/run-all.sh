@@ -33,6 +33,7 @@ suite() {
 suite layering make -s BUILD="$build" check-layering
 suite format make -s BUILD="$build" format-check
 suite unit "$build/tests/unit/unit-tests"
+suite docs tests/docs/check-examples.sh "$build"
 # shellcheck disable=SC2046 # one argument per test program
 suite qtest env QTEST_QEMU_BINARY="$emu" tests/qtest/run.sh \
     $(ls "$build"/tests/qtest/*-test 2>/dev/null)
