@@ -25,6 +25,7 @@
 #include "hw/core/qdev-global.h"
 #include "hw/core/machine.h"
 #include "accel/accel.h"
+#include "system/qemu-version.h"
 #include "target/i386/cpu-model.h"
 #include "system/chardev.h"
 #include "hw/rtc/mc146818rtc.h"
@@ -77,14 +78,19 @@ typedef struct OptionDef {
 static void print_version(void)
 {
     printf("kemu-system-x86_64 version %s\n"
-           "A QEMU-style machine emulator for x86-64 guests on KVM\n",
-           KEMU_VERSION);
+           "A QEMU-style machine emulator for x86-64 guests on KVM\n"
+           "QEMU emulator version %s compatible (its command line, QMP and "
+           "qtest)\n",
+           KEMU_VERSION, KEMU_QEMU_VERSION);
 }
 
 static const OptionDef *option_table(void);
 
 static void print_usage(void)
 {
+    /* Launchers written for QEMU read its version from this first line. */
+    printf("QEMU emulator version %s (kemu %s)\n", KEMU_QEMU_VERSION,
+           KEMU_VERSION);
     printf("usage: kemu-system-x86_64 [options]\n\n");
     for (const OptionDef *o = option_table(); o->name; o++) {
         g_autofree char *left = g_strdup_printf(
@@ -182,7 +188,7 @@ static bool opt_accel(KemuConfig *cfg, const char *opt, const char *arg,
     }
     name = kemu_opts_get(opts, "accel");
     if (kemu_opts_has_help(opts) || !g_strcmp0(name, "help")) {
-        printf("Accelerators supported in kemu binary:\nkvm\nqtest\n");
+        accel_print_help(stdout);
         exit(0);
     }
     if (!name) {

@@ -11,6 +11,7 @@
 #include "hw/pci/pci.h"
 #include "system/device-add.h"
 #include "system/monitor-internal.h"
+#include "system/qemu-version.h"
 #include "net/net.h"
 
 /* ---- Deferred work ---------------------------------------------------------
@@ -155,12 +156,13 @@ JsonNode *qmp_version_info(void)
     JsonObject *qemu = json_object_new();
     unsigned major = 0, minor = 0, micro = 0;
 
-    sscanf(KEMU_VERSION, "%u.%u.%u", &major, &minor, &micro);
+    /* The QEMU interface kemu follows; kemu's own version is "package". */
+    sscanf(KEMU_QEMU_VERSION, "%u.%u.%u", &major, &minor, &micro);
     json_object_set_int_member(qemu, "micro", micro);
     json_object_set_int_member(qemu, "minor", minor);
     json_object_set_int_member(qemu, "major", major);
     json_object_set_object_member(version, "qemu", qemu);
-    json_object_set_string_member(version, "package", "kemu");
+    json_object_set_string_member(version, "package", "kemu-" KEMU_VERSION);
     return qmp_node_object(version);
 }
 

@@ -60,11 +60,15 @@ static void test_greeting(void)
     CU_ASSERT_PTR_NOT_NULL_FATAL(caps);
     CU_ASSERT_EQUAL(json_array_get_length(caps), 1);
     CU_ASSERT_STRING_EQUAL(json_array_get_string_element(caps, 0), "oob");
+    /* kemu's own version as the package, QEMU's interface level as qemu. */
     CU_ASSERT_STRING_EQUAL(qdict_get_path_str(greeting, "QMP.version.package"),
-                           "kemu");
+                           "kemu-" KEMU_VERSION);
     major = qdict_get_path_int(greeting, "QMP.version.qemu.major");
     minor = qdict_get_path_int(greeting, "QMP.version.qemu.minor");
     micro = qdict_get_path_int(greeting, "QMP.version.qemu.micro");
+    CU_ASSERT_EQUAL(major, 7);
+    CU_ASSERT_EQUAL(minor, 2);
+    CU_ASSERT_EQUAL(micro, 0);
 
     /* The same version as query-version, after negotiation. */
     qtest_qmp_assert_success(qts, "{'execute': 'qmp_capabilities'}");
@@ -73,7 +77,7 @@ static void test_greeting(void)
     CU_ASSERT_EQUAL(qdict_get_path_int(version, "return.qemu.minor"), minor);
     CU_ASSERT_EQUAL(qdict_get_path_int(version, "return.qemu.micro"), micro);
     CU_ASSERT_STRING_EQUAL(qdict_get_path_str(version, "return.package"),
-                           "kemu");
+                           "kemu-" KEMU_VERSION);
     qtest_quit(qts);
 }
 
