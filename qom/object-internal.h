@@ -7,9 +7,6 @@
 
 #include "qom/object.h"
 
-/* Set in Object.ref for instances embedded in another struct. */
-#define OBJECT_REF_EMBEDDED 0x80000000u
-
 /* Release every instance property (children, links) before finalize. */
 void object_property_del_all(Object *obj);
 

@@ -405,18 +405,6 @@ static void object_initialize_with_type(void *data, size_t size, Type ti)
     object_post_init_chain(obj, ti);
 }
 
-void object_initialize(void *data, size_t size, const char *typename)
-{
-    Type ti = type_get_by_name(typename);
-
-    if (!ti) {
-        fprintf(stderr, "qom: unknown type '%s'\n", typename);
-        abort();
-    }
-    object_initialize_with_type(data, size, ti);
-    ((Object *)data)->ref |= OBJECT_REF_EMBEDDED;
-}
-
 Object *object_new_with_err(const char *typename, Error **errp)
 {
     Type ti = type_get_by_name(typename);
@@ -444,8 +432,6 @@ Object *object_new(const char *typename)
 
 static void object_finalize(Object *obj)
 {
-    bool embedded = obj->ref & OBJECT_REF_EMBEDDED;
-
     /* Properties first: children and strong links are released here. */
     object_property_del_all(obj);
     for (Type ti = obj->class->type; ti; ti = type_get_parent(ti)) {
@@ -455,9 +441,7 @@ static void object_finalize(Object *obj)
     }
     g_hash_table_unref(obj->properties);
     obj->properties = NULL;
-    if (!embedded) {
-        g_free(obj);
-    }
+    g_free(obj);
 }
 
 Object *object_ref(void *p)
@@ -465,8 +449,7 @@ Object *object_ref(void *p)
     Object *obj = p;
 
     if (obj) {
-        uint32_t count = obj->ref & ~OBJECT_REF_EMBEDDED;
-        assert(count > 0);
+        assert(obj->ref > 0);
         obj->ref++;
     }
     return obj;
@@ -479,16 +462,16 @@ void object_unref(void *p)
     if (!obj) {
         return;
     }
-    assert((obj->ref & ~OBJECT_REF_EMBEDDED) > 0);
+    assert(obj->ref > 0);
     obj->ref--;
-    if ((obj->ref & ~OBJECT_REF_EMBEDDED) == 0) {
+    if (obj->ref == 0) {
         object_finalize(obj);
     }
 }
 
 uint32_t object_get_refcount(Object *obj)
 {
-    return obj->ref & ~OBJECT_REF_EMBEDDED;
+    return obj->ref;
 }
 
 /* ---- Base types ---- */

@@ -194,13 +194,6 @@ Object *object_new_with_err(const char *typename, Error **errp);
 /** object_new - object_new_with_err that aborts on error (internal use). */
 Object *object_new(const char *typename);
 
-/**
- * object_initialize - initialize an instance embedded in a larger struct;
- * size must be at least the type's instance_size.  Released by finalize
- * with the last reference, but its memory is the caller's.
- */
-void object_initialize(void *data, size_t size, const char *typename);
-
 Object *object_ref(void *obj);
 void object_unref(void *obj);
 uint32_t object_get_refcount(Object *obj);
@@ -269,21 +262,12 @@ bool object_property_parse(Object *obj, const char *name, const char *value,
 /** object_property_print - the value as text (g_free it), or NULL. */
 char *object_property_print(Object *obj, const char *name, Error **errp);
 
-bool object_property_set_bool(Object *obj, const char *name, bool value,
-                              Error **errp);
 bool object_property_get_bool(Object *obj, const char *name, Error **errp);
-bool object_property_set_int(Object *obj, const char *name, int64_t value,
-                             Error **errp);
-int64_t object_property_get_int(Object *obj, const char *name, Error **errp);
 bool object_property_set_uint(Object *obj, const char *name, uint64_t value,
                               Error **errp);
 uint64_t object_property_get_uint(Object *obj, const char *name, Error **errp);
 bool object_property_set_str(Object *obj, const char *name, const char *value,
                              Error **errp);
-char *object_property_get_str(Object *obj, const char *name, Error **errp);
-bool object_property_set_link(Object *obj, const char *name, Object *value,
-                              Error **errp);
-Object *object_property_get_link(Object *obj, const char *name, Error **errp);
 
 /**
  * object_property_foreach - call fn for every property of obj, class-wide
@@ -305,14 +289,8 @@ void object_property_add_bool(Object *obj, const char *name,
 void object_property_add_str(Object *obj, const char *name,
                              char *(*get)(Object *, Error **),
                              void (*set)(Object *, const char *, Error **));
-void object_property_add_uint8_ptr(Object *obj, const char *name,
-                                   const uint8_t *v);
-void object_property_add_uint16_ptr(Object *obj, const char *name,
-                                    const uint16_t *v);
 void object_property_add_uint32_ptr(Object *obj, const char *name,
                                     const uint32_t *v);
-void object_property_add_uint64_ptr(Object *obj, const char *name,
-                                    const uint64_t *v);
 
 /* ---- The object tree ---- */
 

@@ -173,12 +173,6 @@ char *object_property_print(Object *obj, const char *name, Error **errp)
     return prop->get(obj, prop, errp);
 }
 
-bool object_property_set_bool(Object *obj, const char *name, bool value,
-                              Error **errp)
-{
-    return object_property_parse(obj, name, value ? "on" : "off", errp);
-}
-
 bool object_property_get_bool(Object *obj, const char *name, Error **errp)
 {
     g_autofree char *s = object_property_print(obj, name, errp);
@@ -188,22 +182,6 @@ bool object_property_get_bool(Object *obj, const char *name, Error **errp)
         error_setg(errp, "property '%s' is not a boolean", name);
     }
     return v;
-}
-
-bool object_property_set_int(Object *obj, const char *name, int64_t value,
-                             Error **errp)
-{
-    char buf[32];
-
-    snprintf(buf, sizeof(buf), "%" PRId64, value);
-    return object_property_parse(obj, name, buf, errp);
-}
-
-int64_t object_property_get_int(Object *obj, const char *name, Error **errp)
-{
-    g_autofree char *s = object_property_print(obj, name, errp);
-
-    return s ? g_ascii_strtoll(s, NULL, 0) : 0;
 }
 
 bool object_property_set_uint(Object *obj, const char *name, uint64_t value,
@@ -226,34 +204,6 @@ bool object_property_set_str(Object *obj, const char *name, const char *value,
                              Error **errp)
 {
     return object_property_parse(obj, name, value, errp);
-}
-
-char *object_property_get_str(Object *obj, const char *name, Error **errp)
-{
-    return object_property_print(obj, name, errp);
-}
-
-bool object_property_set_link(Object *obj, const char *name, Object *value,
-                              Error **errp)
-{
-    g_autofree char *path = value ? object_get_canonical_path(value) : NULL;
-
-    return object_property_parse(obj, name, path ? path : "", errp);
-}
-
-Object *object_property_get_link(Object *obj, const char *name, Error **errp)
-{
-    ObjectProperty *prop = find_or_error(obj, name, errp);
-
-    if (!prop) {
-        return NULL;
-    }
-    if (!g_str_has_prefix(prop->type, "link<") &&
-        !g_str_has_prefix(prop->type, "child<")) {
-        error_setg(errp, "property '%s' is not a link", name);
-        return NULL;
-    }
-    return object_resolve_path_component(obj, name);
 }
 
 static gint prop_name_cmp(gconstpointer a, gconstpointer b)
@@ -415,50 +365,15 @@ void object_property_add_str(Object *obj, const char *name,
                         set ? str_set : NULL, free_opaque, acc);
 }
 
-static char *u8_ptr_get(Object *obj, ObjectProperty *prop, Error **errp)
-{
-    return g_strdup_printf("%u", *(const uint8_t *)prop->opaque);
-}
-
-static char *u16_ptr_get(Object *obj, ObjectProperty *prop, Error **errp)
-{
-    return g_strdup_printf("%u", *(const uint16_t *)prop->opaque);
-}
-
 static char *u32_ptr_get(Object *obj, ObjectProperty *prop, Error **errp)
 {
     return g_strdup_printf("%" PRIu32, *(const uint32_t *)prop->opaque);
-}
-
-static char *u64_ptr_get(Object *obj, ObjectProperty *prop, Error **errp)
-{
-    return g_strdup_printf("%" PRIu64, *(const uint64_t *)prop->opaque);
-}
-
-void object_property_add_uint8_ptr(Object *obj, const char *name,
-                                   const uint8_t *v)
-{
-    object_property_add(obj, name, "uint8", u8_ptr_get, NULL, NULL, (void *)v);
-}
-
-void object_property_add_uint16_ptr(Object *obj, const char *name,
-                                    const uint16_t *v)
-{
-    object_property_add(obj, name, "uint16", u16_ptr_get, NULL, NULL,
-                        (void *)v);
 }
 
 void object_property_add_uint32_ptr(Object *obj, const char *name,
                                     const uint32_t *v)
 {
     object_property_add(obj, name, "uint32", u32_ptr_get, NULL, NULL,
-                        (void *)v);
-}
-
-void object_property_add_uint64_ptr(Object *obj, const char *name,
-                                    const uint64_t *v)
-{
-    object_property_add(obj, name, "uint64", u64_ptr_get, NULL, NULL,
                         (void *)v);
 }
 
