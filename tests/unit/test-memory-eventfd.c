@@ -28,12 +28,21 @@ static void ev_add(MemoryListener *l, const MemoryRegionIoeventfd *ev)
     e->adds++;
 }
 
+/* Field by field: memcmp would compare the struct's padding too. */
+static bool ev_equal(const MemoryRegionIoeventfd *a,
+                     const MemoryRegionIoeventfd *b)
+{
+    return a->addr == b->addr && a->size == b->size &&
+           a->match_data == b->match_data && a->data == b->data &&
+           a->fd == b->fd;
+}
+
 static void ev_del(MemoryListener *l, const MemoryRegionIoeventfd *ev)
 {
     EvListener *e = container_of(l, EvListener, listener);
 
     for (unsigned i = 0; i < e->nlive; i++) {
-        if (!memcmp(&e->live[i], ev, sizeof(*ev))) {
+        if (ev_equal(&e->live[i], ev)) {
             e->live[i] = e->live[--e->nlive];
             e->dels++;
             return;
