@@ -417,7 +417,8 @@ int qemu_chr_out_write(Chardev *chr, const uint8_t *buf, int len)
     ChrOutput *o = &chr->out;
     size_t done = 0;
 
-    if (o->fd < 0 || o->broken || len <= 0) {
+    /* Dropping lasts until the queue drained: one gap, not many. */
+    if (o->fd < 0 || o->broken || o->dropping || len <= 0) {
         return len;
     }
     if (!qemu_chr_out_pending(chr)) {
