@@ -519,9 +519,12 @@ static void qtest_step_to(QTestServer *qs, int64_t target, bool is_set)
     qs->step_want = target;
     qs->step_target = MIN(target, CLOCK_VIRTUAL_MAX);
     qs->step_is_set = is_set;
-    if (clock_virtual_advance(qs->ms->clocks, qs->step_target,
-                              QTEST_STEP_BUDGET) ||
-        !chr) {
+    if (!chr) {
+        /* Not served by a chardev: no loop to give turns to. */
+        clock_virtual_set(qs->ms->clocks, qs->step_target);
+    }
+    if (!chr || clock_virtual_advance(qs->ms->clocks, qs->step_target,
+                                      QTEST_STEP_BUDGET)) {
         qtest_step_reply(qs);
         return;
     }
