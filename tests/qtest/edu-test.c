@@ -4,7 +4,7 @@
  * holds this file verbatim): identity and registers, the INTx interrupt at
  * its IOAPIC pin, the same event as an MSI written into guest RAM, a DMA
  * round trip through the device's buffer finished by the virtual clock, a
- * DMA refused with bus mastering off, and a reset.
+ * DMA refused with bus mastering off, a reset, and hotplug.
  */
 #include <glib.h>
 #include <string.h>
@@ -204,6 +204,30 @@ static void test_reset(void)
     edu_stop(e);
 }
 
+/* Hotplugged and unplugged with a transfer in flight: its timer goes too. */
+static void test_hotplug(void)
+{
+    QTestState *qts = qtest_init("");
+    QPCIBus *bus = qpci_new_pc(qts, NULL);
+    QPCIDevice *dev;
+    QPCIBar bar;
+
+    qtest_qmp_device_add(qts, "edu", "edu0", "{'addr': '05'}");
+    dev = qpci_device_find(bus, QPCI_DEVFN(5, 0));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(dev);
+    qpci_device_enable(dev);
+    bar = qpci_iomap(dev, 0, NULL);
+    CU_ASSERT_EQUAL(qpci_io_readl(dev, bar, EDU_REG_ID), EDU_ID);
+    qpci_io_writeq(dev, bar, EDU_REG_DMA_CMD, EDU_DMA_RUN);
+    qpci_unplug_acpi_device_test(qts, "edu0", 5);
+    qtest_clock_step(qts, EDU_DMA_TIME);
+    CU_ASSERT_EQUAL(qpci_config_readw(dev, QPCI_VENDOR_ID), 0xffff);
+    g_free(dev);
+    qpci_free_pc(bus);
+    qtest_quit(qts);
+}
+
 QTEST_SUITE(edu, QTEST_CASE(test_registers), QTEST_CASE(test_intx),
             QTEST_CASE(test_msi), QTEST_CASE(test_dma),
-            QTEST_CASE(test_dma_needs_bus_master), QTEST_CASE(test_reset))
+            QTEST_CASE(test_dma_needs_bus_master), QTEST_CASE(test_reset),
+            QTEST_CASE(test_hotplug))
