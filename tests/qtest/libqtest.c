@@ -1038,9 +1038,14 @@ JsonObject *qtest_qmp_receive(QTestState *s)
 void qtest_qmp_vsend(QTestState *s, const char *fmt, va_list ap)
 {
     g_autofree char *text = qmp_vformat(fmt, ap);
+    g_autofree char *line = g_strconcat(text, "\n", NULL);
 
-    socket_send(s, s->qmp_fd, text, strlen(text));
-    socket_send(s, s->qmp_fd, "\n", 1);
+    /*
+     * One send: the emulator acts on a command as soon as its JSON is
+     * complete, so after "quit" a separate newline could meet a closed
+     * socket (EPIPE).
+     */
+    socket_send(s, s->qmp_fd, line, strlen(line));
 }
 
 void qtest_qmp_send(QTestState *s, const char *fmt, ...)
