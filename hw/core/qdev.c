@@ -141,7 +141,8 @@ void device_class_set_parent_reset(DeviceClass *dc, DeviceReset dev_reset,
     dc->reset = dev_reset;
 }
 
-void device_reset_one(DeviceState *dev)
+/* Reset dev alone: its own reset, then its bus's part; not child buses. */
+static void device_reset_one(DeviceState *dev)
 {
     DeviceClass *dc = DEVICE_GET_CLASS(dev);
     BusState *bus = dev->parent_bus;

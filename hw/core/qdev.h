@@ -125,12 +125,6 @@ void device_class_set_props(DeviceClass *dc, Property *props);
 void device_class_set_parent_reset(DeviceClass *dc, DeviceReset dev_reset,
                                    DeviceReset *parent_reset);
 
-/**
- * device_reset_one - reset dev alone: its DeviceClass.reset, then its bus's
- * part (BusClass.reset_child).  Child buses are left alone.
- */
-void device_reset_one(DeviceState *dev);
-
 /** qdev_try_new - a new unrealized device, or NULL and an error. */
 DeviceState *qdev_try_new(const char *typename, Error **errp);
 DeviceState *qdev_new(const char *typename);
@@ -146,8 +140,8 @@ bool qdev_realize_and_unref(DeviceState *dev, BusState *bus, Error **errp);
 void qdev_unrealize(DeviceState *dev);
 
 /**
- * device_cold_reset - reset dev (device_reset_one), then everything on its
- * child buses.
+ * device_cold_reset - reset dev (its DeviceClass.reset, then its bus's part,
+ * BusClass.reset_child), then everything on its child buses.
  */
 void device_cold_reset(DeviceState *dev);
 /** bus_cold_reset - reset every device on bus (recursively). */
