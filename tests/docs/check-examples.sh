@@ -113,6 +113,10 @@ for o in $OBJS; do
     rel=${o#"$build"/}
     if [ -e "$scratch/obj/$rel" ]; then
         o=$scratch/obj/$rel
+    elif [ ! -e "$o" ]; then
+        echo "check-examples: $o is missing: $build is not built from" \
+            "this tree (run make BUILD=$build all)" >&2
+        exit 1
     fi
     emu_objs+=("$o")
 done
