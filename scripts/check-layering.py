@@ -64,6 +64,7 @@ FOLDER_LAYERS = {
     "util/": "util",
     "qom/": "qom",
     "target/": "target",
+    "exec/": "memory",
     "chardev/": "chardev",
     "net/": "net",
     "block/": "block",
@@ -80,16 +81,9 @@ FOLDER_LAYERS = {
 }
 
 # Files whose layer is not their folder's (fnmatch patterns, checked before
-# FOLDER_LAYERS).  Today system/ holds two layers:
-FILE_LAYERS = {
-    # The memory API sits at the bottom of system/, under hw/ and accel/.
-    "system/memory.[ch]": "memory",
-    # The chardevs sit beside it until they move to chardev/ (issue 2 of 7,
-    # section 2: the chardev/ and monitor/ split); the split removes these
-    # two lines, and chardev/ takes the layer from FOLDER_LAYERS.
-    "system/chardev.[ch]": "chardev",
-    "system/char-*.c": "chardev",
-}
+# FOLDER_LAYERS).  None today: every folder is one layer, and a file that
+# needs an entry here belongs in another folder.
+FILE_LAYERS = {}
 
 # Headers configure writes into the build folder: name -> layer.
 GENERATED = {"config-host.h": "util"}
@@ -102,7 +96,7 @@ SKIP = ["tests/layering/fixture/*"]
 # still match, else it is reported as stale.
 EXCEPTIONS = [
     (
-        "system/char-fe.c",
+        "chardev/char-fe.c",
         "hw/core/qdev-properties.h",
         "the qdev 'chardev' property kind (qdev_prop_chr) is defined in the "
         "chardev frontend; it belongs in hw/core beside the other property "
@@ -110,7 +104,7 @@ EXCEPTIONS = [
         "issue 2 of 7, section 2",
     ),
     (
-        "system/char-mux.c",
+        "chardev/char-mux.c",
         "hw/core/machine.h",
         "the mux's Ctrl-A x looks up /machine and calls "
         "machine_request_shutdown(); the mux should call a quit callback "

@@ -10,7 +10,7 @@
 #include "util/timer.h"
 #include "hw/core/hotplug.h"
 #include "system/device-add.h"
-#include "system/monitor.h"
+#include "monitor/monitor.h"
 
 typedef struct {
     const char *name;

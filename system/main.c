@@ -27,10 +27,10 @@
 #include "accel/accel.h"
 #include "system/qemu-version.h"
 #include "target/i386/cpu-model.h"
-#include "system/chardev.h"
+#include "chardev/chardev.h"
 #include "hw/rtc/mc146818rtc.h"
 #include "system/device-add.h"
-#include "system/monitor.h"
+#include "monitor/monitor.h"
 #include "system/qtest.h"
 #include "net/net.h"
 

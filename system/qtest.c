@@ -8,7 +8,7 @@
 #include "util/osdep.h"
 #include "util/timer.h"
 #include "hw/core/qdev.h"
-#include "system/memory.h"
+#include "exec/memory.h"
 #include "system/qtest.h"
 
 #define QTEST_MAX_IRQ 256

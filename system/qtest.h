@@ -13,7 +13,7 @@
 #include "util/osdep.h"
 #include "util/error.h"
 #include "hw/core/machine.h"
-#include "system/chardev.h"
+#include "chardev/chardev.h"
 
 #define TYPE_QTEST_SERVER "qtest"
 

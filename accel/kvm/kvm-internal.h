@@ -9,7 +9,7 @@
 #define KEMU_ACCEL_KVM_INTERNAL_H
 
 #include "hw/core/machine.h"
-#include "system/memory.h"
+#include "exec/memory.h"
 #include <linux/kvm.h>
 #include <pthread.h>
 

@@ -5,7 +5,7 @@
  */
 #include "util/osdep.h"
 #include "util/timer.h"
-#include "system/memory.h"
+#include "exec/memory.h"
 #include "accel/qtest/qtest-accel.h"
 
 static void qtest_accel_manual_clock(MachineState *ms)

@@ -20,7 +20,7 @@
 #include "util/osdep.h"
 #include "util/timer.h"
 #include "hw/core/irq.h"
-#include "system/memory.h"
+#include "exec/memory.h"
 
 #define ACPI_PM_BLOCK_SIZE 64
 

@@ -14,8 +14,8 @@
 #include "hw/core/machine.h"
 #include "hw/core/qdev-properties.h"
 #include "hw/core/sysbus.h"
-#include "system/chardev.h"
-#include "system/memory.h"
+#include "chardev/chardev.h"
+#include "exec/memory.h"
 #include "hw/char/serial.h"
 #include "hw/char/serial-regs.h"
 

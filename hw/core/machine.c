@@ -12,7 +12,7 @@
 #include "hw/core/machine.h"
 #include "hw/core/qdev-global.h"
 #include "net/net.h"
-#include "system/memory.h"
+#include "exec/memory.h"
 #include "util/main-loop.h"
 #include "util/timer.h"
 

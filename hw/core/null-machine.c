@@ -8,7 +8,7 @@
  */
 #include "util/osdep.h"
 #include "hw/core/machine.h"
-#include "system/memory.h"
+#include "exec/memory.h"
 
 #define TYPE_NULL_MACHINE "none" TYPE_MACHINE_SUFFIX
 

@@ -11,7 +11,7 @@
 
 #include "util/osdep.h"
 #include "util/error.h"
-#include "system/memory.h"
+#include "exec/memory.h"
 
 typedef struct MachineState MachineState;
 typedef struct FWCfgState FWCfgState;

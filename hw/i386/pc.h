@@ -12,7 +12,7 @@
 #include "hw/core/machine.h"
 #include "hw/i386/x86-boot.h"
 #include "hw/pci/pci.h"
-#include "system/memory.h"
+#include "exec/memory.h"
 
 #define TYPE_PC_MACHINE "pc" TYPE_MACHINE_SUFFIX
 OBJECT_DECLARE_SIMPLE_TYPE(PCMachineState, PC_MACHINE)

@@ -13,7 +13,7 @@
 #define KEMU_HW_I386_X86_BOOT_H
 
 #include "hw/core/machine.h"
-#include "system/memory.h"
+#include "exec/memory.h"
 
 #define X86_BIOS_MAX_SIZE     (16 * MiB)
 #define X86_ISA_BIOS_MAX_SIZE (128 * KiB)

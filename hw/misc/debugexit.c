@@ -9,7 +9,7 @@
 #include "hw/core/machine.h"
 #include "hw/core/qdev-properties.h"
 #include "hw/core/sysbus.h"
-#include "system/memory.h"
+#include "exec/memory.h"
 
 #define TYPE_ISA_DEBUG_EXIT "isa-debug-exit"
 #define DEBUG_EXIT_IOBASE   0x501

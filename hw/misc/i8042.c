@@ -13,7 +13,7 @@
 #include "util/log.h"
 #include "hw/core/machine.h"
 #include "hw/core/sysbus.h"
-#include "system/memory.h"
+#include "exec/memory.h"
 
 #define TYPE_I8042      "i8042"
 #define I8042_DATA_PORT 0x60

@@ -6,7 +6,7 @@
  */
 #include "util/osdep.h"
 #include "hw/core/sysbus.h"
-#include "system/memory.h"
+#include "exec/memory.h"
 
 #define TYPE_IOPORT80   "ioport80"
 #define IOPORT80_IOBASE 0x80

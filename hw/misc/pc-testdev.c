@@ -13,7 +13,7 @@
 #include "hw/core/irq.h"
 #include "hw/core/machine.h"
 #include "hw/core/sysbus.h"
-#include "system/memory.h"
+#include "exec/memory.h"
 #include <sys/mman.h>
 
 #define TYPE_PC_TESTDEV "pc-testdev"

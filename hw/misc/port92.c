@@ -7,7 +7,7 @@
 #include "util/osdep.h"
 #include "hw/core/machine.h"
 #include "hw/core/sysbus.h"
-#include "system/memory.h"
+#include "exec/memory.h"
 
 #define TYPE_PORT92       "port92"
 #define PORT92_IOBASE     0x92

@@ -19,7 +19,7 @@
 
 #include "util/osdep.h"
 #include "util/timer.h"
-#include "system/memory.h"
+#include "exec/memory.h"
 #include "hw/net/e1000-regs.h"
 #include <sys/uio.h>
 

@@ -10,7 +10,7 @@
 #include "util/log.h"
 #include "hw/core/machine.h"
 #include "hw/core/qdev-properties.h"
-#include "system/memory.h"
+#include "exec/memory.h"
 #include "hw/nvram/fw_cfg.h"
 
 typedef struct FWCfgEntry {

@@ -17,7 +17,7 @@
 #include "hw/core/qdev.h"
 #include "hw/core/qdev-properties.h"
 #include "hw/pci/pci-regs.h"
-#include "system/memory.h"
+#include "exec/memory.h"
 
 typedef struct MachineState MachineState;
 

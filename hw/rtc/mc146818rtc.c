@@ -21,7 +21,7 @@
 #include "hw/core/machine.h"
 #include "hw/core/qdev-properties.h"
 #include "hw/core/sysbus.h"
-#include "system/memory.h"
+#include "exec/memory.h"
 #include "hw/rtc/mc146818rtc.h"
 #include "hw/rtc/mc146818rtc-regs.h"
 #include <time.h>

@@ -16,7 +16,7 @@
 #include "hw/core/machine.h"
 #include "hw/core/qdev-properties.h"
 #include "hw/timer/i8254.h"
-#include "system/memory.h"
+#include "exec/memory.h"
 
 #define PIT_FREQ_HZ   1193182
 #define PIT_CHANNELS  3

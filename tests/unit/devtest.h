@@ -12,8 +12,8 @@
 
 #include "util/osdep.h"
 #include "hw/core/machine.h"
-#include "system/memory.h"
-#include "system/chardev.h"
+#include "exec/memory.h"
+#include "chardev/chardev.h"
 
 #define DEVTEST_NUM_IRQS 24
 

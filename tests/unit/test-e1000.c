@@ -8,7 +8,7 @@
  */
 #include "util/osdep.h"
 #include "util/timer.h"
-#include "system/memory.h"
+#include "exec/memory.h"
 #include "hw/net/e1000-core.h"
 #include "tests/unit/unit.h"
 

@@ -7,7 +7,7 @@
  * accelerator takes them.
  */
 #include "util/osdep.h"
-#include "system/memory.h"
+#include "exec/memory.h"
 #include "tests/unit/unit.h"
 
 #define EV_MAX 16

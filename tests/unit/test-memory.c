@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Unit tests of system/memory.c: FlatView rendering (priorities, nesting,
+ * Unit tests of exec/memory.c: FlatView rendering (priorities, nesting,
  * aliases), access splitting and widening, .valid rejection, unassigned
  * accesses, listener events and transactions, and the DMA helpers' rule.
  */
 #include "util/osdep.h"
 #include "util/log.h"
-#include "system/memory.h"
+#include "exec/memory.h"
 #include "tests/unit/unit.h"
 
 /* ---- A test device that records its callbacks ---------------------------- */

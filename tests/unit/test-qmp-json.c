@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * QMP's JSON layer (system/qmp-json.c): what it prints is always JSON that
+ * QMP's JSON layer (monitor/qmp-json.c): what it prints is always JSON that
  * json-glib reads back to the same value, whatever came in: numbers out of
  * double's range are refused at input and never printed as "inf"; strings
  * with control characters, DEL, non-ASCII and invalid UTF-8 are escaped.
  */
 #include "util/osdep.h"
-#include "system/qmp-json.h"
+#include "monitor/qmp-json.h"
 #include "tests/unit/unit.h"
 #include <math.h>
 

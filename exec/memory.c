@@ -7,7 +7,7 @@
  */
 #include "util/osdep.h"
 #include "util/log.h"
-#include "system/memory.h"
+#include "exec/memory.h"
 
 #include <sys/mman.h>
 

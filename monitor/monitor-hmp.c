@@ -8,9 +8,9 @@
 #include "util/option.h"
 #include "util/cutils.h"
 #include "hw/core/qdev.h"
-#include "system/memory.h"
+#include "exec/memory.h"
 #include "system/device-add.h"
-#include "system/monitor-internal.h"
+#include "monitor/monitor-internal.h"
 #include "net/net.h"
 
 typedef struct HmpCommand {

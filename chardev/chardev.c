@@ -4,12 +4,12 @@
  * options and from legacy specs (-serial, -qmp, -qtest, -monitor), the
  * /chardevs container, the helpers backends share (input to the frontend,
  * events, fd watches that poll only while the frontend can take input), and
- * the null backend.  The contract is in system/chardev.h.
+ * the null backend.  The contract is in chardev/chardev.h.
  */
 #include "util/osdep.h"
 #include "util/cutils.h"
 #include "util/main-loop.h"
-#include "system/chardev.h"
+#include "chardev/chardev.h"
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>

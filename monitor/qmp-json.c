@@ -6,7 +6,7 @@
  * never be JSON so that garbage does not swallow the next good message.
  */
 #include "util/osdep.h"
-#include "system/qmp-json.h"
+#include "monitor/qmp-json.h"
 #include <math.h>
 
 /* QEMU's limits on one message. */

@@ -11,7 +11,7 @@
  */
 #include "util/osdep.h"
 #include "hw/core/machine.h"
-#include "system/chardev.h"
+#include "chardev/chardev.h"
 
 #define MUX_BUFFER_SIZE 4096
 #define MUX_ESCAPE_CHAR 0x01 /* Ctrl-A */

@@ -10,7 +10,7 @@
 #include "hw/core/qdev.h"
 #include "hw/pci/pci.h"
 #include "system/device-add.h"
-#include "system/monitor-internal.h"
+#include "monitor/monitor-internal.h"
 #include "system/qemu-version.h"
 #include "net/net.h"
 

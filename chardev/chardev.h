@@ -32,8 +32,8 @@
  *   machine lock while it dispatches (util/main-loop.h); writes come from
  *   any thread holding the machine lock.
  */
-#ifndef KEMU_SYSTEM_CHARDEV_H
-#define KEMU_SYSTEM_CHARDEV_H
+#ifndef KEMU_CHARDEV_CHARDEV_H
+#define KEMU_CHARDEV_CHARDEV_H
 
 #include "util/osdep.h"
 #include "util/error.h"
@@ -311,7 +311,7 @@ extern const PropertyInfo qdev_prop_chr;
 #define DEFINE_PROP_CHR(_n, _s, _f)                                            \
     DEFINE_PROP(_n, _s, _f, qdev_prop_chr, CharBackend)
 
-/* ---- Backend implementation (system/char-*.c) --------------------------- */
+/* ---- Backend implementation (chardev/char-*.c) -------------------------- */
 
 /**
  * qemu_chr_be_can_write - how many bytes the frontend takes now (0 when

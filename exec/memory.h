@@ -18,8 +18,8 @@
  * - Results of an access made of several pieces are OR-ed together, as in
  *   QEMU: compare with MEMTX_OK rather than with one enumerator.
  */
-#ifndef KEMU_SYSTEM_MEMORY_H
-#define KEMU_SYSTEM_MEMORY_H
+#ifndef KEMU_EXEC_MEMORY_H
+#define KEMU_EXEC_MEMORY_H
 
 #include "util/osdep.h"
 #include "util/error.h"

@@ -12,7 +12,7 @@
  */
 #include "util/osdep.h"
 #include "util/log.h"
-#include "system/monitor-internal.h"
+#include "monitor/monitor-internal.h"
 
 typedef struct Monitor {
     Object parent_obj;

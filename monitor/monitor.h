@@ -7,13 +7,13 @@
  * connection its chardev gets, each one greeted and negotiated afresh.
  * The protocol is described in docs/user/qmp.md.
  */
-#ifndef KEMU_SYSTEM_MONITOR_H
-#define KEMU_SYSTEM_MONITOR_H
+#ifndef KEMU_MONITOR_MONITOR_H
+#define KEMU_MONITOR_MONITOR_H
 
 #include "util/osdep.h"
 #include "util/error.h"
 #include "hw/core/machine.h"
-#include "system/chardev.h"
+#include "chardev/chardev.h"
 #include <json-glib/json-glib.h>
 
 #define TYPE_MONITOR     "monitor"

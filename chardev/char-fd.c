@@ -6,7 +6,7 @@
  * the frontend has room; EOF stops reading.
  */
 #include "util/osdep.h"
-#include "system/chardev.h"
+#include "chardev/chardev.h"
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>

@@ -8,8 +8,8 @@
  * that prints a JsonNode exactly as QEMU does ({"return": {}, "id": 1}: ": "
  * and ", " separators, non-ASCII as \uXXXX).
  */
-#ifndef KEMU_SYSTEM_QMP_JSON_H
-#define KEMU_SYSTEM_QMP_JSON_H
+#ifndef KEMU_MONITOR_QMP_JSON_H
+#define KEMU_MONITOR_QMP_JSON_H
 
 #include "util/osdep.h"
 #include "util/error.h"

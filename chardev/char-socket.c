@@ -10,7 +10,7 @@
  * that does not read it is disconnected once CHR_OUT_LIMIT bytes wait.
  */
 #include "util/osdep.h"
-#include "system/chardev.h"
+#include "chardev/chardev.h"
 #include <netdb.h>
 #include <netinet/in.h>
 #include <sys/socket.h>

@@ -6,7 +6,7 @@
  */
 #include "util/osdep.h"
 #include "hw/core/qdev-properties.h"
-#include "system/chardev.h"
+#include "chardev/chardev.h"
 
 /* Bind be to chr; a bound frontend holds a reference on its chardev. */
 static bool chr_fe_bind(CharBackend *be, Chardev *chr, bool monitor,

@@ -10,12 +10,12 @@
  * is queued with qmp_ctx_defer(); device_del only asks the guest, and
  * DEVICE_DELETED comes when the device is gone (system/device-add.h).
  */
-#ifndef KEMU_SYSTEM_MONITOR_INTERNAL_H
-#define KEMU_SYSTEM_MONITOR_INTERNAL_H
+#ifndef KEMU_MONITOR_MONITOR_INTERNAL_H
+#define KEMU_MONITOR_MONITOR_INTERNAL_H
 
 #include "util/option.h"
-#include "system/monitor.h"
-#include "system/qmp-json.h"
+#include "monitor/monitor.h"
+#include "monitor/qmp-json.h"
 
 typedef struct MonitorQMP MonitorQMP;
 
