@@ -10,7 +10,6 @@
  * is not reading its UART (data past the buffer is dropped, as an overrun).
  */
 #include "util/osdep.h"
-#include "hw/core/machine.h"
 #include "chardev/chardev.h"
 
 #define MUX_BUFFER_SIZE 4096
@@ -100,16 +99,11 @@ static void mux_switch_focus(MuxChardev *d)
     }
 }
 
-/* C-a x: ask the machine to quit, as QMP "quit" does. */
+/* C-a x: ask the emulator to quit, through the handler the machine set. */
 static void mux_quit(MuxChardev *d)
 {
-    Object *root = object_get_root_of(OBJECT(d));
-    Object *obj = object_resolve_path_component(root, "machine");
-
     mux_print(d, "kemu: Terminated\r\n");
-    if (obj && object_dynamic_cast(obj, TYPE_MACHINE)) {
-        machine_request_shutdown(MACHINE(obj), 0, "host-qmp-quit", false);
-    }
+    qemu_chr_request_quit(CHARDEV(d));
 }
 
 /* ---- Input from the backend --------------------------------------------- */
@@ -344,7 +338,7 @@ Chardev *qemu_chr_mux_new(Object *root, MainLoop *loop, const char *id,
     d->flush_source = &fs->source;
     g_source_attach(d->flush_source, qemu_chr_context(chr));
     qemu_chr_fe_set_handlers(&d->drv_be, mux_can_read, mux_read, mux_event, d);
-    object_property_add_child(container_get(root, "/chardevs"), id, OBJECT(d));
+    object_property_add_child(qemu_chr_container(root), id, OBJECT(d));
     object_unref(d);
     return chr;
 }

@@ -608,6 +608,54 @@ Chardev *qemu_chr_find(Object *root, const char *id)
     return obj ? (Chardev *)object_dynamic_cast(obj, TYPE_CHARDEV) : NULL;
 }
 
+/* ---- /chardevs and the quit handler ------------------------------------ */
+
+/*
+ * /chardevs: a container that also keeps what the chardevs under it may ask
+ * of the emulator.  It lists as "chardevs" (child<chardev-container>).
+ */
+#define TYPE_CHARDEV_CONTAINER "chardev-container"
+OBJECT_DECLARE_SIMPLE_TYPE(ChardevContainer, CHARDEV_CONTAINER)
+
+struct ChardevContainer {
+    Object parent_obj;
+    ChrQuitHandler *quit;
+    void *quit_opaque;
+};
+
+Object *qemu_chr_container(Object *root)
+{
+    Object *obj = object_resolve_path_component(root, "chardevs");
+
+    if (!obj) {
+        obj = object_new(TYPE_CHARDEV_CONTAINER);
+        object_property_add_child(root, "chardevs", obj);
+        object_unref(obj);
+    }
+    return obj;
+}
+
+void qemu_chr_set_quit_handler(Object *root, ChrQuitHandler *fn, void *opaque)
+{
+    ChardevContainer *c = CHARDEV_CONTAINER(qemu_chr_container(root));
+
+    c->quit = fn;
+    c->quit_opaque = opaque;
+}
+
+void qemu_chr_request_quit(Chardev *chr)
+{
+    Object *root = object_get_root_of(OBJECT(chr));
+    Object *obj = object_resolve_path_component(root, "chardevs");
+    ChardevContainer *c;
+
+    obj = obj ? object_dynamic_cast(obj, TYPE_CHARDEV_CONTAINER) : NULL;
+    c = (ChardevContainer *)obj;
+    if (c && c->quit) {
+        c->quit(c->quit_opaque);
+    }
+}
+
 bool qemu_chr_wants_monitor(Chardev *chr)
 {
     return chr && chr->wants_monitor;
@@ -677,7 +725,7 @@ static bool chr_check_id(Object *root, const char *id, const char *ctx,
 /* Put chr at /chardevs/id; the tree holds the only reference afterwards. */
 static void chr_add_to_tree(Object *root, Chardev *chr)
 {
-    Object *chardevs = container_get(root, "/chardevs");
+    Object *chardevs = qemu_chr_container(root);
 
     object_property_add_child(chardevs, chr->label, OBJECT(chr));
     object_unref(chr);
@@ -967,6 +1015,11 @@ static const TypeInfo chardev_types[] = {
         .name = TYPE_CHARDEV_NULL,
         .parent = TYPE_CHARDEV,
         .class_init = null_chr_class_init,
+    },
+    {
+        .name = TYPE_CHARDEV_CONTAINER,
+        .parent = TYPE_CONTAINER,
+        .instance_size = sizeof(ChardevContainer),
     },
 };
 

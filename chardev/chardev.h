@@ -42,7 +42,6 @@
 
 typedef struct MainLoop MainLoop;
 typedef struct CharBackend CharBackend;
-typedef struct PropertyInfo PropertyInfo;
 
 #define TYPE_CHARDEV        "chardev"
 #define TYPE_CHARDEV_NULL   "chardev-null"
@@ -188,6 +187,18 @@ Chardev *qemu_chr_new_from_opts(Object *root, MainLoop *loop, KemuOpts *opts,
 Chardev *qemu_chr_new(Object *root, MainLoop *loop, const char *id,
                       const char *spec, Error **errp);
 
+/* What the chardevs ask of the emulator: to quit (a mux's C-a x). */
+typedef void ChrQuitHandler(void *opaque);
+
+/**
+ * qemu_chr_set_quit_handler - the chardevs under @root call @fn(@opaque)
+ * when the user asks the emulator to quit (a mux's C-a x); NULL: nobody
+ * to ask, C-a x only prints.  The machine sets one when it is created
+ * (machine_create()) and clears it when it is destroyed: the chardev layer
+ * knows no machine.  Creates /chardevs if it does not exist yet.
+ */
+void qemu_chr_set_quit_handler(Object *root, ChrQuitHandler *fn, void *opaque);
+
 /** qemu_chr_find - the chardev /chardevs/@id under @root, or NULL. */
 Chardev *qemu_chr_find(Object *root, const char *id);
 
@@ -298,19 +309,6 @@ bool qemu_chr_fe_backend_connected(CharBackend *be);
 /** qemu_chr_fe_backend_open - whether the bound backend is connected. */
 bool qemu_chr_fe_backend_open(CharBackend *be);
 
-/*
- * The device property kind for a chardev by id:
- *     DEFINE_PROP_CHR("chardev", SerialState, chr)
- * over a CharBackend field.  Setting it resolves the id through the device's
- * tree root (/chardevs/ID: so the device must be in the tree first, as
- * machine_add_unattached()/-device do) and binds the CharBackend; errors are
- * QEMU's "Property 'isa-serial.chardev' can't find value 'x'".  Finalize
- * unbinds it.  Include hw/core/qdev-properties.h for DEFINE_PROP.
- */
-extern const PropertyInfo qdev_prop_chr;
-#define DEFINE_PROP_CHR(_n, _s, _f)                                            \
-    DEFINE_PROP(_n, _s, _f, qdev_prop_chr, CharBackend)
-
 /* ---- Backend implementation (chardev/char-*.c) -------------------------- */
 
 /**
@@ -409,6 +407,18 @@ void qemu_chr_error(Error **errp, const char *ctx, const char *fmt, ...)
  */
 bool qemu_chr_opt_bool(KemuOpts *opts, const char *key, bool defval, bool *out,
                        const char *ctx, Error **errp);
+
+/**
+ * qemu_chr_container - /chardevs under @root (where every chardev lives and
+ * the quit handler is kept), created if it does not exist yet.
+ */
+Object *qemu_chr_container(Object *root);
+
+/**
+ * qemu_chr_request_quit - ask the emulator to quit through the handler set
+ * for @chr's tree (qemu_chr_set_quit_handler()); nothing when none is set.
+ */
+void qemu_chr_request_quit(Chardev *chr);
 
 /**
  * qemu_chr_mux_new - a mux (id @id) over @drv, which becomes its backend.

@@ -12,7 +12,7 @@
 #include "util/log.h"
 #include "util/timer.h"
 #include "hw/core/machine.h"
-#include "hw/core/qdev-properties.h"
+#include "hw/core/qdev-properties-system.h"
 #include "hw/core/sysbus.h"
 #include "chardev/chardev.h"
 #include "exec/memory.h"

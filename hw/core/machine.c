@@ -11,6 +11,7 @@
 #include "util/cutils.h"
 #include "hw/core/machine.h"
 #include "hw/core/qdev-global.h"
+#include "chardev/chardev.h"
 #include "net/net.h"
 #include "exec/memory.h"
 #include "util/main-loop.h"
@@ -655,6 +656,12 @@ void machine_del_msi_route(MachineState *ms, int gsi)
 
 /* ---- Life cycle ---- */
 
+/* A chardev's quit request (a mux's C-a x): as QMP's quit. */
+static void machine_chr_quit(void *opaque)
+{
+    machine_request_shutdown(opaque, 0, "host-qmp-quit", false);
+}
+
 MachineState *machine_create(Object *root, MachineClass *mc)
 {
     MachineState *ms =
@@ -666,6 +673,7 @@ MachineState *machine_create(Object *root, MachineClass *mc)
     main_loop_attach_clocks(ms->main_loop, ms->clocks);
     main_loop_set_lock_hooks(ms->main_loop, machine_lock_hook,
                              machine_unlock_hook, ms);
+    qemu_chr_set_quit_handler(root, machine_chr_quit, ms);
     machine_lock(ms);
     return ms;
 }
@@ -748,6 +756,7 @@ void machine_destroy(MachineState *ms)
     ms->accel = NULL;
     machine_unplug_all(ms);
     machine_unlock_all(ms);
+    qemu_chr_set_quit_handler(root, NULL, NULL);
     object_unparent(OBJECT(ms));
     /*
      * Chardevs watch fds on the main loop: with their frontends gone

@@ -608,6 +608,38 @@ static void test_mux(void)
     devtest_free(t);
 }
 
+static void count_quit(void *opaque)
+{
+    (*(int *)opaque)++;
+}
+
+/* C-a x reaches the emulator only through the handler given to the tree. */
+static void test_mux_quit_handler(void)
+{
+    Object *root = object_new(TYPE_CONTAINER);
+    DevTestChardev *base;
+    TestFe serial;
+    Chardev *chr;
+    int quits = 0;
+
+    chr = chr_from_opts(root, "devtest,id=q0,mux=on", &error_abort);
+    base = (DevTestChardev *)qemu_chr_find(root, "q0-base");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(base);
+    fe_attach(&serial, chr, false);
+    /* Nobody to ask (no machine): C-a x only prints. */
+    devtest_chr_input(base, "\x01x", 2);
+    CU_ASSERT_STRING_EQUAL(base->out->str, "kemu: Terminated\r\n");
+    qemu_chr_set_quit_handler(root, count_quit, &quits);
+    devtest_chr_input(base, "\x01x", 2);
+    CU_ASSERT_EQUAL(quits, 1);
+    /* Cleared, as machine_destroy() clears it: not called again. */
+    qemu_chr_set_quit_handler(root, NULL, NULL);
+    devtest_chr_input(base, "\x01x", 2);
+    CU_ASSERT_EQUAL(quits, 1);
+    fe_detach(&serial);
+    object_unref(root);
+}
+
 static void test_mon_spec(void)
 {
     Object *root = object_new(TYPE_CONTAINER);
@@ -1075,7 +1107,8 @@ UNIT_SUITE(chardev, NULL, NULL, UNIT_TEST(test_creation_errors),
            UNIT_TEST(test_pipe_backend), UNIT_TEST(test_unix_server),
            UNIT_TEST(test_unix_server_wait), UNIT_TEST(test_unix_client),
            UNIT_TEST(test_tcp_client), UNIT_TEST(test_mux),
-           UNIT_TEST(test_mon_spec), UNIT_TEST(test_stdio_terminal_restored),
+           UNIT_TEST(test_mux_quit_handler), UNIT_TEST(test_mon_spec),
+           UNIT_TEST(test_stdio_terminal_restored),
            UNIT_TEST(test_output_full_disk),
            UNIT_TEST(test_output_fifo_not_read),
            UNIT_TEST(test_output_fe_write_partial),
