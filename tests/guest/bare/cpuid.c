@@ -9,6 +9,13 @@
  *   brand=TEXT          the model-id (CPUID 0x80000002..4) is TEXT, where
  *                       a '-' also stands for a space
  *   ~FLAG               only print the flag (kvm_pvm cannot hide some)
+ *   *FLAG               a flag of the -cpu model: set, unless KVM cannot
+ *                       give it; then the VMM drops it with QEMU's warning
+ *                       ("host doesn't support requested feature:
+ *                       CPUID.80000001H:ECX.topoext [bit 22]"), so the guest
+ *                       prints "KEMU-DROPPED: CPUID.80000001H:ECX [bit 22]"
+ *                       and run.sh fails it unless the VMM's output has
+ *                       that warning
  * The guest prints the leaves it read, then PASS or the first mismatch.
  */
 #include "lib.h"
@@ -176,7 +183,10 @@ struct seen {
     uint32_t family, model, stepping, level, xlevel;
 };
 
-/* want: 1 set, 0 clear, -1 only print it. */
+#define WANT_PRINT   -1 /* ~FLAG */
+#define WANT_OR_WARN 2  /* *FLAG */
+
+/* want: 1 set, 0 clear, WANT_PRINT, WANT_OR_WARN (set, or warned about). */
 static void check_flag(const char *name, int want, const struct seen *s)
 {
     for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
@@ -198,6 +208,13 @@ static void check_flag(const char *name, int want, const struct seen *s)
         printf("flag %s: %s (CPUID.%xH.%u:E%cX bit %u)\n", f->name,
                have ? "set" : "clear", f->leaf, f->subleaf, f->reg - 32,
                f->bit);
+        if (want == WANT_OR_WARN) {
+            if (!have) {
+                printf("KEMU-DROPPED: CPUID.%02XH:E%cX [bit %u] (%s)\n",
+                       f->leaf, f->reg - 32, f->bit, f->name);
+            }
+            return;
+        }
         if (want >= 0 && have != want) {
             fail("flag %s is %s, want %s", f->name, have ? "set" : "clear",
                  want ? "set" : "clear");
@@ -225,8 +242,12 @@ static void check_item(char *item, const struct seen *s)
     uint32_t want, have;
     int ok = 1;
 
-    if (item[0] == '+' || item[0] == '-' || item[0] == '~') {
-        check_flag(item + 1, item[0] == '~' ? -1 : item[0] == '+', s);
+    if (item[0] == '+' || item[0] == '-' || item[0] == '~' || item[0] == '*') {
+        check_flag(item + 1,
+                   item[0] == '~'   ? WANT_PRINT
+                   : item[0] == '*' ? WANT_OR_WARN
+                                    : item[0] == '+',
+                   s);
         return;
     }
     for (size_t i = 0; i < len; i++) {

@@ -141,15 +141,17 @@ int serial_getc_timeout(uint32_t ms)
     return inb(COM1_BASE + UART_RBR);
 }
 
-static void print_unsigned(uint64_t v, unsigned base, int width, char pad)
+static void print_unsigned(uint64_t v, unsigned base, int width, char pad,
+                           int upper)
 {
     char buf[PRINTF_NUM_BUF];
+    const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
     int n = 0;
 
     /* 64-bit division needs libgcc: only hex is printed 64 bits wide. */
     if (base == HEX_BASE) {
         do {
-            buf[n++] = "0123456789abcdef"[v & HEX_DIGIT_MASK];
+            buf[n++] = digits[v & HEX_DIGIT_MASK];
             v >>= HEX_DIGIT_BITS;
         } while (v);
     } else {
@@ -169,7 +171,7 @@ static void print_unsigned(uint64_t v, unsigned base, int width, char pad)
 }
 
 /*
- * Supports %s %c %d %u %x %llx %% with an optional zero flag and width,
+ * Supports %s %c %d %u %x %X %llx %% with an optional zero flag and width,
  * e.g. %08x.  %d and %u are 32-bit.
  */
 void vprintf(const char *fmt, va_list ap)
@@ -210,17 +212,20 @@ void vprintf(const char *fmt, va_list ap)
                 serial_putc('-');
                 v = -v;
             }
-            print_unsigned((uint32_t)v, DECIMAL_BASE, width, pad);
+            print_unsigned((uint32_t)v, DECIMAL_BASE, width, pad, 0);
             break;
         }
         case 'u':
-            print_unsigned(va_arg(ap, uint32_t), DECIMAL_BASE, width, pad);
+            print_unsigned(va_arg(ap, uint32_t), DECIMAL_BASE, width, pad, 0);
             break;
         case 'x':
+        case 'X':
             if (is_long_long) {
-                print_unsigned(va_arg(ap, uint64_t), HEX_BASE, width, pad);
+                print_unsigned(va_arg(ap, uint64_t), HEX_BASE, width, pad,
+                               *fmt == 'X');
             } else {
-                print_unsigned(va_arg(ap, uint32_t), HEX_BASE, width, pad);
+                print_unsigned(va_arg(ap, uint32_t), HEX_BASE, width, pad,
+                               *fmt == 'X');
             }
             break;
         case '%':

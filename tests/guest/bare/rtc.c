@@ -54,6 +54,20 @@
 #define DECIMAL_BASE          10
 #define READ_RETRIES          5
 #define UIP_TIMEOUT_MS        3000
+#define UPDATE_ROLLOVERS      3
+#define UPDATE_WATCH_MS       6000 /* TSC guess; 3 updates need < 3 s */
+#define UIP_COVER_US          200  /* UIP is up for 244 us */
+#define UF_LAG_MS             200
+#define USEC_PER_SEC          1000000u
+#define NSEC_PER_MSEC         1000000u
+#define MSEC_PER_SEC          1000u
+#define RATE_MIN_PCT          90 /* RTC seconds against the LAPIC timer */
+#define RATE_MAX_PCT          110
+#define LAPIC_TIMER_VECTOR    0x40
+#define LAPIC_DIVIDE_BY_2     0x00 /* KVM: 1 ns per bus cycle, so 2 ns */
+#define LAPIC_COUNTS_PER_MS   500000u
+#define LAPIC_COUNT_MAX       0xffffffffu /* 8.6 s at 2 ns */
+#define PERCENT               100
 #define UPDATE_IRQ_TIMEOUT_MS 3000
 #define PERIODIC_IRQS         64
 #define PERIODIC_TIMEOUT_MS   3000
@@ -234,17 +248,157 @@ static void check_nvram(void)
     printf("rtc: NVRAM byte %x round trip ok\n", NVRAM_TEST_BYTE);
 }
 
-static void check_uip(void)
-{
-    uint64_t deadline = tsc_deadline(UIP_TIMEOUT_MS);
+/*
+ * The update cycle, watched over UPDATE_ROLLOVERS seconds by reading
+ * register A (UIP) and the seconds in turn:
+ *  - the seconds advance by exactly one at each update, and an update comes
+ *    once per second of the LAPIC timer (KVM's own: a 1 ns bus cycle, so
+ *    2 ns per count at divide 2): an RTC that stops, races or crawls fails;
+ *  - each update sets UF in register C (within UF_LAG_MS), and reading C
+ *    clears it;
+ *  - UIP is up for the 244 us before each update: where the register A read
+ *    just before a rollover and the seconds read that saw it were less than
+ *    UIP_COVER_US apart, that A read fell in the window and must show UIP.
+ *    Reads spaced wider (a nested port exit costs ~0.6 ms) may miss the
+ *    window, so those rollovers count as consistent either way.
+ */
+struct rollover {
+    uint64_t before; /* TSC before the last register A read before it */
+    uint64_t after;  /* TSC after the seconds read that saw it */
+    uint32_t apic;   /* LAPIC timer current count there */
+    uint8_t a_before, from, to;
+};
 
-    while (!(cmos_read(RTC_REG_A) & RTC_A_UIP)) {
+static void lapic_timer_free_run(void)
+{
+    lapic_enable();
+    lapic_write(LAPIC_LVT_TIMER, LAPIC_LVT_MASKED | LAPIC_TIMER_VECTOR);
+    lapic_write(LAPIC_TIMER_DIVIDE, LAPIC_DIVIDE_BY_2);
+    lapic_write(LAPIC_TIMER_INITIAL, LAPIC_COUNT_MAX);
+}
+
+/* Microseconds in @cycles, given @per_s cycles a second (32-bit division). */
+static uint32_t tsc_us(uint64_t cycles, uint64_t per_s)
+{
+    uint32_t per_us =
+        (per_s > UINT32_MAX ? UINT32_MAX : (uint32_t)per_s) / USEC_PER_SEC;
+
+    if (!per_us) {
+        per_us = 1;
+    }
+    return cycles > UINT32_MAX ? UINT32_MAX / per_us
+                               : (uint32_t)cycles / per_us;
+}
+
+/*
+ * Register C once it shows UF, or its last value after UF_LAG_MS.  kemu
+ * (as QEMU) computes the time registers when read but sets UF from a timer
+ * of its main loop, which may run a little after the second's end.
+ */
+static uint8_t wait_uf(void)
+{
+    uint64_t deadline = tsc_deadline(UF_LAG_MS);
+    uint8_t c;
+
+    do {
+        c = cmos_read(RTC_REG_C);
+    } while (!(c & RTC_C_UF) && !tsc_expired(deadline));
+    return c;
+}
+
+static void check_update_cycle(void)
+{
+    struct rollover r[UPDATE_ROLLOVERS];
+    unsigned n = 0, covered = 0, uip_seen = 0;
+    uint64_t deadline = tsc_deadline(UPDATE_WATCH_MS), t_prev, per_s;
+    uint32_t apic_ms;
+    uint8_t a_prev, s_prev;
+
+    lapic_timer_free_run();
+    cmos_read(RTC_REG_C);
+    t_prev = rdtsc();
+    a_prev = cmos_read(RTC_REG_A);
+    s_prev = cmos_read(RTC_SECONDS);
+    while (n < UPDATE_ROLLOVERS) {
+        uint64_t t = rdtsc();
+        uint8_t a = cmos_read(RTC_REG_A);
+        uint8_t s = cmos_read(RTC_SECONDS);
+
+        if (a & RTC_A_UIP) {
+            uip_seen++;
+        }
+        if (s != s_prev) {
+            uint8_t c, c2, s2;
+
+            r[n].after = rdtsc();
+            r[n].apic = lapic_read(LAPIC_TIMER_CURRENT);
+            r[n].before = t_prev;
+            r[n].a_before = a_prev;
+            r[n].from = s_prev;
+            r[n].to = s;
+            if (!bcd_valid(s) ||
+                bcd_to_bin(s) != (bcd_to_bin(s_prev) + 1) % (MAX_SECOND + 1)) {
+                test_fail("seconds went from %02x to %02x in one update",
+                          s_prev, s);
+            }
+            c = wait_uf();
+            c2 = cmos_read(RTC_REG_C);
+            s2 = cmos_read(RTC_SECONDS);
+            if (!(c & RTC_C_UF)) {
+                test_fail("seconds went from %02x to %02x, register C %02x "
+                          "has no UF %u ms later",
+                          s_prev, s, c, UF_LAG_MS);
+            }
+            if ((c2 & RTC_C_UF) && s2 == s) {
+                test_fail("register C %02x: UF not cleared by reading it", c2);
+            }
+            n++;
+            /* Sample again: the C reads are no part of the next gap. */
+            (void)s2;
+            t = rdtsc();
+            a = cmos_read(RTC_REG_A);
+            s = cmos_read(RTC_SECONDS);
+        }
         if (tsc_expired(deadline)) {
-            test_fail("UIP never set in register A");
+            test_fail("%u seconds rollovers in %u ms (TSC guess): the RTC "
+                      "does not count",
+                      n, UPDATE_WATCH_MS);
+        }
+        t_prev = t;
+        a_prev = a;
+        s_prev = s;
+    }
+
+    /* One second per second, against KVM's LAPIC timer. */
+    apic_ms = (r[0].apic - r[n - 1].apic) / LAPIC_COUNTS_PER_MS;
+    printf("rtc: %u updates in %u ms of the LAPIC timer\n", n - 1, apic_ms);
+    if (apic_ms < (n - 1) * MSEC_PER_SEC * RATE_MIN_PCT / PERCENT ||
+        apic_ms > (n - 1) * MSEC_PER_SEC * RATE_MAX_PCT / PERCENT) {
+        test_fail("%u RTC seconds took %u ms of the LAPIC timer", n - 1,
+                  apic_ms);
+    }
+
+    /* UIP where the reads were close enough to be sure to catch it. */
+    per_s = (r[UPDATE_ROLLOVERS - 1].after - r[0].after) /
+            (UPDATE_ROLLOVERS - 1); /* a shift: no 64-bit division here */
+    for (unsigned i = 0; i < n; i++) {
+        uint64_t gap = r[i].after - r[i].before;
+
+        printf("rtc: update %02x -> %02x: register A %02x %u us before\n",
+               r[i].from, r[i].to, r[i].a_before, tsc_us(gap, per_s));
+        if (gap * (USEC_PER_SEC / UIP_COVER_US) < per_s) {
+            covered++;
+            if (!(r[i].a_before & RTC_A_UIP)) {
+                test_fail("register A %02x read %u us before the seconds "
+                          "changed: UIP clear inside its 244 us",
+                          r[i].a_before, tsc_us(gap, per_s));
+            }
         }
     }
     wait_not_uip();
-    printf("rtc: saw UIP set and clear\n");
+    printf("rtc: UIP seen in %u reads; %u of %u updates read closely enough "
+           "to need it\n",
+           uip_seen, covered, n);
 }
 
 static void check_interrupts(void)
@@ -288,6 +442,6 @@ void test_main(void)
 {
     check_time_modes();
     check_nvram();
-    check_uip();
+    check_update_cycle();
     check_interrupts();
 }
