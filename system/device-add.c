@@ -162,6 +162,12 @@ static void deleted_event_send(void *opaque)
     }
     json_object_set_string_member(data, "path", ev->path);
     qmp_event_send(ev->ms, "DEVICE_DELETED", data);
+}
+
+static void deleted_event_free(void *opaque)
+{
+    DeletedEvent *ev = opaque;
+
     g_free(ev->id);
     g_free(ev->path);
     g_free(ev);
@@ -182,8 +188,11 @@ static void device_deleted(void *opaque, const char *id, const char *path)
     if (!ms->main_loop ||
         g_main_context_is_owner(main_loop_get_context(ms->main_loop))) {
         deleted_event_send(ev);
+        deleted_event_free(ev);
     } else {
-        main_loop_call_async(ms->main_loop, deleted_event_send, ev);
+        /* Freed even when the loop ends before the call runs. */
+        main_loop_call_async_full(ms->main_loop, deleted_event_send, ev,
+                                  deleted_event_free);
     }
 }
 

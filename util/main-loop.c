@@ -18,6 +18,7 @@ typedef struct TimerSource {
 typedef struct AsyncCall {
     MainLoopFunc fn;
     void *opaque;
+    GDestroyNotify destroy; /* may be NULL */
 } AsyncCall;
 
 typedef struct AsyncSource {
@@ -108,6 +109,16 @@ static gboolean async_source_check(GSource *source)
     return async_pending(((AsyncSource *)source)->ml);
 }
 
+static void async_call_free(gpointer p)
+{
+    AsyncCall *call = p;
+
+    if (call->destroy) {
+        call->destroy(call->opaque);
+    }
+    g_free(call);
+}
+
 static gboolean async_source_dispatch(GSource *source, GSourceFunc callback,
                                       gpointer user_data)
 {
@@ -123,7 +134,7 @@ static gboolean async_source_dispatch(GSource *source, GSourceFunc callback,
 
     while ((call = g_queue_pop_head(&calls))) {
         call->fn(call->opaque);
-        g_free(call);
+        async_call_free(call);
     }
     return G_SOURCE_CONTINUE;
 }
@@ -159,7 +170,8 @@ void main_loop_free(MainLoop *ml)
     main_loop_attach_clocks(ml, NULL);
     g_source_destroy(ml->async_source);
     g_source_unref(ml->async_source);
-    g_queue_clear_full(&ml->async_calls, g_free);
+    /* Dropped, not run: what they would act on may be gone already. */
+    g_queue_clear_full(&ml->async_calls, async_call_free);
     g_mutex_clear(&ml->state_lock);
     g_free(ml->fds);
     g_main_context_unref(ml->ctx);
@@ -302,10 +314,17 @@ void main_loop_wakeup(MainLoop *ml)
 
 void main_loop_call_async(MainLoop *ml, MainLoopFunc fn, void *opaque)
 {
+    main_loop_call_async_full(ml, fn, opaque, NULL);
+}
+
+void main_loop_call_async_full(MainLoop *ml, MainLoopFunc fn, void *opaque,
+                               GDestroyNotify destroy)
+{
     AsyncCall *call = g_new(AsyncCall, 1);
 
     call->fn = fn;
     call->opaque = opaque;
+    call->destroy = destroy;
     g_mutex_lock(&ml->state_lock);
     g_queue_push_tail(&ml->async_calls, call);
     g_mutex_unlock(&ml->state_lock);

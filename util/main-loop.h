@@ -39,8 +39,11 @@ MainLoop *main_loop_new(void);
 
 /**
  * main_loop_free - detach everything the loop added to the context and
- * free it (NULL is fine).  Async calls still queued are dropped; fd watches
- * added with main_loop_add_fd() are left to their owners to remove.
+ * free it (NULL is fine).  Async calls still queued are dropped, not run
+ * (the machine they would act on is usually gone by then): each one's
+ * destroy notify (main_loop_call_async_full()) runs instead, so an opaque
+ * the call owned is freed.  fd watches added with main_loop_add_fd() are
+ * left to their owners to remove.
  */
 void main_loop_free(MainLoop *ml);
 
@@ -94,6 +97,15 @@ void main_loop_wakeup(MainLoop *ml);
  * they were queued.
  */
 void main_loop_call_async(MainLoop *ml, MainLoopFunc fn, void *opaque);
+
+/**
+ * main_loop_call_async_full - main_loop_call_async() for an @opaque the
+ * call owns (a heap event, say): @destroy(@opaque) runs once, right after
+ * @fn did, or instead of @fn when main_loop_free() drops the call before
+ * it ran.  @fn must then not free @opaque itself.
+ */
+void main_loop_call_async_full(MainLoop *ml, MainLoopFunc fn, void *opaque,
+                               GDestroyNotify destroy);
 
 /**
  * main_loop_add_fd - call @cb when @fd is ready for @cond (G_IO_IN,

@@ -478,6 +478,57 @@ static void test_loop_fd(void)
     loop_test_destroy(&lt);
 }
 
+/* A heap event a call owns, as device-add's DEVICE_DELETED is. */
+typedef struct OwnedEvent {
+    GString *log; /* "run", "free" in the order they happened */
+} OwnedEvent;
+
+static void owned_event_run(void *opaque)
+{
+    OwnedEvent *ev = opaque;
+
+    g_string_append(ev->log, "run,");
+}
+
+static void owned_event_free(void *opaque)
+{
+    OwnedEvent *ev = opaque;
+
+    g_string_append(ev->log, "free,");
+    g_free(ev);
+}
+
+static void quit_now(void *opaque)
+{
+    main_loop_quit(opaque, 0);
+}
+
+/*
+ * A call still queued when the loop is freed is dropped, and its destroy
+ * notify frees what it owned (LSan sees the leak otherwise); a call that
+ * ran is freed right after it ran.
+ */
+static void test_loop_async_destroy(void)
+{
+    g_autoptr(GString) log = g_string_new(NULL);
+    MainLoop *ml = main_loop_new();
+    OwnedEvent *ev = g_new0(OwnedEvent, 1);
+
+    ev->log = log;
+    main_loop_call_async_full(ml, owned_event_run, ev, owned_event_free);
+    main_loop_call_async(ml, quit_now, ml);
+    CU_ASSERT_EQUAL(main_loop_run(ml), 0);
+    CU_ASSERT_STRING_EQUAL(log->str, "run,free,");
+
+    g_string_truncate(log, 0);
+    ev = g_new0(OwnedEvent, 1);
+    ev->log = log;
+    main_loop_call_async_full(ml, owned_event_run, ev, owned_event_free);
+    main_loop_free(ml);
+    CU_ASSERT_STRING_EQUAL(log->str, "free,");
+}
+
 UNIT_SUITE(main_loop, NULL, NULL, UNIT_TEST(test_loop_realtime_timer),
            UNIT_TEST(test_loop_virtual_timer), UNIT_TEST(test_loop_async_call),
-           UNIT_TEST(test_loop_wakeup_lock), UNIT_TEST(test_loop_fd))
+           UNIT_TEST(test_loop_wakeup_lock), UNIT_TEST(test_loop_fd),
+           UNIT_TEST(test_loop_async_destroy))
