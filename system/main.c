@@ -297,7 +297,6 @@ STRING_OPTION(opt_kernel, kernel)
 STRING_OPTION(opt_initrd, initrd)
 STRING_OPTION(opt_append, append)
 STRING_OPTION(opt_bios, bios)
-STRING_OPTION(opt_qtest, qtest)
 STRING_OPTION(opt_qtest_log, qtest_log)
 STRING_OPTION(opt_log_file, log_file)
 STRING_OPTION(opt_pidfile, pidfile)
@@ -498,10 +497,40 @@ static bool opt_serial(KemuConfig *cfg, const char *opt, const char *arg,
     return true;
 }
 
+/*
+ * -qmp and -qtest need a chardev: "none" (which -serial and -monitor
+ * take) is refused, as QEMU refuses it.
+ */
+static bool check_not_none(const char *opt, const char *arg, const char *what,
+                           Error **errp)
+{
+    if (!strcmp(arg, "none")) {
+        error_setg(errp,
+                   "%s none: 'none' is not a valid chardev for %s (give one, "
+                   "e.g. unix:PATH,server=on,wait=off)",
+                   opt, what);
+        return false;
+    }
+    return true;
+}
+
 static bool opt_qmp(KemuConfig *cfg, const char *opt, const char *arg,
                     Error **errp)
 {
+    if (!check_not_none(opt, arg, "a QMP monitor", errp)) {
+        return false;
+    }
     g_ptr_array_add(cfg->qmps, (gpointer)arg);
+    return true;
+}
+
+static bool opt_qtest(KemuConfig *cfg, const char *opt, const char *arg,
+                      Error **errp)
+{
+    if (!check_not_none(opt, arg, "the qtest server", errp)) {
+        return false;
+    }
+    cfg->qtest = arg;
     return true;
 }
 

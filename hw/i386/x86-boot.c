@@ -217,14 +217,49 @@ bool x86_loader_reset(X86Loader *l, Error **errp)
     return true;
 }
 
+/*
+ * A regular file whose size says 0 (some /proc and /sys files): read it,
+ * but never more than @limit bytes, and never wait (O_NONBLOCK).
+ */
+static GBytes *x86_read_bounded(int fd, const char *name, uint64_t limit,
+                                Error **errp)
+{
+    GByteArray *buf = g_byte_array_new();
+    uint8_t chunk[X86_PAGE_SIZE];
+    ssize_t n;
+
+    while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n < 0) {
+            error_setg_errno(errp, errno, "%s: cannot read it", name);
+            g_byte_array_unref(buf);
+            return NULL;
+        }
+        if (buf->len + n > limit) {
+            error_setg(errp,
+                       "%s: more than the guest's %" PRIu64
+                       " bytes of RAM (try a larger -m)",
+                       name, limit);
+            g_byte_array_unref(buf);
+            return NULL;
+        }
+        g_byte_array_append(buf, chunk, n);
+    }
+    return g_byte_array_free_to_bytes(buf);
+}
+
 GBytes *x86_loader_read_file(X86Loader *l, const char *path, const char *option,
                              Error **errp)
 {
-    GError *gerr = NULL;
+    g_autofree char *name = g_strdup_printf("-%s %s", option, path);
+    uint64_t ram = l->below_4g + l->above_4g;
     struct stat st;
-    gchar *data;
-    gsize size;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    GBytes *bytes;
+    void *addr;
+    /* O_NONBLOCK: opening a FIFO must not wait for a writer. */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 
     if (fd < 0) {
         /* QEMU's words: kvm-unit-tests looks for "could not open kernel". */
@@ -232,33 +267,52 @@ GBytes *x86_loader_read_file(X86Loader *l, const char *path, const char *option,
                          path, option);
         return NULL;
     }
-    if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-        error_setg(errp, "-%s %s: is a directory, not a file", option, path);
+    if (fstat(fd, &st) < 0) {
+        error_setg_errno(errp, errno, "%s: cannot stat it", name);
         close(fd);
         return NULL;
     }
-    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
-        void *addr = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-
-        if (addr != MAP_FAILED) {
-            X86File *f = g_new0(X86File, 1);
-
-            f->name = g_strdup_printf("-%s %s", option, path);
-            f->fd = fd;
-            f->addr = addr;
-            f->len = st.st_size;
-            g_ptr_array_add(l->files, f);
-            /* Lives as long as the loader: it owns the mapping. */
-            return g_bytes_new_static(addr, st.st_size);
-        }
-    }
-    close(fd);
-    if (!g_file_get_contents(path, &data, &size, &gerr)) {
-        error_setg(errp, "-%s %s: %s", option, path, gerr->message);
-        g_error_free(gerr);
+    if (S_ISDIR(st.st_mode)) {
+        error_setg(errp, "%s: is a directory, not a file", name);
+        close(fd);
         return NULL;
     }
-    return g_bytes_new_take(data, size);
+    /* A device (/dev/zero), a FIFO or a socket could go on for ever. */
+    if (!S_ISREG(st.st_mode)) {
+        error_setg(errp, "%s: not a regular file", name);
+        close(fd);
+        return NULL;
+    }
+    if ((uint64_t)st.st_size > ram) {
+        error_setg(errp,
+                   "%s: %" PRIu64 " bytes, more than the guest's %" PRIu64
+                   " bytes of RAM (try a larger -m)",
+                   name, (uint64_t)st.st_size, ram);
+        close(fd);
+        return NULL;
+    }
+    if (st.st_size == 0) {
+        bytes = x86_read_bounded(fd, name, ram, errp);
+        close(fd);
+        return bytes;
+    }
+    addr = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+    if (addr == MAP_FAILED) {
+        error_setg_errno(errp, errno, "%s: cannot map it", name);
+        close(fd);
+        return NULL;
+    }
+    {
+        X86File *f = g_new0(X86File, 1);
+
+        f->name = g_steal_pointer(&name);
+        f->fd = fd;
+        f->addr = addr;
+        f->len = st.st_size;
+        g_ptr_array_add(l->files, f);
+    }
+    /* Lives as long as the loader: it owns the mapping. */
+    return g_bytes_new_static(addr, st.st_size);
 }
 
 bool x86_load_initrd(X86Loader *l, const char *path, uint64_t floor,
@@ -310,6 +364,14 @@ bool x86_bios_init(MemoryRegion *sysmem, MemoryRegion *bios,
     }
     if (!S_ISREG(st.st_mode)) {
         error_setg(errp, "-bios %s: not a regular file", path);
+        return false;
+    }
+    /* Checked before reading: a huge file is refused without reading it. */
+    if (st.st_size == 0 || (uint64_t)st.st_size > X86_BIOS_MAX_SIZE) {
+        error_setg(errp,
+                   "-bios %s: %" PRIu64 " bytes; a firmware image has 1 byte "
+                   "to %llu MiB",
+                   path, (uint64_t)st.st_size, X86_BIOS_MAX_SIZE / MiB);
         return false;
     }
     if (!g_file_get_contents(path, &data, &size, &gerr)) {

@@ -95,9 +95,10 @@ bool x86_loader_reset(X86Loader *l, Error **errp);
 
 /**
  * x86_loader_read_file - the contents of @path, the file given to -@option
- * ("kernel", "initrd"): a regular file is mapped and kept by the loader (for
- * resets) as long as it lives; anything else (a pipe) is read.  One clear
- * error naming the option and the path when it cannot be read.
+ * ("kernel", "initrd"): a regular file, mapped and kept by the loader (for
+ * resets) as long as it lives.  Anything else (a device such as /dev/zero,
+ * a FIFO) is refused without reading or waiting, and so is a file larger
+ * than the guest's RAM.  One clear error naming the option and the path.
  */
 GBytes *x86_loader_read_file(X86Loader *l, const char *path, const char *option,
                              Error **errp);

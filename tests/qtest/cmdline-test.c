@@ -11,6 +11,8 @@
  *                     build/tests/qtest/cmdline-test'
  */
 #include "util/osdep.h"
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include "tests/qtest/libqtest.h"
 #include "tests/qtest/qtest-main.h"
@@ -28,24 +30,29 @@ static const char *emulator(void)
     return bin ? bin : "build/kemu-system-x86_64";
 }
 
-/* Run the emulator with a whitespace-separated argument string. */
-static RunResult run_kemu(const char *args)
+/*
+ * Run the emulator with @args (NULL-terminated), under timeout(1) so that
+ * an emulator that reads or waits for ever fails the test (status 137)
+ * instead of hanging it.
+ */
+static RunResult run_kemu_argv(const char *const *args)
 {
-    g_auto(GStrv) split = g_strsplit(args, " ", -1);
     GPtrArray *argv = g_ptr_array_new();
     RunResult r = {-1, NULL, NULL};
     GError *gerr = NULL;
     int wait_status = 0;
 
+    g_ptr_array_add(argv, (gpointer) "timeout");
+    g_ptr_array_add(argv, (gpointer) "-s");
+    g_ptr_array_add(argv, (gpointer) "KILL");
+    g_ptr_array_add(argv, (gpointer) "60");
     g_ptr_array_add(argv, (gpointer)emulator());
-    for (char **a = split; *a; a++) {
-        if (**a) {
-            g_ptr_array_add(argv, *a);
-        }
+    for (const char *const *a = args; *a; a++) {
+        g_ptr_array_add(argv, (gpointer)*a);
     }
     g_ptr_array_add(argv, NULL);
-    if (g_spawn_sync(NULL, (char **)argv->pdata, NULL, G_SPAWN_DEFAULT, NULL,
-                     NULL, &r.out, &r.err, &wait_status, &gerr)) {
+    if (g_spawn_sync(NULL, (char **)argv->pdata, NULL, G_SPAWN_SEARCH_PATH,
+                     NULL, NULL, &r.out, &r.err, &wait_status, &gerr)) {
         r.status = WIFEXITED(wait_status) ? WEXITSTATUS(wait_status)
                                           : 128 + WTERMSIG(wait_status);
     } else {
@@ -56,16 +63,39 @@ static RunResult run_kemu(const char *args)
     return r;
 }
 
+/* Run the emulator with a whitespace-separated argument string. */
+static RunResult run_kemu(const char *args)
+{
+    g_auto(GStrv) split = g_strsplit(args, " ", -1);
+    g_autoptr(GPtrArray) argv = g_ptr_array_new();
+
+    for (char **a = split; *a; a++) {
+        if (**a) {
+            g_ptr_array_add(argv, *a);
+        }
+    }
+    g_ptr_array_add(argv, NULL);
+    return run_kemu_argv((const char *const *)argv->pdata);
+}
+
 static void run_result_free(RunResult *r)
 {
     g_free(r->out);
     g_free(r->err);
 }
 
+static void check_one_line_error(RunResult r, const char *args,
+                                 const char *want);
+
 /* args must fail with one stderr line that starts with want_prefix. */
 static void expect_one_line_error_as_is(const char *args, const char *want)
 {
-    RunResult r = run_kemu(args);
+    check_one_line_error(run_kemu(args), args, want);
+}
+
+static void check_one_line_error(RunResult r, const char *args,
+                                 const char *want)
+{
     g_autofree char *expected = g_strdup_printf("kemu-system-x86_64: %s", want);
     int lines = 0;
 
@@ -100,6 +130,15 @@ static void expect_one_line_error(const char *args, const char *want)
 
         expect_one_line_error_as_is(full, want);
     }
+}
+
+/* The same for an argument list that may hold empty arguments. */
+static void expect_one_line_error_argv(const char *const *args,
+                                       const char *want)
+{
+    g_autofree char *shown = g_strjoinv(" ", (char **)args);
+
+    check_one_line_error(run_kemu_argv(args), shown, want);
 }
 
 static void test_version_and_help(void)
@@ -224,6 +263,100 @@ static void test_bad_images(void)
                                            "-kernel");
     expect_one_line_error("-kernel /etc/hostname -bios /etc/hostname",
                           "-kernel with -bios");
+}
+
+/*
+ * A smallest multiboot kernel (a.out kludge: the header says where the
+ * file goes), so that -initrd is read too.
+ */
+static char *write_multiboot_kernel(const char *dir)
+{
+    uint32_t h[16] = {0x1badb002, 0x00010000, 0, 0x100000,
+                      0x100000,   0,          0, 0x100000};
+    char *path = g_build_filename(dir, "mb.bin", NULL);
+
+    h[2] = -(h[0] + h[1]);
+    CU_ASSERT_TRUE(g_file_set_contents(path, (char *)h, sizeof(h), NULL));
+    return path;
+}
+
+/* A sparse file of @size bytes. */
+static char *write_sparse(const char *dir, const char *name, off_t size)
+{
+    char *path = g_build_filename(dir, name, NULL);
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+    CU_ASSERT_TRUE(fd >= 0 && ftruncate(fd, size) == 0);
+    close(fd);
+    return path;
+}
+
+/*
+ * -kernel, -initrd and -bios read files only: a device or a FIFO (which
+ * would be read, or waited for, for ever) and a file larger than RAM are
+ * refused at once with one line.
+ */
+static void test_unbounded_images(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("kemu-cmdline-XXXXXX", NULL);
+    g_autofree char *mb = write_multiboot_kernel(dir);
+    g_autofree char *fifo = g_build_filename(dir, "fifo", NULL);
+    g_autofree char *big = write_sparse(dir, "big", 129 * MiB);
+    g_autofree char *args = NULL, *want = NULL;
+
+    CU_ASSERT_EQUAL_FATAL(mkfifo(fifo, 0600), 0);
+    expect_one_line_error("-kernel /dev/zero",
+                          "-kernel /dev/zero: not a regular file");
+    /* mb loads: the error is the -initrd file's. */
+    args = g_strdup_printf("-kernel %s -initrd /dev/zero", mb);
+    expect_one_line_error(args, "-initrd /dev/zero: not a regular file");
+    expect_one_line_error("-bios /dev/zero", "-bios /dev/zero: not a regular "
+                                             "file");
+    g_free(args);
+    args = g_strdup_printf("-kernel %s", fifo);
+    want = g_strdup_printf("-kernel %s: not a regular file", fifo);
+    expect_one_line_error(args, want);
+    g_free(args);
+    g_free(want);
+    args = g_strdup_printf("-kernel %s -initrd %s", mb, fifo);
+    want = g_strdup_printf("-initrd %s: not a regular file", fifo);
+    expect_one_line_error(args, want);
+    g_free(args);
+    g_free(want);
+    args = g_strdup_printf("-kernel %s -initrd %s -m 128", mb, big);
+    want = g_strdup_printf("-initrd %s: %llu bytes, more than the guest's "
+                           "%llu bytes of RAM (try a larger -m)",
+                           big, 129 * MiB, 128 * MiB);
+    expect_one_line_error(args, want);
+    g_free(args);
+    g_free(want);
+    args = g_strdup_printf("-kernel %s -m 128", big);
+    want = g_strdup_printf("-kernel %s: %llu bytes, more than the guest's ",
+                           big, 129 * MiB);
+    expect_one_line_error(args, want);
+    g_free(args);
+    g_free(want);
+    args = g_strdup_printf("-bios %s", big);
+    want = g_strdup_printf("-bios %s: %llu bytes; a firmware image has", big,
+                           129 * MiB);
+    expect_one_line_error(args, want);
+    unlink(mb);
+    unlink(fifo);
+    unlink(big);
+    rmdir(dir);
+}
+
+/* -cpu '' (once NULL to strcmp); -qmp none and -qtest none: no monitor. */
+static void test_empty_and_none(void)
+{
+    static const char *const cpu_empty[] = {"-accel", "qtest", "-cpu", "",
+                                            NULL};
+
+    expect_one_line_error_argv(cpu_empty, "-cpu: no CPU model given");
+    expect_one_line_error("-qmp none", "-qmp none: 'none' is not a valid "
+                                       "chardev for a QMP monitor");
+    expect_one_line_error("-qtest none", "-qtest none: 'none' is not a valid "
+                                         "chardev for the qtest server");
 }
 
 /* What the machine is built from, checked before the accelerator too. */
@@ -405,7 +538,8 @@ static void test_global_warnings(void)
 QTEST_SUITE(cmdline, QTEST_CASE(test_version_and_help),
             QTEST_CASE(test_device_help), QTEST_CASE(test_bad_flags),
             QTEST_CASE(test_bad_devices), QTEST_CASE(test_bad_backends),
-            QTEST_CASE(test_bad_images), QTEST_CASE(test_bad_frontends),
+            QTEST_CASE(test_bad_images), QTEST_CASE(test_unbounded_images),
+            QTEST_CASE(test_empty_and_none), QTEST_CASE(test_bad_frontends),
             QTEST_CASE(test_nic_models), QTEST_CASE(test_nic_mac),
             QTEST_CASE(test_bad_globals), QTEST_CASE(test_bad_machine_props),
             QTEST_CASE(test_machine_merge), QTEST_CASE(test_global_warnings));
