@@ -2,7 +2,8 @@
 /*
  * The socket chardev: a unix (path=) or tcp (host=,port=) stream socket.
  * As a client it connects when created.  As a server it listens and takes
- * one connection at a time (wait=on: the first one before creation returns);
+ * one connection at a time (wait=on: the first one before creation returns,
+ * unless a termination signal (util/termsig.h) ends the wait);
  * when the peer goes away the frontend gets CHR_EVENT_CLOSED and the next
  * client is accepted.  A unix server's socket file is owner-only (0600,
  * beyond QEMU, which follows the umask) and replaces only a stale socket,
@@ -11,8 +12,11 @@
  */
 #include "util/osdep.h"
 #include "chardev/chardev.h"
+#include "util/termsig.h"
+#include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -383,6 +387,41 @@ static bool socket_chr_parse(Chardev *chr, KemuOpts *opts, const char *ctx,
     return true;
 }
 
+/*
+ * wait=on: block until the first client connects, or until a termination
+ * signal asks the emulator to stop (then -EINTR; the caller's cleanup
+ * removes the socket file).
+ */
+static int socket_chr_wait_client(SocketChardev *s)
+{
+    struct pollfd pfd[2] = {
+        {.fd = s->listen_fd, .events = POLLIN},
+        {.fd = termsig_fd(), .events = POLLIN},
+    };
+    int fd;
+
+    for (;;) {
+        if (termsig_received()) {
+            return -EINTR;
+        }
+        if (poll(pfd, ARRAY_SIZE(pfd), -1) < 0 && errno != EINTR) {
+            return -errno;
+        }
+        if (!(pfd[0].revents & POLLIN)) {
+            continue;
+        }
+        fd = accept4(s->listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+        if (fd >= 0) {
+            /* Blocking, as listen_ready's: reads use MSG_DONTWAIT. */
+            fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+            return fd;
+        }
+        if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED) {
+            return -errno;
+        }
+    }
+}
+
 static bool socket_chr_open(Chardev *chr, const char *ctx, Error **errp)
 {
     SocketChardev *s = CHARDEV_SOCKET(chr);
@@ -405,12 +444,17 @@ static bool socket_chr_open(Chardev *chr, const char *ctx, Error **errp)
                 "%s: info: waiting for connection on: "
                 "disconnected:%s\n",
                 error_get_progname(), s->desc);
-        do {
-            fd = accept4(s->listen_fd, NULL, NULL, SOCK_CLOEXEC);
-        } while (fd < 0 && errno == EINTR);
+        fd = socket_chr_wait_client(s);
+        if (fd == -EINTR) {
+            qemu_chr_error(errp, ctx,
+                           "interrupted by signal %d while waiting for a "
+                           "connection on %s",
+                           termsig_received(), s->desc);
+            return false;
+        }
         if (fd < 0) {
             qemu_chr_error(errp, ctx, "accept on %s failed: %s", s->desc,
-                           g_strerror(errno));
+                           g_strerror(-fd));
             return false;
         }
         socket_chr_connected(s, fd);

@@ -13,7 +13,6 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
-#include <signal.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 
@@ -370,24 +369,6 @@ static gboolean chr_out_ready(Chardev *chr, GIOCondition revents)
     return G_SOURCE_CONTINUE;
 }
 
-/*
- * A FIFO whose reader went away raises SIGPIPE on write, which would kill
- * the emulator; sockets use MSG_NOSIGNAL.  The disposition is process-wide:
- * set it to ignore only where nobody chose one (QEMU ignores it at start).
- */
-static void chr_out_ignore_sigpipe(int fd)
-{
-    struct sigaction old, ign = {.sa_handler = SIG_IGN};
-    struct stat st;
-
-    if (fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode) &&
-        sigaction(SIGPIPE, NULL, &old) == 0 && old.sa_handler == SIG_DFL &&
-        !(old.sa_flags & SA_SIGINFO)) {
-        sigemptyset(&ign.sa_mask);
-        sigaction(SIGPIPE, &ign, NULL);
-    }
-}
-
 void qemu_chr_out_set_fd(Chardev *chr, int fd)
 {
     ChrOutput *o = &chr->out;
@@ -405,7 +386,6 @@ void qemu_chr_out_set_fd(Chardev *chr, int fd)
         return;
     }
     o->mode = chr_out_mode(fd);
-    chr_out_ignore_sigpipe(fd);
     if (!o->queue) {
         o->queue = g_byte_array_new();
     }

@@ -9,16 +9,18 @@
  * chardevs, netdevs, monitors and the qtest server (created: they need no
  * accelerator), and every -device with its properties (created, not
  * realized, then dropped).  Then the accelerator, the board, the -device
- * devices for real, reset, vCPUs, main loop.
+ * devices for real, reset, vCPUs, main loop.  SIGTERM, SIGINT and SIGHUP
+ * are handled from main()'s first line (util/termsig.h): at any moment
+ * they end kemu with status 0, cleaning up as after `quit`.
  */
 #include "util/osdep.h"
-#include <glib-unix.h>
 #include "util/error.h"
 #include "util/log.h"
 #include "util/module.h"
 #include "util/option.h"
 #include "util/cutils.h"
 #include "util/main-loop.h"
+#include "util/termsig.h"
 #include "util/timer.h"
 #include "qom/object.h"
 #include "hw/core/qdev.h"
@@ -1087,12 +1089,21 @@ static bool create_qtest(MachineState *ms, Object *root, KemuConfig *cfg,
     return qtest_server_init(ms, chr, cfg->qtest_log, errp);
 }
 
-static gboolean on_signal(gpointer opaque)
-{
-    MachineState *ms = opaque;
+typedef struct TermsigWatch {
+    MachineState *ms;
+    guint id; /* 0 once it fired */
+} TermsigWatch;
 
-    machine_request_shutdown(ms, 0, "host-signal", false);
-    return G_SOURCE_CONTINUE;
+/* A termination signal (util/termsig.h): shut down with status 0. */
+static gboolean on_termsig(int fd, GIOCondition cond, void *opaque)
+{
+    TermsigWatch *w = opaque;
+
+    termsig_report();
+    machine_request_shutdown(w->ms, 0, "host-signal", false);
+    /* The fd stays readable: one request is all a signal makes. */
+    w->id = 0;
+    return G_SOURCE_REMOVE;
 }
 
 static bool write_pidfile(const char *path, Error **errp)
@@ -1135,6 +1146,7 @@ static int run(KemuConfig *cfg, Error **errp)
     MachineClass *mc;
     MachineState *ms = NULL;
     NetRunNotifier net_notifier = {{NULL}, NULL};
+    TermsigWatch termsig_watch = {NULL, 0};
     int status = 1;
 
     if ((cfg->log_items && !kemu_log_parse(cfg->log_items, errp)) ||
@@ -1158,6 +1170,13 @@ static int run(KemuConfig *cfg, Error **errp)
         goto out;
     }
     ms = machine_create(root, mc);
+    /*
+     * The main loop serves a termination signal once it runs; until then
+     * start-up checks termsig_received() after the steps that can block.
+     */
+    termsig_watch.ms = ms;
+    termsig_watch.id = main_loop_add_fd(ms->main_loop, termsig_fd(), G_IO_IN,
+                                        on_termsig, &termsig_watch);
     configure_machine(ms, mc, cfg);
     ms->net = net_state_new(ms->main_loop);
     ms->globals = g_ptr_array_ref(cfg->globals);
@@ -1168,6 +1187,11 @@ static int run(KemuConfig *cfg, Error **errp)
         !create_netdevs(ms, cfg, errp) || !create_qtest(ms, root, cfg, errp) ||
         !create_monitors(ms, root, cfg, errp) || !check_nics(cfg, errp) ||
         !check_objects(cfg, errp) || !check_devices(ms, cfg, errp)) {
+        goto out;
+    }
+    if (termsig_received()) {
+        /* Asked to stop before the machine ran: no accelerator, no vCPUs. */
+        status = 0;
         goto out;
     }
     if (!start_accel(ms, cfg, errp) || !machine_init_board(ms, errp) ||
@@ -1183,10 +1207,6 @@ static int run(KemuConfig *cfg, Error **errp)
     if (cfg->pidfile && !write_pidfile(cfg->pidfile, errp)) {
         goto out;
     }
-    g_unix_signal_add(SIGTERM, on_signal, ms);
-    g_unix_signal_add(SIGINT, on_signal, ms);
-    g_unix_signal_add(SIGHUP, on_signal, ms);
-
     if (!machine_start(ms, errp)) {
         goto out;
     }
@@ -1194,6 +1214,7 @@ static int run(KemuConfig *cfg, Error **errp)
 
 out:
     if (ms) {
+        main_loop_remove_fd(ms->main_loop, termsig_watch.id);
         if (net_notifier.net) {
             machine_remove_notifier(ms, &net_notifier.n);
         }
@@ -1212,6 +1233,8 @@ int main(int argc, char **argv)
     Error *err = NULL;
     int status;
 
+    /* First: from here on SIGTERM, SIGINT and SIGHUP cannot kill us. */
+    termsig_init();
     error_set_progname(argv[0]);
     module_call_init(MODULE_INIT_QOM);
     config_init(&cfg);
@@ -1238,6 +1261,18 @@ int main(int argc, char **argv)
         }
     }
     status = run(&cfg, &err);
+    if (termsig_received()) {
+        /*
+         * Start-up asked to stop ends as a running machine would: status
+         * 0; what the signal interrupted (a wait=on socket) is no error.
+         */
+        termsig_report();
+        if (err) {
+            error_free(err);
+            err = NULL;
+            status = 0;
+        }
+    }
     if (err) {
         error_report_err(err);
         status = 1;

@@ -6,6 +6,7 @@
 #include "util/osdep.h"
 #include "util/module.h"
 #include "util/error.h"
+#include <signal.h>
 #include <CUnit/Basic.h>
 #include "tests/unit/unit.h"
 
@@ -56,6 +57,8 @@ int main(int argc, char **argv)
         }
     }
     error_set_progname("unit-tests");
+    /* As the emulator's main() (termsig_init): EPIPE, never SIGPIPE. */
+    signal(SIGPIPE, SIG_IGN);
     module_call_init(MODULE_INIT_QOM);
 
     if (CU_initialize_registry() != CUE_SUCCESS) {
