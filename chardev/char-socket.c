@@ -11,15 +11,13 @@
  * that does not read it is disconnected once CHR_OUT_LIMIT bytes wait.
  */
 #include "util/osdep.h"
+#include "util/sockets.h"
 #include "chardev/chardev.h"
 #include "util/termsig.h"
 #include <fcntl.h>
-#include <netdb.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 
 #define SOCKET_CHR_READ_LEN 4096
 
@@ -134,69 +132,32 @@ static void socket_chr_drop_peer(Chardev *chr)
     socket_chr_disconnect(CHARDEV_SOCKET(chr));
 }
 
-/* ---- Addresses ---------------------------------------------------------- */
+/* ---- Listen and connect (util/sockets.h) ------------------------------- */
 
-static bool socket_chr_unix_addr(SocketChardev *s, struct sockaddr_un *sun,
-                                 const char *ctx, Error **errp)
+static SocketAddress socket_chr_addr(SocketChardev *s)
 {
-    memset(sun, 0, sizeof(*sun));
-    sun->sun_family = AF_UNIX;
-    if (strlen(s->path) >= sizeof(sun->sun_path)) {
-        qemu_chr_error(errp, ctx,
-                       "socket path '%s' is too long (at most %zu "
-                       "bytes)",
-                       s->path, sizeof(sun->sun_path) - 1);
-        return false;
-    }
-    strcpy(sun->sun_path, s->path);
-    return true;
-}
-
-static struct addrinfo *socket_chr_tcp_addr(SocketChardev *s, const char *ctx,
-                                            Error **errp)
-{
-    struct addrinfo hints = {
-        .ai_family = AF_UNSPEC,
-        .ai_socktype = SOCK_STREAM,
-        .ai_flags = s->is_server ? AI_PASSIVE : 0,
+    SocketAddress addr = {
+        .type = SOCKET_ADDRESS_TYPE_INET,
+        .host = s->host,
+        .port = s->port,
+        .path = s->path,
     };
-    const char *host = *s->host ? s->host : NULL;
-    struct addrinfo *res = NULL;
-    int rc;
 
-    if (!host && !s->is_server) {
-        host = "localhost";
+    if (s->is_unix) {
+        addr.type = SOCKET_ADDRESS_TYPE_UNIX;
     }
-    rc = getaddrinfo(host, s->port, &hints, &res);
-    if (rc != 0) {
-        qemu_chr_error(errp, ctx, "address resolution failed for %s: %s",
-                       s->desc, gai_strerror(rc));
-        return NULL;
-    }
-    return res;
+    return addr;
 }
 
-/*
- * A server's path may hold a socket left by an earlier run: remove it, but
- * nothing else (a typo must not delete a file).
- */
-static bool socket_chr_unlink_stale(SocketChardev *s, const char *ctx,
-                                    Error **errp)
+/* "CTX: could not listen on DESC: " in front of util's reason. */
+static void socket_chr_error_prepend(SocketChardev *s, Error **errp,
+                                     const char *ctx, const char *what)
 {
-    struct stat st;
-
-    if (lstat(s->path, &st) < 0) {
-        return true;
+    if (ctx) {
+        error_prepend(errp, "%s: could not %s %s: ", ctx, what, s->desc);
+    } else {
+        error_prepend(errp, "could not %s %s: ", what, s->desc);
     }
-    if (!S_ISSOCK(st.st_mode)) {
-        qemu_chr_error(errp, ctx,
-                       "could not listen on %s: '%s' exists and is not a "
-                       "socket",
-                       s->desc, s->path);
-        return false;
-    }
-    unlink(s->path);
-    return true;
 }
 
 /* The socket file we bound, so that we remove only that one at the end. */
@@ -223,113 +184,26 @@ static void socket_chr_unlink_ours(SocketChardev *s)
 
 static int socket_chr_listen(SocketChardev *s, const char *ctx, Error **errp)
 {
-    int fd = -1, err = 0;
+    SocketAddress addr = socket_chr_addr(s);
+    int fd = socket_listen(&addr, 1, errp);
 
-    if (s->is_unix) {
-        struct sockaddr_un sun;
-
-        if (!socket_chr_unix_addr(s, &sun, ctx, errp)) {
-            return -1;
-        }
-        if (!socket_chr_unlink_stale(s, ctx, errp)) {
-            return -1;
-        }
-        fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        /*
-         * Owner-only (0600), whatever the umask: the monitor and qtest
-         * sockets control the machine.  No client can connect before
-         * listen(), so the mode is set before anyone could use it.
-         */
-        if (fd < 0 || bind(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0 ||
-            chmod(s->path, S_IRUSR | S_IWUSR) < 0 || listen(fd, 1) < 0) {
-            err = errno;
-        }
-        if (!err) {
-            socket_chr_remember_path(s);
-        }
-    } else {
-        struct addrinfo *res = socket_chr_tcp_addr(s, ctx, errp);
-        int one = 1;
-
-        if (!res) {
-            return -1;
-        }
-        err = EADDRNOTAVAIL;
-        for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
-            fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC,
-                        ai->ai_protocol);
-            if (fd < 0) {
-                err = errno;
-                continue;
-            }
-            setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-            if (bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 &&
-                listen(fd, 1) == 0) {
-                err = 0;
-                break;
-            }
-            err = errno;
-            close(fd);
-            fd = -1;
-        }
-        freeaddrinfo(res);
-    }
-    if (err) {
-        if (fd >= 0) {
-            close(fd);
-        }
-        qemu_chr_error(errp, ctx, "could not listen on %s: %s", s->desc,
-                       g_strerror(err));
+    if (fd < 0) {
+        socket_chr_error_prepend(s, errp, ctx, "listen on");
         return -1;
+    }
+    if (s->is_unix) {
+        socket_chr_remember_path(s);
     }
     return fd;
 }
 
 static int socket_chr_connect(SocketChardev *s, const char *ctx, Error **errp)
 {
-    int fd = -1, err = 0;
+    SocketAddress addr = socket_chr_addr(s);
+    int fd = socket_connect(&addr, errp);
 
-    if (s->is_unix) {
-        struct sockaddr_un sun;
-
-        if (!socket_chr_unix_addr(s, &sun, ctx, errp)) {
-            return -1;
-        }
-        fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        if (fd < 0 || connect(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
-            err = errno;
-        }
-    } else {
-        struct addrinfo *res = socket_chr_tcp_addr(s, ctx, errp);
-
-        if (!res) {
-            return -1;
-        }
-        err = EADDRNOTAVAIL;
-        for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
-            fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC,
-                        ai->ai_protocol);
-            if (fd < 0) {
-                err = errno;
-                continue;
-            }
-            if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0) {
-                err = 0;
-                break;
-            }
-            err = errno;
-            close(fd);
-            fd = -1;
-        }
-        freeaddrinfo(res);
-    }
-    if (err) {
-        if (fd >= 0) {
-            close(fd);
-        }
-        qemu_chr_error(errp, ctx, "could not connect to %s: %s", s->desc,
-                       g_strerror(err));
-        return -1;
+    if (fd < 0) {
+        socket_chr_error_prepend(s, errp, ctx, "connect to");
     }
     return fd;
 }

@@ -10,15 +10,12 @@
 #include "util/iov.h"
 #include "util/log.h"
 #include "util/main-loop.h"
+#include "util/sockets.h"
 #include "net/clients.h"
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netdb.h>
-#include <poll.h>
 #include <sys/socket.h>
-
-/* How long connect= waits for the other side at start-up. */
-#define SOCKET_CONNECT_TIMEOUT_MS 10000
 
 typedef struct NetSocketState {
     NetClientState nc;
@@ -298,96 +295,31 @@ static const NetClientInfo net_socket_info = {
     .cleanup = socket_cleanup,
 };
 
-/* "HOST:PORT" or "[V6]:PORT"; an empty host is any address (listen). */
-static struct addrinfo *parse_hostport(const char *ctx, const char *key,
-                                       const char *str, bool passive,
-                                       Error **errp)
+/* listen= or connect= @str ("HOST:PORT"): the socket, non-blocking. */
+static int socket_open_addr(const char *ctx, const char *key, const char *str,
+                            Error **errp)
 {
-    const char *colon = strrchr(str, ':');
-    g_autofree char *host = NULL;
-    struct addrinfo hints = {
-        .ai_family = AF_UNSPEC,
-        .ai_socktype = SOCK_STREAM,
-        .ai_flags = AI_NUMERICSERV | (passive ? AI_PASSIVE : 0),
-    };
-    struct addrinfo *res;
-    int ret;
+    SocketAddress addr;
+    bool listening = !strcmp(key, "listen");
+    int fd;
 
-    if (!colon || !colon[1]) {
+    if (!inet_parse(&addr, str, NULL)) {
         error_setg(errp, "%s: invalid %s address '%s' (use HOST:PORT)", ctx,
                    key, str);
-        return NULL;
-    }
-    host = g_strndup(str, colon - str);
-    if (host[0] == '[' && host[strlen(host) - 1] == ']') {
-        memmove(host, host + 1, strlen(host) - 2);
-        host[strlen(host) - 2] = '\0';
-    }
-    ret = getaddrinfo(host[0] ? host : NULL, colon + 1, &hints, &res);
-    if (ret) {
-        error_setg(errp, "%s: invalid %s address '%s': %s", ctx, key, str,
-                   gai_strerror(ret));
-        return NULL;
-    }
-    return res;
-}
-
-static int socket_listen_fd(const char *ctx, const char *str, Error **errp)
-{
-    struct addrinfo *ai = parse_hostport(ctx, "listen", str, true, errp);
-    int fd, on = 1;
-
-    if (!ai) {
         return -1;
     }
-    fd = socket(ai->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (listening) {
+        fd = socket_listen(&addr, 1, errp);
+    } else {
+        fd = socket_connect(&addr, errp);
+    }
+    socket_address_clear(&addr);
     if (fd < 0) {
-        error_setg_errno(errp, errno, "%s: can't create socket", ctx);
-        freeaddrinfo(ai);
+        error_prepend(errp, "%s: can't %s '%s': ", ctx,
+                      listening ? "listen on" : "connect to", str);
         return -1;
     }
-    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
-    if (bind(fd, ai->ai_addr, ai->ai_addrlen) || listen(fd, 1)) {
-        error_setg_errno(errp, errno, "%s: can't listen on '%s'", ctx, str);
-        close(fd);
-        fd = -1;
-    }
-    freeaddrinfo(ai);
-    return fd;
-}
-
-static int socket_connect_fd(const char *ctx, const char *str, Error **errp)
-{
-    struct addrinfo *ai = parse_hostport(ctx, "connect", str, false, errp);
-    int fd, err;
-
-    if (!ai) {
-        return -1;
-    }
-    fd = socket(ai->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (fd < 0) {
-        error_setg_errno(errp, errno, "%s: can't create socket", ctx);
-        freeaddrinfo(ai);
-        return -1;
-    }
-    err = connect(fd, ai->ai_addr, ai->ai_addrlen) ? errno : 0;
-    freeaddrinfo(ai);
-    if (err == EINPROGRESS) {
-        /* Start-up may wait for the answer: the error is then clear. */
-        struct pollfd pfd = {.fd = fd, .events = POLLOUT};
-        socklen_t len = sizeof(err);
-
-        if (poll(&pfd, 1, SOCKET_CONNECT_TIMEOUT_MS) != 1) {
-            err = ETIMEDOUT;
-        } else if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len)) {
-            err = errno;
-        }
-    }
-    if (err) {
-        error_setg_errno(errp, err, "%s: can't connect to '%s'", ctx, str);
-        close(fd);
-        return -1;
-    }
+    qemu_socket_set_nonblock(fd);
     return fd;
 }
 
@@ -412,7 +344,7 @@ static int socket_check_fd(const char *ctx, uint64_t num, Error **errp)
                    ctx, fd);
         return -1;
     }
-    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+    qemu_socket_set_nonblock(fd);
     fcntl(fd, F_SETFD, FD_CLOEXEC);
     return fd;
 }
@@ -463,12 +395,12 @@ NetClientState *net_init_socket(NetState *ns, KemuOpts *opts, const char *id,
             return NULL;
         }
     } else if (listen_str) {
-        listen_fd = socket_listen_fd(ctx, listen_str, errp);
+        listen_fd = socket_open_addr(ctx, "listen", listen_str, errp);
         if (listen_fd < 0) {
             return NULL;
         }
     } else {
-        fd = socket_connect_fd(ctx, connect_str, errp);
+        fd = socket_open_addr(ctx, "connect", connect_str, errp);
         if (fd < 0) {
             return NULL;
         }
