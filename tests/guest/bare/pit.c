@@ -20,7 +20,11 @@
 #define PERIODIC_HZ         1000
 #define PERIODIC_TICKS      100
 #define PERIODIC_TIMEOUT_MS 10000 /* 100 ms of ticks, late on a slow host */
-#define TSC_MS_SHIFT        10    /* 64-bit cycles to 32 bits for division */
+#define PERIOD_MIN_US       980   /* 1193 / 1193182 s is 999.8 us */
+#define LAPIC_TIMER_VECTOR  0x40
+#define LAPIC_DIVIDE_BY_4   0x01 /* KVM: 1 ns per bus cycle, so 4 ns */
+#define LAPIC_COUNTS_PER_US 250u
+#define LAPIC_COUNT_MAX     0xffffffffu /* 17 s at 4 ns */
 #define ONESHOT_MS          10
 #define ONESHOT_TIMEOUT_MS  1000
 #define ONESHOT_DRAIN_MS    1
@@ -66,8 +70,7 @@ static void check_periodic(void)
     uint16_t divisor = PIT_HZ / PERIODIC_HZ;
     uint16_t first, prev;
     int moved = 0;
-    uint64_t start;
-    uint32_t elapsed_ms;
+    uint32_t start, elapsed_us;
 
     pit_program(PIT_SEL_CH0, PIT_CH0, PIT_MODE_RATE, divisor);
     first = prev = pit_read_ch0();
@@ -89,25 +92,28 @@ static void check_periodic(void)
     /*
      * KVM's PIT reinjects the ticks a slow guest has not taken yet, so on a
      * loaded or nested host they come late, but none is lost: wait for all
-     * of them, and check they never outrun the 1 ms period (a PIT counting
-     * too fast fails).  The TSC guess (3 GHz) is wrong by up to 2x on any
-     * real host, hence the floor at half the ticks' duration.
+     * of them, and check they never outrun the period (a PIT counting too
+     * fast fails), timed by the LAPIC timer (KVM's own: a 1 ns bus cycle,
+     * 4 ns per count at divide 4) from the unmask: the ticks after the
+     * first need (ticks - 1) periods of 1193 / 1193182 s.
      */
-    start = rdtsc();
+    lapic_write(LAPIC_LVT_TIMER, LAPIC_LVT_MASKED | LAPIC_TIMER_VECTOR);
+    lapic_write(LAPIC_TIMER_DIVIDE, LAPIC_DIVIDE_BY_4);
+    lapic_write(LAPIC_TIMER_INITIAL, LAPIC_COUNT_MAX);
+    start = lapic_read(LAPIC_TIMER_CURRENT);
     pic_unmask(PIT_IRQ);
     if (!wait_count(&ticks, PERIODIC_TICKS, PERIODIC_TIMEOUT_MS)) {
         test_fail("%u of %u periodic ticks on IRQ 0 in %u ms (TSC guess)",
                   ticks, PERIODIC_TICKS, PERIODIC_TIMEOUT_MS);
     }
-    elapsed_ms = (uint32_t)((rdtsc() - start) >> TSC_MS_SHIFT) /
-                 (uint32_t)(TSC_CYCLES_PER_MS_GUESS >> TSC_MS_SHIFT);
+    elapsed_us =
+        (start - lapic_read(LAPIC_TIMER_CURRENT)) / LAPIC_COUNTS_PER_US;
     irq_disable();
-    printf("pit: %u periodic ticks at %u Hz on IRQ 0 (vector 0x%x) in %u ms "
-           "(TSC guess)\n",
-           ticks, PERIODIC_HZ, PIC_VECTOR_BASE + PIT_IRQ, elapsed_ms);
-    if (elapsed_ms < (PERIODIC_TICKS - 1) * MS_PER_S / PERIODIC_HZ / 2) {
-        test_fail("%u ticks of a %u Hz PIT in %u ms (TSC guess)", ticks,
-                  PERIODIC_HZ, elapsed_ms);
+    printf("pit: %u periodic ticks at %u Hz on IRQ 0 (vector 0x%x) in %u us\n",
+           ticks, PERIODIC_HZ, PIC_VECTOR_BASE + PIT_IRQ, elapsed_us);
+    if (elapsed_us < (ticks - 1) * PERIOD_MIN_US) {
+        test_fail("%u ticks of a %u Hz PIT in %u us of the LAPIC timer", ticks,
+                  PERIODIC_HZ, elapsed_us);
     }
 }
 
