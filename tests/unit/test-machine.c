@@ -11,6 +11,9 @@
 #include "hw/core/machine.h"
 #include "hw/i386/pc.h"
 #include "util/main-loop.h"
+#include "util/option.h"
+#include "hw/core/hotplug.h"
+#include "system/device-add.h"
 #include "tests/unit/unit.h"
 #include <elf.h>
 
@@ -584,6 +587,31 @@ static void test_machine_classes(void)
     free(buf);
 }
 
+/*
+ * A device_add'ed device the guest ejects from a vCPU thread: its
+ * DEVICE_DELETED event is queued to the main loop.  The machine goes
+ * before the loop ran it: the event is freed with the loop (LSan reported
+ * it leaked before).
+ */
+static void test_deleted_event_unsent(void)
+{
+    Object *root;
+    MachineState *ms = pc_new(&root, TEST_RAM);
+    g_autoptr(KemuOpts) opts = NULL;
+    DeviceState *dev;
+
+    CU_ASSERT_FATAL(machine_init_board(ms, NULL));
+    opts = kemu_opts_parse_full("-device", "pci-testdev,id=t0", "driver", 0,
+                                &error_abort);
+    dev = qdev_device_add(ms, opts, &error_abort);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(dev);
+    /* Not inside the loop: as on a vCPU thread, the event is queued. */
+    CU_ASSERT_FALSE(
+        g_main_context_is_owner(main_loop_get_context(ms->main_loop)));
+    qdev_unplug_complete(dev);
+    pc_free(root, ms);
+}
+
 UNIT_SUITE(machine, NULL, NULL, UNIT_TEST(test_ram_split),
            UNIT_TEST(test_layout), UNIT_TEST(test_no_firmware),
            UNIT_TEST(test_bios), UNIT_TEST(test_bios_missing),
@@ -591,4 +619,5 @@ UNIT_SUITE(machine, NULL, NULL, UNIT_TEST(test_ram_split),
            UNIT_TEST(test_pvh_refused), UNIT_TEST(test_ioapic_lines),
            UNIT_TEST(test_requests), UNIT_TEST(test_exit_status),
            UNIT_TEST(test_shutdown_guest_status_wins),
-           UNIT_TEST(test_machine_classes));
+           UNIT_TEST(test_machine_classes),
+           UNIT_TEST(test_deleted_event_unsent));
