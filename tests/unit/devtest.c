@@ -196,15 +196,6 @@ static void devtest_chr_class_init(ObjectClass *oc, void *data)
     cc->write = devtest_chr_write;
 }
 
-static const TypeInfo devtest_chr_type = {
-    .name = TYPE_CHARDEV_DEVTEST,
-    .parent = TYPE_CHARDEV,
-    .instance_size = sizeof(DevTestChardev),
-    .instance_init = devtest_chr_init,
-    .instance_finalize = devtest_chr_finalize,
-    .class_init = devtest_chr_class_init,
-};
-
 /* ---- The machine ---- */
 
 static void devtest_machine_class_init(ObjectClass *oc, void *data)
@@ -215,16 +206,20 @@ static void devtest_machine_class_init(ObjectClass *oc, void *data)
     mc->default_ram_size = 0;
 }
 
-static const TypeInfo devtest_machine_type = {
-    .name = TYPE_DEVTEST_MACHINE,
-    .parent = TYPE_MACHINE,
-    .class_init = devtest_machine_class_init,
+static const TypeInfo devtest_types[] = {
+    {
+        .name = TYPE_DEVTEST_MACHINE,
+        .parent = TYPE_MACHINE,
+        .class_init = devtest_machine_class_init,
+    },
+    {
+        .name = TYPE_CHARDEV_DEVTEST,
+        .parent = TYPE_CHARDEV,
+        .instance_size = sizeof(DevTestChardev),
+        .instance_init = devtest_chr_init,
+        .instance_finalize = devtest_chr_finalize,
+        .class_init = devtest_chr_class_init,
+    },
 };
 
-static void devtest_register_types(void)
-{
-    type_register_static(&devtest_machine_type);
-    type_register_static(&devtest_chr_type);
-}
-
-type_init(devtest_register_types)
+DEFINE_TYPES(devtest_types)

@@ -127,46 +127,6 @@ static void puppy_finalize(Object *obj)
     log_event("puppy_finalize");
 }
 
-static const TypeInfo test_qom_types[] = {
-    {
-        .name = TYPE_TEST_BARKER,
-        .parent = TYPE_INTERFACE,
-        .class_size = sizeof(TestBarkerClass),
-    },
-    {
-        .name = TYPE_TEST_ANIMAL,
-        .parent = TYPE_OBJECT,
-        .instance_size = sizeof(TestAnimal),
-        .instance_init = animal_init,
-        .instance_finalize = animal_finalize,
-        .class_size = sizeof(TestAnimalClass),
-        .class_init = animal_class_init,
-        .abstract = true,
-    },
-    {
-        .name = TYPE_TEST_DOG,
-        .parent = TYPE_TEST_ANIMAL,
-        .instance_size = sizeof(TestDog),
-        .instance_init = dog_init,
-        .instance_finalize = dog_finalize,
-        .class_init = dog_class_init,
-        .interfaces = (InterfaceInfo[]){{TYPE_TEST_BARKER}, {NULL}},
-    },
-    {
-        .name = TYPE_TEST_PUPPY,
-        .parent = TYPE_TEST_DOG,
-        .instance_init = puppy_init,
-        .instance_finalize = puppy_finalize,
-    },
-    {
-        .name = TYPE_TEST_CAT,
-        .parent = TYPE_TEST_ANIMAL,
-        .instance_size = sizeof(TestAnimal),
-    },
-};
-
-DEFINE_TYPES(test_qom_types)
-
 /* ---- A test device with a property table ---- */
 
 #define TYPE_TEST_DEV "test-qdev"
@@ -230,24 +190,56 @@ static void test_dev_class_init(ObjectClass *oc, void *data)
     device_class_set_props(dc, test_dev_props);
 }
 
-static const TypeInfo test_dev_info = {
-    .name = TYPE_TEST_DEV,
-    .parent = TYPE_DEVICE,
-    .instance_size = sizeof(TestDev),
-    .class_init = test_dev_class_init,
+static const TypeInfo test_qom_types[] = {
+    {
+        .name = TYPE_TEST_BARKER,
+        .parent = TYPE_INTERFACE,
+        .class_size = sizeof(TestBarkerClass),
+    },
+    {
+        .name = TYPE_TEST_ANIMAL,
+        .parent = TYPE_OBJECT,
+        .instance_size = sizeof(TestAnimal),
+        .instance_init = animal_init,
+        .instance_finalize = animal_finalize,
+        .class_size = sizeof(TestAnimalClass),
+        .class_init = animal_class_init,
+        .abstract = true,
+    },
+    {
+        .name = TYPE_TEST_DOG,
+        .parent = TYPE_TEST_ANIMAL,
+        .instance_size = sizeof(TestDog),
+        .instance_init = dog_init,
+        .instance_finalize = dog_finalize,
+        .class_init = dog_class_init,
+        .interfaces = (InterfaceInfo[]){{TYPE_TEST_BARKER}, {NULL}},
+    },
+    {
+        .name = TYPE_TEST_PUPPY,
+        .parent = TYPE_TEST_DOG,
+        .instance_init = puppy_init,
+        .instance_finalize = puppy_finalize,
+    },
+    {
+        .name = TYPE_TEST_CAT,
+        .parent = TYPE_TEST_ANIMAL,
+        .instance_size = sizeof(TestAnimal),
+    },
+    {
+        .name = TYPE_TEST_DEV,
+        .parent = TYPE_DEVICE,
+        .instance_size = sizeof(TestDev),
+        .class_init = test_dev_class_init,
+    },
 };
 
-static void test_dev_register(void)
-{
-    type_register_static(&test_dev_info);
-}
+DEFINE_TYPES(test_qom_types)
 
-type_init(test_dev_register)
+/* ---- Helpers ---- */
 
-    /* ---- Helpers ---- */
-
-    /* Run fn in a child; return its wait status.  stderr goes to errbuf. */
-    static int run_in_child(void (*fn)(void), char *errbuf, size_t len)
+/* Run fn in a child; return its wait status.  stderr goes to errbuf. */
+static int run_in_child(void (*fn)(void), char *errbuf, size_t len)
 {
     int pipefd[2];
     pid_t pid;
