@@ -211,7 +211,7 @@ static void piix4_pm_reset(DeviceState *dev)
 
 /* ---- Properties and type ---- */
 
-static Property piix4_pm_props[] = {
+static const Property piix4_pm_props[] = {
     DEFINE_PROP_UINT32("pm-io-base", PIIX4PMState, pm_io_base,
                        PIIX4_PM_IO_BASE_DEFAULT),
     DEFINE_PROP_UINT8("sci-irq", PIIX4PMState, sci_irq,

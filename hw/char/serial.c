@@ -470,7 +470,7 @@ static void serial_reset(DeviceState *dev)
     qemu_chr_fe_accept_input(&s->chr);
 }
 
-static Property serial_properties[] = {
+static const Property serial_properties[] = {
     DEFINE_PROP_UINT32("iobase", SerialState, iobase, SERIAL_COM1_IOBASE),
     DEFINE_PROP_UINT32("irq", SerialState, irq_num, SERIAL_COM1_IRQ),
     DEFINE_PROP_CHR("chardev", SerialState, chr),

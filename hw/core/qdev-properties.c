@@ -373,13 +373,13 @@ static bool static_prop_set(Object *obj, ObjectProperty *op, const char *value,
     return prop->info->parse(dev, prop, value, errp);
 }
 
-void qdev_class_add_props(DeviceClass *dc, Property *props)
+void qdev_class_add_props(DeviceClass *dc, const Property *props)
 {
-    for (Property *prop = props; prop->name; prop++) {
+    for (const Property *prop = props; prop->name; prop++) {
         ObjectProperty *op = object_class_property_add(
             OBJECT_CLASS(dc), prop->name, prop->info->name,
             prop->info->print ? static_prop_get : NULL,
-            prop->info->parse ? static_prop_set : NULL, prop);
+            prop->info->parse ? static_prop_set : NULL, (void *)prop);
 
         op->json = prop->info->json;
         if (prop->info->description) {
@@ -391,18 +391,18 @@ void qdev_class_add_props(DeviceClass *dc, Property *props)
     }
 }
 
-void qdev_prop_set_defaults(DeviceState *dev, Property *props)
+void qdev_prop_set_defaults(DeviceState *dev, const Property *props)
 {
-    for (Property *prop = props; prop && prop->name; prop++) {
+    for (const Property *prop = props; prop && prop->name; prop++) {
         if (prop->info->set_default) {
             prop->info->set_default(dev, prop);
         }
     }
 }
 
-void qdev_prop_release_all(DeviceState *dev, Property *props)
+void qdev_prop_release_all(DeviceState *dev, const Property *props)
 {
-    for (Property *prop = props; prop && prop->name; prop++) {
+    for (const Property *prop = props; prop && prop->name; prop++) {
         if (prop->info->release) {
             prop->info->release(dev, prop);
         }

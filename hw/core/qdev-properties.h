@@ -113,9 +113,9 @@ void qdev_prop_set_after_realize(DeviceState *dev, const char *name,
                                  Error **errp);
 
 /* Called by qdev: apply defaults, release fields. */
-void qdev_prop_set_defaults(DeviceState *dev, Property *props);
-void qdev_prop_release_all(DeviceState *dev, Property *props);
+void qdev_prop_set_defaults(DeviceState *dev, const Property *props);
+void qdev_prop_release_all(DeviceState *dev, const Property *props);
 /* Called by device_class_set_props: one class property per entry. */
-void qdev_class_add_props(DeviceClass *dc, Property *props);
+void qdev_class_add_props(DeviceClass *dc, const Property *props);
 
 #endif

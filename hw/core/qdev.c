@@ -27,7 +27,7 @@ const char *device_category_name(DeviceCategory cat)
     return cat < DEVICE_CATEGORY_MAX ? category_names[cat] : "Uncategorized";
 }
 
-void device_class_set_props(DeviceClass *dc, Property *props)
+void device_class_set_props(DeviceClass *dc, const Property *props)
 {
     dc->props = props;
     qdev_class_add_props(dc, props);
@@ -35,7 +35,7 @@ void device_class_set_props(DeviceClass *dc, Property *props)
 
 /* Apply fn to each class's own property table, root class first. */
 static void foreach_prop_table(DeviceState *dev,
-                               void (*fn)(DeviceState *, Property *))
+                               void (*fn)(DeviceState *, const Property *))
 {
     GSList *tables = NULL;
 
@@ -43,7 +43,7 @@ static void foreach_prop_table(DeviceState *dev,
          oc = object_class_get_parent(oc)) {
         if (object_class_dynamic_cast(oc, TYPE_DEVICE) &&
             DEVICE_CLASS(oc)->props) {
-            tables = g_slist_prepend(tables, DEVICE_CLASS(oc)->props);
+            tables = g_slist_prepend(tables, (void *)DEVICE_CLASS(oc)->props);
         }
     }
     for (GSList *e = tables; e; e = e->next) {

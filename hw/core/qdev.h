@@ -52,7 +52,7 @@ struct DeviceClass {
     ObjectClass parent_class;
     unsigned long categories; /* bit (1 << DeviceCategory) */
     const char *desc;
-    Property *props;
+    const Property *props;
     bool user_creatable; /* may be created with -device / device_add */
     bool hotpluggable;   /* may be added and removed while running */
     DeviceRealize realize;
@@ -112,7 +112,7 @@ struct BusState {
 };
 
 /** device_class_set_props - the class's property table (END-terminated). */
-void device_class_set_props(DeviceClass *dc, Property *props);
+void device_class_set_props(DeviceClass *dc, const Property *props);
 
 /**
  * device_class_set_parent_reset - for a subclass that extends its parent

@@ -60,7 +60,7 @@ static void debug_exit_unrealize(DeviceState *dev)
     memory_region_destroy(&ISA_DEBUG_EXIT(dev)->io);
 }
 
-static Property debug_exit_properties[] = {
+static const Property debug_exit_properties[] = {
     DEFINE_PROP_UINT32("iobase", DebugExitState, iobase, DEBUG_EXIT_IOBASE),
     DEFINE_PROP_UINT32("iosize", DebugExitState, iosize, DEBUG_EXIT_IOSIZE),
     DEFINE_PROP_END_OF_LIST(),

@@ -265,7 +265,7 @@ static void edu_reset(DeviceState *dev)
 
 /* ---- Properties and type ---- */
 
-static Property edu_props[] = {
+static const Property edu_props[] = {
     DEFINE_PROP_UINT64("dma_mask", EduState, dma_mask, (1ull << 28) - 1),
     DEFINE_PROP_END_OF_LIST(),
 };

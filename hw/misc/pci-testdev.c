@@ -327,7 +327,7 @@ static void pci_testdev_reset(DeviceState *dev)
 
 /* ---- Properties and class ---- */
 
-static Property pci_testdev_props[] = {
+static const Property pci_testdev_props[] = {
     DEFINE_PROP_SIZE("membar", PCITestDevState, membar_size, 0),
     DEFINE_PROP_END_OF_LIST(),
 };

@@ -264,7 +264,7 @@ static void e1000_reset(DeviceState *dev)
 
 /* ---- Properties and class ---- */
 
-static Property e1000_props[] = {
+static const Property e1000_props[] = {
     DEFINE_NIC_PROPERTIES(E1000State, conf),
     DEFINE_PROP_BOOL("host-gso", E1000State, host_gso, true),
     DEFINE_PROP_END_OF_LIST(),

@@ -542,7 +542,7 @@ static void fw_cfg_reset(DeviceState *dev)
     fw_cfg_select(s, FW_CFG_SIGNATURE);
 }
 
-static Property fw_cfg_properties[] = {
+static const Property fw_cfg_properties[] = {
     DEFINE_PROP_UINT32("iobase", FWCfgState, iobase, FW_CFG_IO_BASE),
     DEFINE_PROP_UINT32("dma_iobase", FWCfgState, dma_iobase,
                        FW_CFG_DMA_IO_BASE),

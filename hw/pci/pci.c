@@ -627,7 +627,7 @@ static void pci_bus_reset_child(BusState *qbus, DeviceState *qdev)
     msix_reset(dev);
 }
 
-static Property pci_props[] = {
+static const Property pci_props[] = {
     DEFINE_PROP_PCI_DEVFN("addr", PCIDevice, devfn, -1),
     DEFINE_PROP_BOOL("multifunction", PCIDevice, multifunction, false),
     DEFINE_PROP_END_OF_LIST(),

@@ -727,7 +727,7 @@ static void rtc_reset(DeviceState *dev)
     rtc_schedule_update(s);
 }
 
-static Property rtc_properties[] = {
+static const Property rtc_properties[] = {
     DEFINE_PROP_INT32("base_year", RTCState, base_year, 0),
     DEFINE_PROP_UINT32("iobase", RTCState, iobase, RTC_ISA_BASE),
     DEFINE_PROP_STRING("base", RTCState, base),

@@ -381,7 +381,7 @@ static void pit_reset(DeviceState *dev)
     qemu_set_irq(s->irq, 0);
 }
 
-static Property pit_props[] = {
+static const Property pit_props[] = {
     DEFINE_PROP_UINT32("iobase", PITState, iobase, PIT_IOBASE),
     DEFINE_PROP_END_OF_LIST(),
 };

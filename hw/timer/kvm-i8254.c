@@ -38,7 +38,7 @@ static void kvm_pit_realize(DeviceState *dev, Error **errp)
         ms, s->lost_tick_policy == LOST_TICK_POLICY_DELAY, errp);
 }
 
-static Property kvm_pit_props[] = {
+static const Property kvm_pit_props[] = {
     DEFINE_PROP_UINT32("iobase", KVMPITState, iobase, PIT_IOBASE),
     /* KVM reinjects (delay) or drops (discard) missed ticks; no slew. */
     DEFINE_PROP_LOSTTICKPOLICY_UPTO("lost_tick_policy", KVMPITState,

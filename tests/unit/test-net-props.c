@@ -48,7 +48,7 @@ static void test_nic_unrealize(DeviceState *dev)
     qemu_del_nic(TEST_NET_NIC(dev)->nic);
 }
 
-static Property test_nic_props[] = {
+static const Property test_nic_props[] = {
     DEFINE_NIC_PROPERTIES(TestNetNic, conf),
     DEFINE_PROP_END_OF_LIST(),
 };

@@ -164,7 +164,7 @@ static void test_dev_reset(DeviceState *dev)
     TEST_DEV(dev)->reset_count++;
 }
 
-static Property test_dev_props[] = {
+static const Property test_dev_props[] = {
     DEFINE_PROP_BOOL("flag", TestDev, flag, true),
     DEFINE_PROP_UINT8("u8", TestDev, u8, 8),
     DEFINE_PROP_UINT16("u16", TestDev, u16, 16),
