@@ -202,8 +202,8 @@ struct MachineState {
     char *kernel_filename;
     char *initrd_filename;
     char *kernel_cmdline;
-    char *firmware; /* -bios */
-    char *name;     /* -name */
+    char *firmware;  /* -bios */
+    char *name;      /* -name */
     char *cpu_model; /* -cpu, checked (target/i386/cpu-model.h); NULL: host */
     bool no_reboot;
     bool no_shutdown;
