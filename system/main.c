@@ -215,10 +215,11 @@ static bool opt_accel(KemuConfig *cfg, const char *opt, const char *arg,
     return add_accels(cfg, name);
 }
 
+/* QEMU's -enable-kvm is "-machine accel=kvm", so the two may be given. */
 static bool opt_enable_kvm(KemuConfig *cfg, const char *opt, const char *arg,
                            Error **errp)
 {
-    return add_accels(cfg, "kvm");
+    return opt_machine(cfg, "-machine", "accel=kvm", errp);
 }
 
 static bool opt_m(KemuConfig *cfg, const char *opt, const char *arg,
@@ -578,7 +579,7 @@ static const OptionDef options[] = {
     {"M", ARG_REQUIRED, opt_machine, "same as -machine"},
     {"accel", ARG_REQUIRED, opt_accel,
      "kvm or qtest; repeat to try several, the first that works is used"},
-    {"enable-kvm", ARG_NONE, opt_enable_kvm, "same as -accel kvm"},
+    {"enable-kvm", ARG_NONE, opt_enable_kvm, "same as -machine accel=kvm"},
     {"cpu", ARG_REQUIRED, opt_cpu,
      "MODEL[,+flag,-flag,flag=on|off,vendor=...] (help lists them)"},
     {"m", ARG_REQUIRED, opt_m, "RAM size, e.g. 512M or 2G (default 128M)"},

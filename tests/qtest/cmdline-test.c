@@ -440,6 +440,12 @@ static void test_bad_globals(void)
 
 static void test_bad_machine_props(void)
 {
+    /* -enable-kvm is -machine accel=kvm, as in QEMU: it merges with one. */
+    expect_one_line_error("-enable-kvm -accel qtest",
+                          "-machine accel=kvm: -accel and -machine accel= "
+                          "are incompatible");
+    expect_one_line_error("-enable-kvm -machine accel=kvm -machine pc,foo=1",
+                          "-machine pc: invalid parameter 'foo'");
     expect_one_line_error("-machine pc,pit=maybe",
                           "-machine pc: property 'pit' doesn't take value "
                           "'maybe' (expected auto, on or off)");
