@@ -353,8 +353,13 @@ bool x86_load_multiboot(X86Loader *l, const char *kernel, GBytes *image,
                               MBI_FLAG_LOADER);
     st32(mbi + MBI_BOOT_DEVICE, MBI_BOOT_DEVICE_NONE);
     low_bytes = g_bytes_new_take(g_steal_pointer(&low), area);
-    if (!x86_loader_add(l, "the multiboot information", MULTIBOOT_MMAP_ADDR,
-                        low_bytes, errp)) {
+    /*
+     * QEMU's loader writes the memory map and information before the
+     * kernel, so a kernel loaded over 0x9000 (kvm-unit-tests' realmode)
+     * overwrites them: do the same rather than refuse it.
+     */
+    if (!x86_loader_add_under(l, "the multiboot information",
+                              MULTIBOOT_MMAP_ADDR, low_bytes, errp)) {
         return false;
     }
     *boot = (MachineBootCPU){

@@ -22,6 +22,7 @@ typedef struct X86Image {
     hwaddr addr;
     GBytes *data;
     uint64_t size;
+    bool under; /* x86_loader_add_under: other images may cover it */
 } X86Image;
 
 /* Zeros written at a time when a zero-filled image is put back. */
@@ -137,7 +138,8 @@ static MemTxResult x86_image_write(X86Loader *l, const X86Image *img)
  * runs, RAM that no image covers is still all zero).
  */
 static bool x86_loader_add_image(X86Loader *l, const char *name, hwaddr addr,
-                                 GBytes *data, uint64_t len, Error **errp)
+                                 GBytes *data, uint64_t len, bool under,
+                                 Error **errp)
 {
     X86Image *img;
 
@@ -151,6 +153,9 @@ static bool x86_loader_add_image(X86Loader *l, const char *name, hwaddr addr,
     for (guint i = 0; i < l->images->len; i++) {
         X86Image *old = l->images->pdata[i];
 
+        if (under || old->under) {
+            continue;
+        }
         if (addr < old->addr + old->size && old->addr < addr + len) {
             error_setg(errp,
                        "%s at 0x%" HWADDR_PRIx "-0x%" HWADDR_PRIx
@@ -174,7 +179,22 @@ static bool x86_loader_add_image(X86Loader *l, const char *name, hwaddr addr,
         return false;
     }
     img->name = g_strdup(name);
-    g_ptr_array_add(l->images, img);
+    img->under = under;
+    if (!under) {
+        g_ptr_array_add(l->images, img);
+        return true;
+    }
+    /* First at every reset; now, put back what it wrote over. */
+    g_ptr_array_insert(l->images, 0, img);
+    for (guint i = 1; l->as && i < l->images->len; i++) {
+        X86Image *old = l->images->pdata[i];
+
+        if (addr < old->addr + old->size && old->addr < addr + len &&
+            x86_image_write(l, old) != MEMTX_OK) {
+            error_setg(errp, "cannot write %s again", old->name);
+            return false;
+        }
+    }
     return true;
 }
 
@@ -182,13 +202,20 @@ bool x86_loader_add(X86Loader *l, const char *name, hwaddr addr, GBytes *data,
                     Error **errp)
 {
     return x86_loader_add_image(l, name, addr, data, g_bytes_get_size(data),
-                                errp);
+                                false, errp);
+}
+
+bool x86_loader_add_under(X86Loader *l, const char *name, hwaddr addr,
+                          GBytes *data, Error **errp)
+{
+    return x86_loader_add_image(l, name, addr, data, g_bytes_get_size(data),
+                                true, errp);
 }
 
 bool x86_loader_add_zeros(X86Loader *l, const char *name, hwaddr addr,
                           uint64_t size, Error **errp)
 {
-    return x86_loader_add_image(l, name, addr, NULL, size, errp);
+    return x86_loader_add_image(l, name, addr, NULL, size, false, errp);
 }
 
 bool x86_loader_reset(X86Loader *l, Error **errp)

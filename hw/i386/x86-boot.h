@@ -79,6 +79,16 @@ bool x86_loader_add(X86Loader *l, const char *name, hwaddr addr, GBytes *data,
                     Error **errp);
 
 /**
+ * x86_loader_add_under - like x86_loader_add, but for data that every
+ * other image may cover, before or after it: where they overlap, the other
+ * image's bytes are what the guest finds, now and after a reset.  Multiboot
+ * uses it for its information block, which QEMU's loader writes before
+ * the kernel, so a kernel loaded over it wins.
+ */
+bool x86_loader_add_under(X86Loader *l, const char *name, hwaddr addr,
+                          GBytes *data, Error **errp);
+
+/**
  * x86_loader_add_zeros - like x86_loader_add for @size zero bytes (an ELF
  * segment's bss), written at every x86_loader_reset (RAM is still zero
  * when the board loads its images).
