@@ -43,7 +43,7 @@ checks=(
     "linux-hotplug|--check hotplug --timeout 300 --l1-pre $here/l1-hotplug.sh --l1-bin socat -- -netdev user,id=hn0 -qmp unix:$KEMU_NET_RUN/qmp.sock,server=on,wait=off"
 )
 
-passed=0 failed=0 skipped=0
+passed=0 failed=0 skipped=0 retried=0
 start=$EPOCHSECONDS
 # One choice of path for every run (a --mode among the options wins).
 want=${KEMU_TESTBED_MODE:-auto}
@@ -84,6 +84,20 @@ for c in "${checks[@]}"; do
     rc=0
     out=$("$KEMU_LINUX_DIR/testbed.sh" --vmm "$vmm" --name "$name" \
         "${opts[@]}" "$@" -- "${vmm_args[@]}" 2>&1) || rc=$?
+    # Known intermittent fault (roughly 1 boot in 30 nested, not yet
+    # understood; see docs/devel/testing.md): the VMM starts in L1 and L2
+    # never prints a line.  That case alone is booted once more, and said
+    # so; any other failure, or the same one twice, fails the check.
+    if [ "$rc" != 0 ] && [ "$rc" != 77 ] &&
+        grep -q 'L2 userspace never started' <<<"$out" &&
+        ! grep -q '^PASS: ' <<<"$out"; then
+        echo "RETRY: $name (L2 printed nothing after the VMM started; booting once more)"
+        grep -E '^testbed: linux' <<<"$out" | sed 's/^/  first boot: /' || true
+        retried=$((retried + 1))
+        rc=0
+        out=$("$KEMU_LINUX_DIR/testbed.sh" --vmm "$vmm" --name "$name" \
+            "${opts[@]}" "$@" -- "${vmm_args[@]}" 2>&1) || rc=$?
+    fi
     if [ "$rc" = 77 ]; then
         why=$(sed -n 's/^SKIP: //p' <<<"$out" | head -n 1)
         for n in ${name//,/ }; do
@@ -107,6 +121,7 @@ for c in "${checks[@]}"; do
     fi
 done
 echo "linux-guests: took $((EPOCHSECONDS - start)) s"
+[ "$retried" = 0 ] || echo "linux-guests: $retried boot(s) retried after the known silent-L2 fault"
 echo "linux-guests: $passed passed, $failed failed, $skipped skipped"
 if [ "$skipped" -gt 0 ] && in_ci; then
     echo "linux-guests: FAILED: $skipped skipped under CI=true (a guest suite must run in CI)"
