@@ -154,6 +154,26 @@ testbed_mode_line() {
     fi
 }
 
+# console_read FD DEADLINE FILE: read the next console line from FD into
+# $line (carriage returns dropped) and append it to FILE.  Returns 0 with a
+# line, 1 at the end of the output, 2 when DEADLINE (epoch seconds) passes
+# first.  testbed.sh and nested-run.sh read L1's or the VMM's console so.
+console_read() {
+    local fd=$1 deadline=$2 file=$3 left
+    left=$((deadline - EPOCHSECONDS))
+    [ "$left" -gt 0 ] || return 2
+    line=""
+    if IFS= read -r -t "$left" -u "$fd" line; then
+        :
+    elif [ $? -gt 128 ]; then
+        return 2
+    elif [ -z "$line" ]; then
+        return 1
+    fi
+    line=${line//$'\r'/}
+    printf '%s\n' "$line" >>"$file"
+}
+
 # sh_quote ARG...: print the args single-quoted for busybox sh, space
 # separated (bash's printf %q may emit $'..' which ash does not parse).
 sh_quote() {

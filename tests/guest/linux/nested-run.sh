@@ -112,22 +112,14 @@ coproc L1 { exec "${L1_CMD[@]}" </dev/null 2>&1; }
 l1_pid=$L1_PID
 exec {l1_out}<&"${L1[0]}"
 while :; do
-    left=$((deadline - EPOCHSECONDS))
-    if [ "$left" -le 0 ]; then
+    got=0
+    console_read "$l1_out" "$deadline" "$work/console" || got=$?
+    if [ "$got" = 2 ]; then
         timed_out=1
         break
-    fi
-    line=""
-    if IFS= read -r -t "$left" -u "$l1_out" line; then
-        :
-    elif [ $? -gt 128 ]; then
-        timed_out=1
-        break
-    elif [ -z "$line" ]; then
+    elif [ "$got" = 1 ]; then
         break
     fi
-    line=${line//$'\r'/}
-    printf '%s\n' "$line" >>"$work/console"
     case "$line" in
     "KEMU-OUT: "*) printf '%s\n' "${line#KEMU-OUT: }" ;;
     *) [ "$verbose" = 0 ] || printf '  | %s\n' "$line" ;;

@@ -212,22 +212,14 @@ coproc VM { exec "${cmd[@]}" 2>&1; }
 vm_pid=$VM_PID
 exec {vm_out}<&"${VM[0]}" {vm_in}>&"${VM[1]}"
 while :; do
-    left=$((deadline - EPOCHSECONDS))
-    if [ "$left" -le 0 ]; then
+    got=0
+    console_read "$vm_out" "$deadline" "$work/console" || got=$?
+    if [ "$got" = 2 ]; then
         timed_out=1
         break
-    fi
-    line=""
-    if IFS= read -r -t "$left" -u "$vm_out" line; then
-        :
-    elif [ $? -gt 128 ]; then
-        timed_out=1
-        break
-    elif [ -z "$line" ]; then
+    elif [ "$got" = 1 ]; then
         break
     fi
-    line=${line//$'\r'/}
-    printf '%s\n' "$line" >>"$work/console"
     [ "$verbose" = 1 ] && printf '  | %s\n' "$line"
     case "$line" in
     *"KEMU-L1: init up"*) t_l1=$(now) ;;
