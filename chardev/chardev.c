@@ -392,6 +392,32 @@ void qemu_chr_out_set_fd(Chardev *chr, int fd)
     o->watch = qemu_chr_fd_watch_add(chr, fd, chr_out_want, chr_out_ready);
 }
 
+/*
+ * Write what the fd takes now, when nothing is queued before it.  Returns
+ * the bytes written, or -1 when the output failed and was given up.
+ */
+static ssize_t chr_out_write_direct(Chardev *chr, const uint8_t *buf,
+                                    size_t len)
+{
+    ChrOutput *o = &chr->out;
+    size_t done = 0;
+
+    while (done < len) {
+        ssize_t n = chr_out_try(o, buf + done, len - done);
+
+        if (n < 0) {
+            chr_out_give_up(chr, false, errno);
+            return -1;
+        }
+        if (n == 0) {
+            break;
+        }
+        o->failed = false;
+        done += n;
+    }
+    return done;
+}
+
 int qemu_chr_out_write(Chardev *chr, const uint8_t *buf, int len)
 {
     ChrOutput *o = &chr->out;
@@ -402,19 +428,12 @@ int qemu_chr_out_write(Chardev *chr, const uint8_t *buf, int len)
         return len;
     }
     if (!qemu_chr_out_pending(chr)) {
-        while (done < (size_t)len) {
-            ssize_t n = chr_out_try(o, buf + done, len - done);
+        ssize_t n = chr_out_write_direct(chr, buf, len);
 
-            if (n < 0) {
-                chr_out_give_up(chr, false, errno);
-                return len;
-            }
-            if (n == 0) {
-                break;
-            }
-            o->failed = false;
-            done += n;
+        if (n < 0) {
+            return len;
         }
+        done = n;
         if (done == (size_t)len) {
             return len;
         }
@@ -442,19 +461,12 @@ int qemu_chr_out_write_now(Chardev *chr, const uint8_t *buf, int len)
         return len;
     }
     if (!qemu_chr_out_pending(chr)) {
-        while (done < (size_t)len) {
-            ssize_t n = chr_out_try(o, buf + done, len - done);
+        ssize_t n = chr_out_write_direct(chr, buf, len);
 
-            if (n < 0) {
-                chr_out_give_up(chr, false, errno);
-                return len;
-            }
-            if (n == 0) {
-                break;
-            }
-            o->failed = false;
-            done += n;
+        if (n < 0) {
+            return len;
         }
+        done = n;
     }
     if (done == 0) {
         errno = EAGAIN;
