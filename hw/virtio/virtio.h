@@ -60,7 +60,9 @@ typedef struct VirtQueue VirtQueue;
  * iovecs point into guest RAM; @out_addr/@in_addr are their guest
  * addresses.  Allocated by virtqueue_pop() with room for a device's own
  * struct around it (the element first); freed with g_free() after
- * virtqueue_push()/virtqueue_fill().
+ * virtqueue_push()/virtqueue_fill().  The element is one allocation (its
+ * iovec and address arrays follow it); nothing needs unmapping, and the
+ * iovecs stay valid while the guest RAM they point into exists.
  */
 typedef struct VirtQueueElement {
     unsigned int index;  /* split: head descriptor; packed: buffer id */
@@ -150,6 +152,8 @@ struct VirtIODevice {
     const VirtioTransportOps *transport;
     void *transport_opaque;
     VirtQueue *vq; /* VIRTIO_QUEUE_MAX of them */
+    /* private: drops the queues' cached ring mappings on map changes */
+    MemoryListener mem_listener;
 };
 
 /* ---- Device life cycle ---- */
@@ -327,7 +331,11 @@ void virtio_notify(VirtIODevice *vdev, VirtQueue *vq);
 
 /* ---- Notifiers: ioeventfd, irqfd, vhost ---- */
 
-/** The kick eventfd of @vq (KVM ioeventfd, vhost's kick). */
+/**
+ * The kick eventfd of @vq (KVM ioeventfd, vhost's kick), created on the
+ * first call (its fd is -1 if eventfd(2) failed); closed by
+ * virtio_del_queue / virtio_cleanup.
+ */
 EventNotifier *virtio_queue_get_host_notifier(VirtQueue *vq);
 /**
  * virtio_queue_host_notifier_read_enable - read @vq's host notifier on the
@@ -335,7 +343,7 @@ EventNotifier *virtio_queue_get_host_notifier(VirtQueue *vq);
  * reading it (vhost takes it over).
  */
 void virtio_queue_host_notifier_read_enable(VirtQueue *vq, bool on);
-/** The call eventfd of @vq (KVM irqfd, vhost's call). */
+/** The call eventfd of @vq (KVM irqfd, vhost's call), created likewise. */
 EventNotifier *virtio_queue_get_guest_notifier(VirtQueue *vq);
 /**
  * virtio_queue_set_guest_notifier - @assign: virtio_notify() signals @vq's
