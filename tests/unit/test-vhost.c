@@ -1,0 +1,319 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Unit tests of hw/virtio/vhost.c against a fake vhost kernel (the ioctl
+ * hook): ownership and features, the memory table the kernel is given
+ * (RAM only, sorted, neighbours merged, resent when the map changes and
+ * only then), ring address translation, and failures.
+ */
+#include "util/osdep.h"
+#include "exec/memory.h"
+#include "hw/virtio/vhost.h"
+#include "tests/unit/unit.h"
+#include <linux/virtio_net.h>
+
+/* ---- The fake kernel ----------------------------------------------------- */
+
+typedef struct FakeVhost {
+    bool owned;
+    uint64_t features; /* offered */
+    uint64_t acked;
+    unsigned long fail_request; /* this request fails with -fail_errno */
+    int fail_errno;
+    unsigned mem_tables; /* VHOST_SET_MEM_TABLE calls */
+    struct vhost_memory_region regions[16];
+    unsigned nregions;
+} FakeVhost;
+
+static int fake_ioctl(VhostDev *hdev, unsigned long request, void *arg)
+{
+    FakeVhost *k = hdev->opaque;
+
+    if (request == k->fail_request) {
+        return -k->fail_errno;
+    }
+    switch (request) {
+    case VHOST_SET_OWNER:
+        if (k->owned) {
+            return -EBUSY;
+        }
+        k->owned = true;
+        return 0;
+    case VHOST_GET_FEATURES:
+        *(uint64_t *)arg = k->features;
+        return 0;
+    case VHOST_SET_FEATURES:
+        if (*(uint64_t *)arg & ~k->features) {
+            return -EOPNOTSUPP;
+        }
+        k->acked = *(uint64_t *)arg;
+        return 0;
+    case VHOST_SET_MEM_TABLE: {
+        const struct vhost_memory *m = arg;
+
+        if (m->nregions > ARRAY_SIZE(k->regions)) {
+            return -E2BIG;
+        }
+        memcpy(k->regions, m->regions, m->nregions * sizeof(m->regions[0]));
+        k->nregions = m->nregions;
+        k->mem_tables++;
+        return 0;
+    }
+    default:
+        return -ENOTTY;
+    }
+}
+
+#define FAKE_FEATURES                                                          \
+    ((1ull << VIRTIO_F_VERSION_1) | (1ull << VIRTIO_RING_F_EVENT_IDX) |        \
+     (1ull << VIRTIO_NET_F_MRG_RXBUF) | (1ull << VHOST_NET_F_VIRTIO_NET_HDR))
+
+/* ---- A small machine: RAM with a hole, ROM, I/O ------------------------- */
+
+typedef struct Board {
+    AddressSpace as;
+    MemoryRegion root, ram, ram2, lo, hi, io, rom, shadow;
+    uint8_t *host;  /* ram's host memory */
+    uint8_t *host2; /* ram2's */
+} Board;
+
+static uint64_t io_read(void *opaque, hwaddr addr, unsigned size)
+{
+    return 0;
+}
+
+static void io_write(void *opaque, hwaddr addr, uint64_t val, unsigned size)
+{
+}
+
+static const MemoryRegionOps io_ops = {
+    .read = io_read,
+    .write = io_write,
+    .valid = {.min_access_size = 1, .max_access_size = 4},
+};
+
+/*
+ * 0x00000-0x9ffff RAM (ram 0x00000..), 0xa0000-0xbffff I/O,
+ * 0xc0000-0xfffff RAM (ram 0xc0000..), 0x200000-0x20ffff RAM (ram2),
+ * 0xfff00000-0xfff0ffff ROM.
+ */
+static void board_init(Board *b)
+{
+    memset(b, 0, sizeof(*b));
+    memory_region_init(&b->root, NULL, "system", UINT64_MAX);
+    CU_ASSERT_FATAL(
+        memory_region_init_ram(&b->ram, NULL, "ram", 0x100000, NULL));
+    CU_ASSERT_FATAL(
+        memory_region_init_ram(&b->ram2, NULL, "ram2", 0x10000, NULL));
+    CU_ASSERT_FATAL(
+        memory_region_init_rom(&b->rom, NULL, "rom", 0x10000, NULL));
+    memory_region_init_alias(&b->lo, NULL, "ram-lo", &b->ram, 0, 0xa0000);
+    memory_region_init_alias(&b->hi, NULL, "ram-hi", &b->ram, 0xc0000, 0x40000);
+    memory_region_init_io(&b->io, NULL, &io_ops, NULL, "vga", 0x20000);
+    memory_region_add_subregion(&b->root, 0, &b->lo);
+    memory_region_add_subregion(&b->root, 0xa0000, &b->io);
+    memory_region_add_subregion(&b->root, 0xc0000, &b->hi);
+    memory_region_add_subregion(&b->root, 0x200000, &b->ram2);
+    memory_region_add_subregion(&b->root, 0xfff00000, &b->rom);
+    address_space_init(&b->as, &b->root, "memory");
+    b->host = memory_region_get_ram_ptr(&b->ram);
+    b->host2 = memory_region_get_ram_ptr(&b->ram2);
+}
+
+static void board_destroy(Board *b)
+{
+    address_space_destroy(&b->as);
+    memory_region_destroy(&b->root);
+    memory_region_destroy(&b->lo);
+    memory_region_destroy(&b->hi);
+    memory_region_destroy(&b->io);
+    memory_region_destroy(&b->shadow);
+    memory_region_destroy(&b->rom);
+    memory_region_destroy(&b->ram2);
+    memory_region_destroy(&b->ram);
+}
+
+static void assert_region(const struct vhost_memory_region *r, uint64_t gpa,
+                          uint64_t size, const void *host)
+{
+    CU_ASSERT_EQUAL(r->guest_phys_addr, gpa);
+    CU_ASSERT_EQUAL(r->memory_size, size);
+    CU_ASSERT_EQUAL(r->userspace_addr, (uintptr_t)host);
+}
+
+/* ---- Tests --------------------------------------------------------------- */
+
+static void test_init_owner_features(void)
+{
+    FakeVhost k = {.features = FAKE_FEATURES};
+    VhostDev dev;
+    Error *err = NULL;
+    static const int bits[] = {VIRTIO_F_VERSION_1, VIRTIO_RING_F_INDIRECT_DESC,
+                               VIRTIO_F_RING_PACKED, -1};
+    uint64_t f;
+
+    CU_ASSERT_TRUE_FATAL(vhost_dev_init(&dev, 42, 2, fake_ioctl, &k, &err));
+    CU_ASSERT_TRUE(k.owned);
+    CU_ASSERT_EQUAL(dev.features, FAKE_FEATURES);
+
+    /* Listed bits the kernel lacks go; listed ones it has and unlisted
+     * ones (CSUM: the tap's business) stay. */
+    f = (1ull << VIRTIO_F_VERSION_1) | (1ull << VIRTIO_RING_F_INDIRECT_DESC) |
+        (1ull << VIRTIO_F_RING_PACKED) | (1ull << VIRTIO_NET_F_CSUM);
+    CU_ASSERT_EQUAL(vhost_dev_get_features(&dev, bits, f),
+                    (1ull << VIRTIO_F_VERSION_1) | (1ull << VIRTIO_NET_F_CSUM));
+    vhost_dev_cleanup(&dev);
+
+    /* A second owner is refused, with the kernel's reason. */
+    CU_ASSERT_FALSE(vhost_dev_init(&dev, 42, 2, fake_ioctl, &k, &err));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(err);
+    CU_ASSERT_PTR_NOT_NULL(strstr(error_get_pretty(err), "VHOST_SET_OWNER"));
+    error_free(err);
+    err = NULL;
+
+    /* A bad fd or queue count never reaches the kernel. */
+    k.owned = false;
+    CU_ASSERT_FALSE(vhost_dev_init(&dev, -1, 2, fake_ioctl, &k, &err));
+    CU_ASSERT_FALSE(k.owned);
+    error_free(err);
+    err = NULL;
+    CU_ASSERT_FALSE(vhost_dev_init(&dev, 42, 3, fake_ioctl, &k, &err));
+    error_free(err);
+}
+
+static void test_mem_table_ram_only_sorted(void)
+{
+    FakeVhost k = {.features = FAKE_FEATURES};
+    VhostDev dev;
+    Board b;
+
+    board_init(&b);
+    CU_ASSERT_TRUE_FATAL(vhost_dev_init(&dev, 42, 2, fake_ioctl, &k, NULL));
+    CU_ASSERT_TRUE_FATAL(vhost_dev_listen(&dev, &b.as, NULL));
+
+    /* One table for the replay: the two RAM windows of ram (not merged:
+     * the I/O hole is between them) and ram2; no I/O, no ROM. */
+    CU_ASSERT_EQUAL(k.mem_tables, 1);
+    CU_ASSERT_EQUAL_FATAL(k.nregions, 3);
+    assert_region(&k.regions[0], 0, 0xa0000, b.host);
+    assert_region(&k.regions[1], 0xc0000, 0x40000, b.host + 0xc0000);
+    assert_region(&k.regions[2], 0x200000, 0x10000, b.host2);
+
+    vhost_dev_cleanup(&dev);
+    /* Unregistering sends no (empty) table. */
+    CU_ASSERT_EQUAL(k.mem_tables, 1);
+    board_destroy(&b);
+}
+
+static void test_mem_table_follows_map(void)
+{
+    FakeVhost k = {.features = FAKE_FEATURES};
+    VhostDev dev;
+    Board b;
+
+    board_init(&b);
+    CU_ASSERT_TRUE_FATAL(vhost_dev_init(&dev, 42, 2, fake_ioctl, &k, NULL));
+    CU_ASSERT_TRUE_FATAL(vhost_dev_listen(&dev, &b.as, NULL));
+    CU_ASSERT_EQUAL(k.mem_tables, 1);
+
+    /* RAM shadowing the hole: ram 0..1M is now contiguous on both sides
+     * and goes to the kernel as one region. */
+    memory_region_init_alias(&b.shadow, NULL, "shadow", &b.ram, 0xa0000,
+                             0x20000);
+    memory_region_add_subregion_overlap(&b.root, 0xa0000, &b.shadow, 1);
+    CU_ASSERT_EQUAL(k.mem_tables, 2);
+    CU_ASSERT_EQUAL_FATAL(k.nregions, 2);
+    assert_region(&k.regions[0], 0, 0x100000, b.host);
+    assert_region(&k.regions[1], 0x200000, 0x10000, b.host2);
+
+    /* A change that leaves RAM alone sends nothing. */
+    memory_region_set_enabled(&b.io, false);
+    memory_region_set_enabled(&b.io, true);
+    CU_ASSERT_EQUAL(k.mem_tables, 2);
+
+    /* The shadow goes: back to three regions. */
+    memory_region_del_subregion(&b.root, &b.shadow);
+    CU_ASSERT_EQUAL(k.mem_tables, 3);
+    CU_ASSERT_EQUAL_FATAL(k.nregions, 3);
+    assert_region(&k.regions[0], 0, 0xa0000, b.host);
+    assert_region(&k.regions[1], 0xc0000, 0x40000, b.host + 0xc0000);
+
+    /* ram2 moves: the kernel sees it at its new address. */
+    memory_region_set_address(&b.ram2, 0x300000);
+    CU_ASSERT_EQUAL(k.mem_tables, 4);
+    CU_ASSERT_EQUAL_FATAL(k.nregions, 3);
+    assert_region(&k.regions[2], 0x300000, 0x10000, b.host2);
+
+    /* Not listening: changes reach the kernel no more. */
+    vhost_dev_unlisten(&dev);
+    memory_region_set_address(&b.ram2, 0x200000);
+    CU_ASSERT_EQUAL(k.mem_tables, 4);
+
+    vhost_dev_cleanup(&dev);
+    board_destroy(&b);
+}
+
+static void test_mem_table_refused(void)
+{
+    FakeVhost k = {.features = FAKE_FEATURES,
+                   .fail_request = VHOST_SET_MEM_TABLE,
+                   .fail_errno = EFAULT};
+    VhostDev dev;
+    Error *err = NULL;
+    Board b;
+
+    board_init(&b);
+    CU_ASSERT_TRUE_FATAL(vhost_dev_init(&dev, 42, 2, fake_ioctl, &k, NULL));
+    CU_ASSERT_FALSE(vhost_dev_listen(&dev, &b.as, &err));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(err);
+    CU_ASSERT_PTR_NOT_NULL(strstr(error_get_pretty(err), "SET_MEM_TABLE"));
+    error_free(err);
+    CU_ASSERT_FALSE(dev.listening);
+
+    /* The next try, with a willing kernel, works. */
+    k.fail_request = 0;
+    CU_ASSERT_TRUE(vhost_dev_listen(&dev, &b.as, NULL));
+    CU_ASSERT_EQUAL(k.nregions, 3);
+    vhost_dev_cleanup(&dev);
+    board_destroy(&b);
+}
+
+static void test_mem_table_translate(void)
+{
+    VhostMemTable in = {0}, t = {0};
+
+    /* Given out of order; 0x1000+0x1000 joins 0 (contiguous host too). */
+    vhost_mem_table_add(&in, 0x1000, 0x1000, 0x7f0000001000);
+    vhost_mem_table_add(&in, 0x10000, 0x1000, 0x7f0000100000);
+    vhost_mem_table_add(&in, 0, 0x1000, 0x7f0000000000);
+    vhost_mem_table_add(&in, 0x2000, 0x1000, 0x7f0000200000);
+    vhost_mem_table_add(&in, 0x5000, 0, 0x7f0000300000); /* empty: ignored */
+    vhost_mem_table_build(&t, &in);
+    CU_ASSERT_EQUAL_FATAL(t.nregions, 3);
+    CU_ASSERT_EQUAL(t.regions[0].guest_phys_addr, 0);
+    CU_ASSERT_EQUAL(t.regions[0].memory_size, 0x2000);
+    CU_ASSERT_EQUAL(t.regions[1].guest_phys_addr, 0x2000);
+    CU_ASSERT_EQUAL(t.regions[2].guest_phys_addr, 0x10000);
+
+    /* A ring inside one region maps; one across a host discontinuity, in
+     * a hole, past the end or wrapping around does not. */
+    CU_ASSERT_EQUAL(vhost_mem_table_hva(&t, 0x1ff0, 0x10), 0x7f0000001ff0);
+    CU_ASSERT_EQUAL(vhost_mem_table_hva(&t, 0x1ff0, 0x20), 0);
+    CU_ASSERT_EQUAL(vhost_mem_table_hva(&t, 0x3000, 0x10), 0);
+    CU_ASSERT_EQUAL(vhost_mem_table_hva(&t, 0x10ff0, 0x11), 0);
+    CU_ASSERT_EQUAL(vhost_mem_table_hva(&t, UINT64_MAX - 4, 0x10), 0);
+    CU_ASSERT_EQUAL(vhost_mem_table_hva(&t, 0x10000, 0), 0);
+
+    vhost_mem_table_del(&in, 0x1000, 0x1000);
+    vhost_mem_table_del(&in, 0x1000, 0x2000); /* absent: nothing */
+    vhost_mem_table_build(&t, &in);
+    CU_ASSERT_EQUAL(t.nregions, 3);
+    CU_ASSERT_EQUAL(vhost_mem_table_hva(&t, 0x1000, 1), 0);
+    vhost_mem_table_free(&in);
+    vhost_mem_table_free(&t);
+}
+
+UNIT_SUITE(vhost, NULL, NULL, UNIT_TEST(test_init_owner_features),
+           UNIT_TEST(test_mem_table_ram_only_sorted),
+           UNIT_TEST(test_mem_table_follows_map),
+           UNIT_TEST(test_mem_table_refused),
+           UNIT_TEST(test_mem_table_translate));
