@@ -6,6 +6,7 @@
  * only then), ring address translation, and failures.
  */
 #include "util/osdep.h"
+#include "util/main-loop.h"
 #include "exec/memory.h"
 #include "hw/virtio/vhost.h"
 #include "tests/unit/unit.h"
@@ -22,7 +23,47 @@ typedef struct FakeVhost {
     unsigned mem_tables; /* VHOST_SET_MEM_TABLE calls */
     struct vhost_memory_region regions[16];
     unsigned nregions;
+    struct {
+        unsigned num, base;
+        struct vhost_vring_addr addr;
+        int kick, call;
+        unsigned sets;    /* SET_VRING_* calls for this ring */
+        unsigned stop_at; /* GET_VRING_BASE answers this */
+        bool got_base;
+    } vq[VHOST_DEV_MAX_VQS];
 } FakeVhost;
+
+static int fake_vring(FakeVhost *k, unsigned long request, void *arg)
+{
+    unsigned index = *(unsigned *)arg; /* first field of every vring arg */
+
+    if (index >= VHOST_DEV_MAX_VQS) {
+        return -ENOBUFS;
+    }
+    switch (request) {
+    case VHOST_SET_VRING_NUM:
+        k->vq[index].num = ((struct vhost_vring_state *)arg)->num;
+        break;
+    case VHOST_SET_VRING_BASE:
+        k->vq[index].base = ((struct vhost_vring_state *)arg)->num;
+        break;
+    case VHOST_GET_VRING_BASE:
+        ((struct vhost_vring_state *)arg)->num = k->vq[index].stop_at;
+        k->vq[index].got_base = true;
+        return 0;
+    case VHOST_SET_VRING_ADDR:
+        k->vq[index].addr = *(struct vhost_vring_addr *)arg;
+        break;
+    case VHOST_SET_VRING_KICK:
+        k->vq[index].kick = ((struct vhost_vring_file *)arg)->fd;
+        break;
+    case VHOST_SET_VRING_CALL:
+        k->vq[index].call = ((struct vhost_vring_file *)arg)->fd;
+        break;
+    }
+    k->vq[index].sets++;
+    return 0;
+}
 
 static int fake_ioctl(VhostDev *hdev, unsigned long request, void *arg)
 {
@@ -58,6 +99,13 @@ static int fake_ioctl(VhostDev *hdev, unsigned long request, void *arg)
         k->mem_tables++;
         return 0;
     }
+    case VHOST_SET_VRING_NUM:
+    case VHOST_SET_VRING_BASE:
+    case VHOST_GET_VRING_BASE:
+    case VHOST_SET_VRING_ADDR:
+    case VHOST_SET_VRING_KICK:
+    case VHOST_SET_VRING_CALL:
+        return fake_vring(k, request, arg);
     default:
         return -ENOTTY;
     }
@@ -312,8 +360,226 @@ static void test_mem_table_translate(void)
     vhost_mem_table_free(&t);
 }
 
+/* ---- Handing a device's queues over -------------------------------------- */
+
+#define QSIZE 16
+
+typedef struct Dev {
+    Board b;
+    MainLoop *ml;
+    VirtIODevice vdev;
+} Dev;
+
+static uint64_t dev_features(VirtIODevice *vdev, uint64_t f, Error **errp)
+{
+    return f;
+}
+
+static const VirtioDeviceOps dev_ops = {.get_features = dev_features};
+
+static void dev_kick(VirtIODevice *vdev, VirtQueue *vq)
+{
+}
+
+/* A virtio device on the board with two queues; queue 0's rings at
+ * 0x1000/0x2000/0x3000, queue 1's at @q1 (0: not set up). */
+static void dev_init(Dev *d, hwaddr q1)
+{
+    uint64_t features = (1ull << VIRTIO_F_VERSION_1) |
+                        (1ull << VIRTIO_RING_F_EVENT_IDX) |
+                        (1ull << VIRTIO_RING_F_INDIRECT_DESC);
+
+    board_init(&d->b);
+    d->ml = main_loop_new();
+    memset(&d->vdev, 0, sizeof(d->vdev));
+    d->vdev.ops = &dev_ops;
+    d->vdev.name = "virtio-test";
+    d->vdev.device_id = VIRTIO_ID_NET;
+    virtio_init(&d->vdev, NULL, &d->b.as, d->ml);
+    virtio_add_queue(&d->vdev, QSIZE, dev_kick);
+    virtio_add_queue(&d->vdev, QSIZE, dev_kick);
+    CU_ASSERT_FATAL(virtio_finalize_features(&d->vdev, NULL));
+    virtio_set_status(&d->vdev,
+                      VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER);
+    CU_ASSERT_EQUAL(virtio_set_features(&d->vdev, features), 0);
+    virtio_set_status(&d->vdev, VIRTIO_CONFIG_S_ACKNOWLEDGE |
+                                    VIRTIO_CONFIG_S_DRIVER |
+                                    VIRTIO_CONFIG_S_FEATURES_OK);
+    virtio_queue_set_num(&d->vdev, 0, QSIZE);
+    virtio_queue_set_rings(&d->vdev, 0, 0x1000, 0x2000, 0x3000);
+    virtio_queue_enable(&d->vdev, 0);
+    if (q1) {
+        virtio_queue_set_num(&d->vdev, 1, QSIZE);
+        virtio_queue_set_rings(&d->vdev, 1, q1, q1 + 0x1000, q1 + 0x2000);
+        virtio_queue_enable(&d->vdev, 1);
+    }
+    virtio_set_status(
+        &d->vdev, VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER |
+                      VIRTIO_CONFIG_S_FEATURES_OK | VIRTIO_CONFIG_S_DRIVER_OK);
+}
+
+static void dev_destroy(Dev *d)
+{
+    virtio_cleanup(&d->vdev);
+    main_loop_free(d->ml);
+    board_destroy(&d->b);
+}
+
+static void test_start_stop(void)
+{
+    FakeVhost k = {.features = FAKE_FEATURES};
+    VhostDev dev;
+    Dev d;
+    VirtQueue *vq0;
+
+    dev_init(&d, 0xc4000);
+    vq0 = virtio_get_queue(&d.vdev, 0);
+    /* Userspace got as far as avail index 5 before the hand-over. */
+    virtio_queue_set_last_avail_idx(&d.vdev, 0, 5);
+    virtio_queue_set_last_avail_idx(&d.vdev, 1, 65535);
+
+    CU_ASSERT_TRUE_FATAL(vhost_dev_init(&dev, 42, 2, fake_ioctl, &k, NULL));
+    CU_ASSERT_TRUE_FATAL(vhost_dev_start(
+        &dev, &d.vdev, 0, d.vdev.guest_features | (1ull << VIRTIO_NET_F_CSUM),
+        NULL));
+    /* Only what both the kernel and the driver have is acked. */
+    CU_ASSERT_EQUAL(k.acked, (1ull << VIRTIO_F_VERSION_1) |
+                                 (1ull << VIRTIO_RING_F_EVENT_IDX));
+    CU_ASSERT_EQUAL(k.mem_tables, 1);
+
+    CU_ASSERT_EQUAL(k.vq[0].num, QSIZE);
+    CU_ASSERT_EQUAL(k.vq[0].base, 5);
+    CU_ASSERT_EQUAL(k.vq[0].addr.desc_user_addr, (uintptr_t)d.b.host + 0x1000);
+    CU_ASSERT_EQUAL(k.vq[0].addr.avail_user_addr, (uintptr_t)d.b.host + 0x2000);
+    CU_ASSERT_EQUAL(k.vq[0].addr.used_user_addr, (uintptr_t)d.b.host + 0x3000);
+    CU_ASSERT_EQUAL(k.vq[0].addr.log_guest_addr, 0x3000);
+    CU_ASSERT_EQUAL(k.vq[0].kick,
+                    event_notifier_get_fd(virtio_queue_get_host_notifier(vq0)));
+    CU_ASSERT_EQUAL(k.vq[0].call, event_notifier_get_fd(
+                                      virtio_queue_get_guest_notifier(vq0)));
+    CU_ASSERT(k.vq[0].kick >= 0 && k.vq[0].call >= 0);
+    /* Queue 1 lives in the upper RAM window (ram at offset 0xc4000). */
+    CU_ASSERT_EQUAL(k.vq[1].base, 65535);
+    CU_ASSERT_EQUAL(k.vq[1].addr.desc_user_addr, (uintptr_t)d.b.host + 0xc4000);
+    CU_ASSERT_TRUE(vhost_dev_vq_live(&dev, 0));
+    CU_ASSERT_TRUE(vhost_dev_vq_live(&dev, 1));
+
+    /* The map changes while the kernel runs the rings: it is told. */
+    memory_region_set_address(&d.b.ram2, 0x300000);
+    CU_ASSERT_EQUAL(k.mem_tables, 2);
+
+    /* The kernel went on to 9 and 3: userspace resumes there. */
+    k.vq[0].stop_at = 9;
+    k.vq[1].stop_at = 3;
+    vhost_dev_stop(&dev);
+    CU_ASSERT_TRUE(k.vq[0].got_base);
+    CU_ASSERT_EQUAL(virtio_queue_get_last_avail_idx(&d.vdev, 0), 9);
+    CU_ASSERT_EQUAL(virtio_queue_get_last_avail_idx(&d.vdev, 1), 3);
+    CU_ASSERT_EQUAL(k.vq[0].kick, -1);
+    CU_ASSERT_EQUAL(k.vq[0].call, -1);
+    CU_ASSERT_FALSE(vhost_dev_vq_live(&dev, 0));
+    CU_ASSERT_FALSE(dev.listening);
+    memory_region_set_address(&d.b.ram2, 0x200000);
+    CU_ASSERT_EQUAL(k.mem_tables, 2);
+
+    /* Started again: the same indices go back. */
+    CU_ASSERT_TRUE(
+        vhost_dev_start(&dev, &d.vdev, 0, d.vdev.guest_features, NULL));
+    CU_ASSERT_EQUAL(k.vq[0].base, 9);
+    CU_ASSERT_EQUAL(k.mem_tables, 3);
+    vhost_dev_cleanup(&dev); /* stops */
+    CU_ASSERT_FALSE(dev.started);
+    dev_destroy(&d);
+}
+
+static void test_queue_not_set_up(void)
+{
+    FakeVhost k = {.features = FAKE_FEATURES};
+    VhostDev dev;
+    Dev d;
+
+    dev_init(&d, 0);
+    CU_ASSERT_TRUE_FATAL(vhost_dev_init(&dev, 42, 2, fake_ioctl, &k, NULL));
+    CU_ASSERT_TRUE_FATAL(
+        vhost_dev_start(&dev, &d.vdev, 0, d.vdev.guest_features, NULL));
+    CU_ASSERT_TRUE(vhost_dev_vq_live(&dev, 0));
+    CU_ASSERT_FALSE(vhost_dev_vq_live(&dev, 1));
+    CU_ASSERT_EQUAL(k.vq[1].sets, 0);
+    vhost_dev_stop(&dev);
+    CU_ASSERT_FALSE(k.vq[1].got_base);
+    vhost_dev_cleanup(&dev);
+    dev_destroy(&d);
+}
+
+/* Rings outside RAM (the I/O hole, ROM, across two regions): refused
+ * before the kernel sees them, and what was handed over is taken back. */
+static void test_ring_not_in_ram(void)
+{
+    static const hwaddr bad[] = {
+        0xa0000,    /* I/O */
+        0xfff00000, /* ROM */
+        0x9f000,    /* desc in RAM, avail/used in the hole */
+        0x20ff80,   /* desc across ram2's end */
+    };
+
+    for (unsigned i = 0; i < ARRAY_SIZE(bad); i++) {
+        FakeVhost k = {.features = FAKE_FEATURES};
+        VhostDev dev;
+        Error *err = NULL;
+        Dev d;
+
+        dev_init(&d, bad[i]);
+        if (bad[i] == 0x20ff80) {
+            virtio_queue_set_rings(&d.vdev, 1, 0x20ff80, 0x1000, 0x2000);
+        }
+        CU_ASSERT_TRUE_FATAL(vhost_dev_init(&dev, 42, 2, fake_ioctl, &k, NULL));
+        CU_ASSERT_FALSE(
+            vhost_dev_start(&dev, &d.vdev, 0, d.vdev.guest_features, &err));
+        CU_ASSERT_PTR_NOT_NULL_FATAL(err);
+        CU_ASSERT_PTR_NOT_NULL(strstr(error_get_pretty(err), "queue 1"));
+        error_free(err);
+        CU_ASSERT_EQUAL(k.vq[1].sets, 0);
+        CU_ASSERT_TRUE(k.vq[0].got_base); /* queue 0 was taken back */
+        CU_ASSERT_EQUAL(k.vq[0].kick, -1);
+        CU_ASSERT_FALSE(dev.started);
+        CU_ASSERT_FALSE(dev.listening);
+        vhost_dev_cleanup(&dev);
+        dev_destroy(&d);
+    }
+}
+
+static void test_start_refused(void)
+{
+    static const unsigned long requests[] = {
+        VHOST_SET_FEATURES, VHOST_SET_MEM_TABLE, VHOST_SET_VRING_ADDR,
+        VHOST_SET_VRING_CALL};
+
+    for (unsigned i = 0; i < ARRAY_SIZE(requests); i++) {
+        FakeVhost k = {.features = FAKE_FEATURES};
+        VhostDev dev;
+        Error *err = NULL;
+        Dev d;
+
+        dev_init(&d, 0xc4000);
+        CU_ASSERT_TRUE_FATAL(vhost_dev_init(&dev, 42, 2, fake_ioctl, &k, NULL));
+        k.fail_request = requests[i];
+        k.fail_errno = EINVAL;
+        CU_ASSERT_FALSE(
+            vhost_dev_start(&dev, &d.vdev, 0, d.vdev.guest_features, &err));
+        CU_ASSERT_PTR_NOT_NULL(err);
+        error_free(err);
+        CU_ASSERT_FALSE(dev.started);
+        CU_ASSERT_FALSE(dev.listening);
+        CU_ASSERT_FALSE(vhost_dev_vq_live(&dev, 0));
+        vhost_dev_cleanup(&dev);
+        dev_destroy(&d);
+    }
+}
+
 UNIT_SUITE(vhost, NULL, NULL, UNIT_TEST(test_init_owner_features),
            UNIT_TEST(test_mem_table_ram_only_sorted),
            UNIT_TEST(test_mem_table_follows_map),
            UNIT_TEST(test_mem_table_refused),
-           UNIT_TEST(test_mem_table_translate));
+           UNIT_TEST(test_mem_table_translate), UNIT_TEST(test_start_stop),
+           UNIT_TEST(test_queue_not_set_up), UNIT_TEST(test_ring_not_in_ram),
+           UNIT_TEST(test_start_refused));
