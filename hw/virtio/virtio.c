@@ -48,9 +48,11 @@ struct VirtQueue {
     bool notification;  /* the device wants kicks */
     unsigned int inuse; /* popped and not yet flushed */
 
-    /* packed ring (2.8) */
+    /* packed ring (2.8): slots and wrap counters; signalled_used is then
+     * a position in [0, 2 * num) (see packed_pos) */
     bool last_avail_wrap;
     bool used_wrap;
+    struct UsedPending *pending; /* num_max: filled, not yet flushed */
 
     /* notifiers */
     EventNotifier host_notifier;
@@ -59,6 +61,13 @@ struct VirtQueue {
     guint guest_watch;
     bool guest_notifier_on; /* virtio_notify signals guest_notifier */
 };
+
+/* A packed-ring element filled and not yet flushed. */
+typedef struct UsedPending {
+    uint32_t id;
+    uint32_t len;
+    uint32_t ndescs;
+} UsedPending;
 
 /* The chain being walked by pop or get_avail_bytes. */
 typedef struct VqChain {
@@ -505,6 +514,303 @@ static void *split_pop(VirtQueue *vq, size_t sz)
     return elem;
 }
 
+/* ---- Packed ring (2.8) --------------------------------------------------- */
+
+#define PACKED_F_AVAIL        (1u << VRING_PACKED_DESC_F_AVAIL)
+#define PACKED_F_USED         (1u << VRING_PACKED_DESC_F_USED)
+#define PACKED_DESC_LEN       8 /* offsets in struct vring_packed_desc */
+#define PACKED_DESC_ID        12
+#define PACKED_DESC_FLAGS     14
+#define PACKED_EVENT_OFF_WRAP 0 /* in struct vring_packed_desc_event */
+#define PACKED_EVENT_FLAGS    2
+
+/* Descriptor flags say "available" for the driver's wrap counter @wrap. */
+static inline bool packed_avail(uint16_t flags, bool wrap)
+{
+    return !!(flags & PACKED_F_AVAIL) == wrap &&
+           !!(flags & PACKED_F_USED) != wrap;
+}
+
+/*
+ * A ring position as one number modulo 2 * num: the slot, plus num in the
+ * laps where the wrap counter is 0.  Distances between positions then
+ * work as the split ring's 16-bit indexes do.
+ */
+static inline uint16_t packed_pos(const VirtQueue *vq, uint16_t slot, bool wrap)
+{
+    return slot + (wrap ? 0 : vq->num);
+}
+
+static inline uint16_t packed_dist(const VirtQueue *vq, uint16_t from,
+                                   uint16_t to)
+{
+    unsigned int span = 2 * vq->num;
+
+    return (to + span - from) % span;
+}
+
+static inline void packed_advance(const VirtQueue *vq, uint16_t *slot,
+                                  bool *wrap, unsigned int n)
+{
+    unsigned int s = *slot + n;
+
+    if (s >= vq->num) {
+        s -= vq->num;
+        *wrap = !*wrap;
+    }
+    *slot = s;
+}
+
+/* The flags of the descriptor in @slot, then (after them) all of it. */
+static bool packed_read_avail(VirtQueue *vq, uint16_t slot, bool wrap,
+                              struct vring_packed_desc *d)
+{
+    const VRingPart *r = &vq->ring[VRING_DESC];
+    uint16_t flags = ring_lduw(vq, r, 16 * (hwaddr)slot + PACKED_DESC_FLAGS);
+
+    if (!packed_avail(flags, wrap)) {
+        return false;
+    }
+    /* the rest of the descriptor only after its flags (2.8.21.3) */
+    __atomic_thread_fence(__ATOMIC_ACQUIRE);
+    ring_read(vq, r, 16 * (hwaddr)slot, d, sizeof(*d));
+    d->flags = flags;
+    return true;
+}
+
+/*
+ * Walk the packed-ring chain whose head is at the device's last_avail
+ * position (@d already read): its buffers into @ch, its buffer ID and the
+ * number of ring slots it takes.
+ */
+static bool packed_walk(VirtQueue *vq, uint16_t slot, bool wrap,
+                        struct vring_packed_desc *d, VqChain *ch,
+                        unsigned int *id, unsigned int *ndescs)
+{
+    VirtIODevice *vdev = vq->vdev;
+    unsigned int count = 0;
+
+    if (d->flags & VRING_DESC_F_INDIRECT) {
+        VRingPart table;
+        unsigned int max;
+
+        if (!indirect_table(vq, d->addr, d->len, d->flags & VRING_DESC_F_NEXT,
+                            &table, &max)) {
+            return false;
+        }
+        /* the whole table is the chain, in order (2.8.19) */
+        for (unsigned int i = 0; i < max; i++) {
+            struct vring_packed_desc t;
+
+            ring_read(vq, &table, 16 * (hwaddr)i, &t, sizeof(t));
+            if (t.flags & VRING_DESC_F_INDIRECT) {
+                virtio_error(vdev, "queue %d: nested indirect table at %u",
+                             vq->index, slot);
+                return false;
+            }
+            if (!chain_add(vq, ch, t.addr, t.len,
+                           t.flags & VRING_DESC_F_WRITE)) {
+                return false;
+            }
+        }
+        *id = d->id;
+        *ndescs = 1;
+        return true;
+    }
+    for (;;) {
+        if (++count > vq->num) {
+            virtio_error(vdev,
+                         "queue %d: chain at %u is longer than its ring (%u)",
+                         vq->index, vq->last_avail_idx, vq->num);
+            return false;
+        }
+        if (d->flags & VRING_DESC_F_INDIRECT) {
+            virtio_error(vdev,
+                         "queue %d: indirect descriptor inside a chain at %u",
+                         vq->index, slot);
+            return false;
+        }
+        if (!chain_add(vq, ch, d->addr, d->len,
+                       d->flags & VRING_DESC_F_WRITE)) {
+            return false;
+        }
+        if (!(d->flags & VRING_DESC_F_NEXT)) {
+            break;
+        }
+        packed_advance(vq, &slot, &wrap, 1);
+        ring_read(vq, &vq->ring[VRING_DESC], 16 * (hwaddr)slot, d, sizeof(*d));
+    }
+    /* the buffer ID is in the last descriptor (2.8.6) */
+    *id = d->id;
+    *ndescs = count;
+    return true;
+}
+
+static void *packed_pop(VirtQueue *vq, size_t sz)
+{
+    VqChain chain, *ch = &chain;
+    struct vring_packed_desc d;
+    unsigned int id, ndescs;
+    VirtQueueElement *elem;
+
+    if (!packed_read_avail(vq, vq->last_avail_idx, vq->last_avail_wrap, &d)) {
+        return NULL;
+    }
+    ch->map = true;
+    ch->out_num = ch->in_num = 0;
+    ch->out_bytes = ch->in_bytes = 0;
+    if (!packed_walk(vq, vq->last_avail_idx, vq->last_avail_wrap, &d, ch, &id,
+                     &ndescs)) {
+        return NULL;
+    }
+    packed_advance(vq, &vq->last_avail_idx, &vq->last_avail_wrap, ndescs);
+    vq->shadow_avail_idx = vq->last_avail_idx;
+    if (vq->notification && vq_event_idx(vq)) {
+        /* kick me when the next one is made available */
+        ring_stw(vq, &vq->ring[VRING_USED], PACKED_EVENT_OFF_WRAP,
+                 vq->last_avail_idx | (uint16_t)vq->last_avail_wrap << 15);
+    }
+    elem = elem_build(sz, ch);
+    elem->index = id;
+    elem->ndescs = ndescs;
+    vq->inuse++;
+    return elem;
+}
+
+static void packed_fill(VirtQueue *vq, const VirtQueueElement *elem,
+                        unsigned int len, unsigned int idx)
+{
+    if (idx >= vq->num_max) {
+        return;
+    }
+    vq->pending[idx].id = elem->index;
+    vq->pending[idx].len = len;
+    vq->pending[idx].ndescs = elem->ndescs ? elem->ndescs : 1;
+}
+
+/*
+ * Write @count filled elements as used descriptors; the first one's flags
+ * last, so that the driver sees them all at once (2.8.21.2).
+ */
+static void packed_flush(VirtQueue *vq, unsigned int count)
+{
+    const VRingPart *r = &vq->ring[VRING_DESC];
+    uint16_t slot = vq->used_idx, first_slot = slot, first_flags = 0;
+    uint16_t old, new;
+    bool wrap = vq->used_wrap;
+
+    if (!count) {
+        return;
+    }
+    count = MIN(count, vq->num_max);
+    old = packed_pos(vq, vq->used_idx, vq->used_wrap);
+    for (unsigned int i = 0; i < count; i++) {
+        const UsedPending *p = &vq->pending[i];
+        uint16_t flags = wrap ? PACKED_F_AVAIL | PACKED_F_USED : 0;
+        struct {
+            uint32_t len;
+            uint16_t id;
+        } __attribute__((packed)) body = {p->len, p->id};
+
+        if (p->len) {
+            flags |= VRING_DESC_F_WRITE;
+        }
+        ring_write(vq, r, 16 * (hwaddr)slot + PACKED_DESC_LEN, &body,
+                   sizeof(body));
+        if (i == 0) {
+            first_flags = flags;
+        } else {
+            __atomic_thread_fence(__ATOMIC_RELEASE);
+            ring_stw(vq, r, 16 * (hwaddr)slot + PACKED_DESC_FLAGS, flags);
+        }
+        packed_advance(vq, &slot, &wrap, MIN(p->ndescs, vq->num));
+    }
+    __atomic_thread_fence(__ATOMIC_RELEASE);
+    ring_stw(vq, r, 16 * (hwaddr)first_slot + PACKED_DESC_FLAGS, first_flags);
+    vq->used_idx = slot;
+    vq->used_wrap = wrap;
+    new = packed_pos(vq, slot, wrap);
+    if (packed_dist(vq, vq->signalled_used, new) < packed_dist(vq, old, new)) {
+        vq->signalled_used_valid = false;
+    }
+}
+
+static void packed_set_notification(VirtQueue *vq, bool enable)
+{
+    const VRingPart *r = &vq->ring[VRING_USED];
+
+    if (!enable) {
+        ring_stw(vq, r, PACKED_EVENT_FLAGS, VRING_PACKED_EVENT_FLAG_DISABLE);
+    } else if (vq_event_idx(vq)) {
+        ring_stw(vq, r, PACKED_EVENT_OFF_WRAP,
+                 vq->shadow_avail_idx | (uint16_t)vq->last_avail_wrap << 15);
+        ring_stw(vq, r, PACKED_EVENT_FLAGS, VRING_PACKED_EVENT_FLAG_DESC);
+    } else {
+        ring_stw(vq, r, PACKED_EVENT_FLAGS, VRING_PACKED_EVENT_FLAG_ENABLE);
+    }
+}
+
+static bool packed_should_notify(VirtQueue *vq)
+{
+    const VRingPart *r = &vq->ring[VRING_AVAIL];
+    uint16_t flags, off_wrap, old, new, event;
+    bool valid;
+
+    /* the used descriptors are visible before the driver's flags are read */
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    flags = ring_lduw(vq, r, PACKED_EVENT_FLAGS);
+    if (flags == VRING_PACKED_EVENT_FLAG_DISABLE) {
+        return false;
+    }
+    if (flags != VRING_PACKED_EVENT_FLAG_DESC || !vq_event_idx(vq)) {
+        return true;
+    }
+    old = vq->signalled_used;
+    valid = vq->signalled_used_valid;
+    new = vq->signalled_used = packed_pos(vq, vq->used_idx, vq->used_wrap);
+    vq->signalled_used_valid = true;
+    if (!valid) {
+        return true;
+    }
+    off_wrap = ring_lduw(vq, r, PACKED_EVENT_OFF_WRAP);
+    if ((off_wrap & 0x7fff) >= vq->num) {
+        return true; /* nonsense: rather one interrupt too many */
+    }
+    event = packed_pos(vq, off_wrap & 0x7fff, off_wrap >> 15);
+    /* did the used position move past the event (old, new]? */
+    return packed_dist(vq, event, new) - 1u < packed_dist(vq, old, new);
+}
+
+/* Bytes in the available packed chains, as virtqueue_get_avail_bytes. */
+static void packed_avail_bytes(VirtQueue *vq, uint64_t *in, uint64_t *out,
+                               unsigned max_in, unsigned max_out)
+{
+    uint16_t slot = vq->last_avail_idx;
+    bool wrap = vq->last_avail_wrap;
+    unsigned int seen = 0;
+    VqChain chain, *ch = &chain;
+    struct vring_packed_desc d;
+
+    while (seen < vq->num && packed_read_avail(vq, slot, wrap, &d)) {
+        unsigned int id, ndescs;
+
+        ch->map = false;
+        ch->out_num = ch->in_num = 0;
+        ch->out_bytes = ch->in_bytes = 0;
+        if (!packed_walk(vq, slot, wrap, &d, ch, &id, &ndescs)) {
+            *in = *out = 0;
+            return;
+        }
+        *in += ch->in_bytes;
+        *out += ch->out_bytes;
+        if (*in >= max_in && *out >= max_out) {
+            return;
+        }
+        seen += ndescs;
+        packed_advance(vq, &slot, &wrap, ndescs);
+    }
+}
+
 /* ---- The device's view of a queue ---------------------------------------- */
 
 static bool vq_usable(VirtQueue *vq)
@@ -517,16 +823,19 @@ void *virtqueue_pop(VirtQueue *vq, size_t sz)
     if (!vq_usable(vq)) {
         return NULL;
     }
-    if (vq_packed(vq)) {
-        return NULL; /* packed ring: not yet */
-    }
-    return split_pop(vq, sz);
+    return vq_packed(vq) ? packed_pop(vq, sz) : split_pop(vq, sz);
 }
 
 bool virtio_queue_empty(VirtQueue *vq)
 {
+    struct vring_packed_desc d;
+
     if (!vq_usable(vq)) {
         return true;
+    }
+    if (vq_packed(vq)) {
+        return !packed_read_avail(vq, vq->last_avail_idx, vq->last_avail_wrap,
+                                  &d);
     }
     if (vq->shadow_avail_idx != vq->last_avail_idx) {
         return false;
@@ -543,6 +852,10 @@ void virtqueue_fill(VirtQueue *vq, const VirtQueueElement *elem,
     if (!vq_usable(vq)) {
         return;
     }
+    if (vq_packed(vq)) {
+        packed_fill(vq, elem, len, idx);
+        return;
+    }
     u.id = elem->index;
     u.len = len;
     ring_write(vq, &vq->ring[VRING_USED],
@@ -556,6 +869,10 @@ void virtqueue_flush(VirtQueue *vq, unsigned int count)
 
     vq->inuse -= MIN(count, vq->inuse);
     if (!vq_usable(vq)) {
+        return;
+    }
+    if (vq_packed(vq)) {
+        packed_flush(vq, count);
         return;
     }
     /* the used elements before the index that publishes them */
@@ -579,9 +896,18 @@ void virtqueue_push(VirtQueue *vq, const VirtQueueElement *elem,
 void virtqueue_unpop(VirtQueue *vq, const VirtQueueElement *elem,
                      unsigned int len)
 {
-    (void)elem;
-    (void)len;
-    vq->last_avail_idx--;
+    if (vq_packed(vq)) {
+        unsigned int n = MIN(elem->ndescs ? elem->ndescs : 1, vq->num);
+
+        if (vq->last_avail_idx < n) {
+            vq->last_avail_idx += vq->num;
+            vq->last_avail_wrap = !vq->last_avail_wrap;
+        }
+        vq->last_avail_idx -= n;
+        vq->shadow_avail_idx = vq->last_avail_idx;
+    } else {
+        vq->last_avail_idx--;
+    }
     if (vq->inuse) {
         vq->inuse--;
     }
@@ -590,8 +916,6 @@ void virtqueue_unpop(VirtQueue *vq, const VirtQueueElement *elem,
 void virtqueue_detach_element(VirtQueue *vq, const VirtQueueElement *elem,
                               unsigned int len)
 {
-    (void)elem;
-    (void)len;
     if (vq->inuse) {
         vq->inuse--;
     }
@@ -605,7 +929,11 @@ void virtqueue_get_avail_bytes(VirtQueue *vq, unsigned int *in_bytes,
     uint16_t idx;
     VqChain chain, *ch = &chain;
 
-    if (!vq_usable(vq) || vq_packed(vq)) {
+    if (!vq_usable(vq)) {
+        goto done;
+    }
+    if (vq_packed(vq)) {
+        packed_avail_bytes(vq, &in, &out, max_in_bytes, max_out_bytes);
         goto done;
     }
     if (!split_avail_pending(vq)) {
@@ -642,7 +970,9 @@ void virtio_queue_set_notification(VirtQueue *vq, int enable)
     if (!vq_usable(vq)) {
         return;
     }
-    if (vq_event_idx(vq)) {
+    if (vq_packed(vq)) {
+        packed_set_notification(vq, enable);
+    } else if (vq_event_idx(vq)) {
         if (enable) {
             uint16_t idx = ring_lduw(vq, &vq->ring[VRING_AVAIL], AVAIL_IDX);
 
@@ -707,10 +1037,7 @@ void virtio_notify(VirtIODevice *vdev, VirtQueue *vq)
     if (!vq_usable(vq)) {
         return;
     }
-    if (vq_packed(vq)) {
-        return;
-    }
-    if (split_should_notify(vq)) {
+    if (vq_packed(vq) ? packed_should_notify(vq) : split_should_notify(vq)) {
         virtio_irq(vq);
     }
 }
@@ -789,6 +1116,7 @@ void virtio_cleanup(VirtIODevice *vdev)
     memory_listener_unregister(&vdev->mem_listener);
     for (int i = 0; i < VIRTIO_QUEUE_MAX; i++) {
         vq_release_notifiers(&vdev->vq[i]);
+        g_free(vdev->vq[i].pending);
     }
     g_free(vdev->vq);
     vdev->vq = NULL;
@@ -833,6 +1161,7 @@ VirtQueue *virtio_add_queue(VirtIODevice *vdev, int queue_size,
     assert(i < VIRTIO_QUEUE_MAX);
     vdev->vq[i].num_max = queue_size;
     vdev->vq[i].handle_output = handle_output;
+    vdev->vq[i].pending = g_new0(UsedPending, queue_size);
     vq_reset(&vdev->vq[i]);
     return &vdev->vq[i];
 }
@@ -844,6 +1173,8 @@ void virtio_del_queue(VirtIODevice *vdev, int n)
     assert(n >= 0 && n < VIRTIO_QUEUE_MAX);
     vq = &vdev->vq[n];
     vq_release_notifiers(vq);
+    g_free(vq->pending);
+    vq->pending = NULL;
     vq->num_max = 0;
     vq->handle_output = NULL;
     vq_reset(vq);

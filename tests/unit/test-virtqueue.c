@@ -48,8 +48,9 @@ typedef struct Guest {
     unsigned irqs[16]; /* transport notify calls per vector */
     uint8_t config[CONFIG_LEN];
     uint16_t avail_idx;   /* the driver's next avail index */
-    uint16_t packed_next; /* packed: next descriptor slot */
-    bool packed_wrap;
+    uint16_t packed_next; /* packed: the driver's next descriptor slot */
+    bool packed_wrap;     /* packed: the driver's wrap counter */
+    unsigned qsize;       /* packed: the ring size the driver set */
     char *log_path;
 } Guest;
 
@@ -196,6 +197,7 @@ static Guest *guest_new(uint64_t features, bool packed)
         &g->vdev, VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER |
                       VIRTIO_CONFIG_S_FEATURES_OK | VIRTIO_CONFIG_S_DRIVER_OK);
     g->packed_wrap = true;
+    g->qsize = QSIZE;
 
     /* capture guest-error lines */
     fd = g_file_open_tmp("kemu-test-virtqueue-XXXXXX", &g->log_path, NULL);
@@ -1059,6 +1061,419 @@ static void test_error_before_driver_ok(void)
     guest_free(g);
 }
 
+/* ---- Packed ring ----------------------------------------------------------
+ */
+
+#define PACKED_FEATURES                                                        \
+    (F(VIRTIO_F_VERSION_1) | F(VIRTIO_F_RING_PACKED) |                         \
+     F(VIRTIO_RING_F_INDIRECT_DESC))
+#define PK_AVAIL (1u << VRING_PACKED_DESC_F_AVAIL)
+#define PK_USED  (1u << VRING_PACKED_DESC_F_USED)
+/* the event suppression areas: driver (avail) and device (used) */
+#define DRIVER_EVENT AVAIL_ADDR
+#define DEVICE_EVENT USED_ADDR
+
+static Guest *packed_guest(uint64_t features)
+{
+    return guest_new(PACKED_FEATURES | features, true);
+}
+
+/* Write a descriptor in @slot, available for the driver's wrap counter. */
+static void pk_put(Guest *g, unsigned slot, uint64_t addr, uint32_t len,
+                   uint16_t flags, uint16_t id, bool wrap)
+{
+    struct vring_packed_desc d = {.addr = addr, .len = len, .id = id};
+
+    d.flags = flags | (wrap ? PK_AVAIL : PK_USED);
+    gw(DESC_ADDR + 16 * slot, &d, sizeof(d));
+}
+
+typedef struct PkDesc {
+    uint64_t addr;
+    uint32_t len;
+    uint16_t flags;
+} PkDesc;
+
+/* Make a chain of @n descriptors with buffer ID @id available. */
+static void pk_add(Guest *g, const PkDesc *descs, unsigned n, uint16_t id)
+{
+    for (unsigned i = 0; i < n; i++) {
+        pk_put(g, g->packed_next, descs[i].addr, descs[i].len,
+               descs[i].flags | (i + 1 < n ? NEXT : 0), id, g->packed_wrap);
+        if (++g->packed_next == g->qsize) {
+            g->packed_next = 0;
+            g->packed_wrap = !g->packed_wrap;
+        }
+    }
+}
+
+static void pk_add1(Guest *g, uint32_t len, uint16_t flags, uint16_t id)
+{
+    PkDesc d = {DATA_ADDR, len, flags};
+
+    pk_add(g, &d, 1, id);
+}
+
+/* The used descriptor in @slot: whether it is used for @wrap, id, len. */
+static bool pk_used(unsigned slot, bool wrap, uint16_t *id, uint32_t *len)
+{
+    struct vring_packed_desc d;
+
+    gr(DESC_ADDR + 16 * slot, &d, sizeof(d));
+    *id = d.id;
+    *len = d.len;
+    return !!(d.flags & PK_AVAIL) == wrap && !!(d.flags & PK_USED) == wrap;
+}
+
+static void test_packed_chain(void)
+{
+    Guest *g = packed_guest(0);
+    PkDesc c[] = {{DATA_ADDR, 5, 0},
+                  {DATA_ADDR + 0x100, 5, 0},
+                  {DATA_ADDR + 0x200, 64, WRITE}};
+    VirtQueueElement *e;
+    uint16_t id;
+    uint32_t len;
+
+    gw(DATA_ADDR, "hello", 5);
+    gw(DATA_ADDR + 0x100, "world", 5);
+    CU_ASSERT(virtio_queue_empty(g->vq));
+    pk_add(g, c, 3, 9);
+    CU_ASSERT_FALSE(virtio_queue_empty(g->vq));
+    e = virtqueue_pop(g->vq, sizeof(*e));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+    CU_ASSERT_EQUAL(e->index, 9);
+    CU_ASSERT_EQUAL(e->ndescs, 3);
+    CU_ASSERT_EQUAL_FATAL(e->out_num, 2);
+    CU_ASSERT_EQUAL_FATAL(e->in_num, 1);
+    CU_ASSERT_NSTRING_EQUAL(e->out_sg[0].iov_base, "hello", 5);
+    CU_ASSERT_NSTRING_EQUAL(e->out_sg[1].iov_base, "world", 5);
+    CU_ASSERT_EQUAL(e->in_addr[0], DATA_ADDR + 0x200);
+    CU_ASSERT(virtio_queue_empty(g->vq));
+    CU_ASSERT_PTR_NULL(virtqueue_pop(g->vq, sizeof(*e)));
+    memcpy(e->in_sg[0].iov_base, "reply", 5);
+    virtqueue_push(g->vq, e, 5);
+    g_free(e);
+    /* one used descriptor, in the head's slot */
+    CU_ASSERT(pk_used(0, true, &id, &len));
+    CU_ASSERT_EQUAL(id, 9);
+    CU_ASSERT_EQUAL(len, 5);
+    virtio_notify(&g->vdev, g->vq);
+    CU_ASSERT_EQUAL(g->irqs[QUEUE_VECTOR], 1);
+    CU_ASSERT_FALSE(g->vdev.broken);
+    guest_free(g);
+}
+
+/* Several laps of the ring: the wrap counters flip on both sides. */
+static void test_packed_wrap(void)
+{
+    Guest *g = packed_guest(0);
+    unsigned used_slot = 0;
+    bool used_wrap = true;
+
+    for (unsigned n = 0; n < 3 * QSIZE + 5; n++) {
+        unsigned ndescs = 1 + n % 3;
+        PkDesc c[3] = {{DATA_ADDR, 8, 0}, {DATA_ADDR, 8, 0}, {DATA_ADDR, 8, 0}};
+        VirtQueueElement *e;
+        uint16_t id;
+        uint32_t len;
+
+        c[ndescs - 1].flags = WRITE;
+        pk_add(g, c, ndescs, n & 0x7fff);
+        e = virtqueue_pop(g->vq, sizeof(*e));
+        CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+        CU_ASSERT_EQUAL(e->index, n & 0x7fff);
+        CU_ASSERT_EQUAL(e->ndescs, ndescs);
+        virtqueue_push(g->vq, e, n);
+        g_free(e);
+        CU_ASSERT(pk_used(used_slot, used_wrap, &id, &len));
+        CU_ASSERT_EQUAL(id, n & 0x7fff);
+        CU_ASSERT_EQUAL(len, n);
+        used_slot += ndescs;
+        if (used_slot >= QSIZE) {
+            used_slot -= QSIZE;
+            used_wrap = !used_wrap;
+        }
+        CU_ASSERT_PTR_NULL(virtqueue_pop(g->vq, sizeof(*e)));
+    }
+    CU_ASSERT_FALSE(g->vdev.broken);
+    guest_free(g);
+}
+
+/* Buffers used out of order, several published at once. */
+static void test_packed_out_of_order(void)
+{
+    Guest *g = packed_guest(0);
+    PkDesc two[] = {{DATA_ADDR, 8, 0}, {DATA_ADDR + 8, 8, WRITE}};
+    VirtQueueElement *e[3];
+    uint16_t id;
+    uint32_t len;
+
+    pk_add(g, two, 2, 100);
+    pk_add1(g, 8, WRITE, 200);
+    pk_add1(g, 8, WRITE, 300);
+    for (unsigned i = 0; i < 3; i++) {
+        e[i] = virtqueue_pop(g->vq, sizeof(VirtQueueElement));
+        CU_ASSERT_PTR_NOT_NULL_FATAL(e[i]);
+    }
+    /* give the last back and pop it again */
+    virtqueue_unpop(g->vq, e[2], 0);
+    g_free(e[2]);
+    e[2] = virtqueue_pop(g->vq, sizeof(VirtQueueElement));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(e[2]);
+    CU_ASSERT_EQUAL(e[2]->index, 300);
+
+    virtqueue_push(g->vq, e[1], 1); /* id 200 first, in slot 0 */
+    CU_ASSERT(pk_used(0, true, &id, &len));
+    CU_ASSERT(id == 200 && len == 1);
+    virtqueue_fill(g->vq, e[2], 3, 0);
+    virtqueue_fill(g->vq, e[0], 2, 1);
+    /* nothing visible before the flush */
+    CU_ASSERT_FALSE(pk_used(1, true, &id, &len));
+    virtqueue_flush(g->vq, 2);
+    CU_ASSERT(pk_used(1, true, &id, &len));
+    CU_ASSERT(id == 300 && len == 3);
+    CU_ASSERT(pk_used(2, true, &id, &len));
+    CU_ASSERT(id == 100 && len == 2);
+    for (unsigned i = 0; i < 3; i++) {
+        g_free(e[i]);
+    }
+    guest_free(g);
+}
+
+static void test_packed_indirect(void)
+{
+    Guest *g = packed_guest(0);
+    const hwaddr table = 0x8000;
+    struct vring_packed_desc t[3] = {
+        {.addr = DATA_ADDR, .len = 10},
+        {.addr = DATA_ADDR + 0x100, .len = 20},
+        {.addr = DATA_ADDR + 0x200, .len = 30, .flags = WRITE},
+    };
+    VirtQueueElement *e;
+    uint16_t id;
+    uint32_t len;
+
+    gw(table, t, sizeof(t));
+    {
+        PkDesc d = {table, sizeof(t), INDIR};
+
+        pk_add(g, &d, 1, 42);
+    }
+    pk_add1(g, 8, WRITE, 43);
+    e = virtqueue_pop(g->vq, sizeof(*e));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+    CU_ASSERT_EQUAL(e->index, 42);
+    CU_ASSERT_EQUAL(e->ndescs, 1);
+    CU_ASSERT_EQUAL(e->out_num, 2);
+    CU_ASSERT_EQUAL(e->in_num, 1);
+    CU_ASSERT_EQUAL(e->out_sg[1].iov_len, 20);
+    virtqueue_push(g->vq, e, 30);
+    g_free(e);
+    CU_ASSERT(pk_used(0, true, &id, &len));
+    CU_ASSERT(id == 42 && len == 30);
+    e = virtqueue_pop(g->vq, sizeof(*e));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+    CU_ASSERT_EQUAL(e->index, 43);
+    g_free(e);
+    guest_free(g);
+}
+
+/* The packed ring has no power-of-two rule. */
+static void test_packed_odd_size(void)
+{
+    Guest *g = packed_guest(0);
+
+    virtio_queue_set_num(&g->vdev, 0, 12);
+    g->qsize = 12;
+    for (unsigned n = 0; n < 30; n++) {
+        VirtQueueElement *e;
+
+        pk_add1(g, 8, WRITE, n);
+        e = virtqueue_pop(g->vq, sizeof(*e));
+        CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+        CU_ASSERT_EQUAL(e->index, n);
+        virtqueue_push(g->vq, e, 1);
+        g_free(e);
+    }
+    CU_ASSERT_FALSE(g->vdev.broken);
+    CU_ASSERT_EQUAL(virtio_queue_get_avail_size(&g->vdev, 0), 4);
+    CU_ASSERT_EQUAL(virtio_queue_get_desc_size(&g->vdev, 0), 16 * 12);
+    guest_free(g);
+}
+
+static void test_packed_avail_bytes(void)
+{
+    Guest *g = packed_guest(0);
+    PkDesc c[] = {{DATA_ADDR, 100, 0}, {DATA_ADDR, 200, WRITE}};
+    unsigned in, out;
+
+    pk_add(g, c, 2, 1);
+    pk_add1(g, 300, WRITE, 2);
+    virtqueue_get_avail_bytes(g->vq, &in, &out, 10000, 10000);
+    CU_ASSERT_EQUAL(in, 500);
+    CU_ASSERT_EQUAL(out, 100);
+    virtqueue_get_avail_bytes(g->vq, &in, &out, 150, 50);
+    CU_ASSERT(in == 150 && out == 50);
+    guest_free(g);
+}
+
+/* Event suppression (2.8.10): both areas, with and without EVENT_IDX. */
+static void test_packed_events(void)
+{
+    Guest *g = packed_guest(0);
+    VirtQueueElement *e;
+
+    for (unsigned i = 0; i < 3; i++) {
+        pk_add1(g, 8, WRITE, i);
+    }
+    gw16(DRIVER_EVENT + 2, VRING_PACKED_EVENT_FLAG_DISABLE);
+    e = virtqueue_pop(g->vq, sizeof(*e));
+    virtqueue_push(g->vq, e, 1);
+    g_free(e);
+    virtio_notify(&g->vdev, g->vq);
+    CU_ASSERT_EQUAL(g->irqs[QUEUE_VECTOR], 0);
+    gw16(DRIVER_EVENT + 2, VRING_PACKED_EVENT_FLAG_ENABLE);
+    virtio_notify(&g->vdev, g->vq);
+    CU_ASSERT_EQUAL(g->irqs[QUEUE_VECTOR], 1);
+
+    virtio_queue_set_notification(g->vq, 0);
+    CU_ASSERT_EQUAL(gr16(DEVICE_EVENT + 2), VRING_PACKED_EVENT_FLAG_DISABLE);
+    virtio_queue_set_notification(g->vq, 1);
+    CU_ASSERT_EQUAL(gr16(DEVICE_EVENT + 2), VRING_PACKED_EVENT_FLAG_ENABLE);
+    guest_free(g);
+
+    /* EVENT_IDX: the driver asks for an interrupt at used slot 2 */
+    g = packed_guest(F(VIRTIO_RING_F_EVENT_IDX));
+    for (unsigned i = 0; i < 5; i++) {
+        pk_add1(g, 8, WRITE, i);
+    }
+    gw16(DRIVER_EVENT, 2 | 1u << 15);
+    gw16(DRIVER_EVENT + 2, VRING_PACKED_EVENT_FLAG_DESC);
+    for (unsigned i = 0; i < 5; i++) {
+        e = virtqueue_pop(g->vq, sizeof(*e));
+        CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+        virtqueue_push(g->vq, e, 1);
+        g_free(e);
+        virtio_notify(&g->vdev, g->vq);
+        /* the first always; then only writing slot 2 */
+        CU_ASSERT_EQUAL(g->irqs[QUEUE_VECTOR], i < 2 ? 1 : 2);
+    }
+    /* the device asks for a kick at its next position */
+    virtio_queue_set_notification(g->vq, 1);
+    CU_ASSERT_EQUAL(gr16(DEVICE_EVENT + 2), VRING_PACKED_EVENT_FLAG_DESC);
+    CU_ASSERT_EQUAL(gr16(DEVICE_EVENT), 5 | 1u << 15);
+    guest_free(g);
+}
+
+static void test_packed_vhost_state(void)
+{
+    Guest *g = packed_guest(0);
+
+    for (unsigned i = 0; i < QSIZE + 3; i++) {
+        VirtQueueElement *e;
+
+        pk_add1(g, 8, WRITE, i);
+        e = virtqueue_pop(g->vq, sizeof(*e));
+        virtqueue_push(g->vq, e, 0);
+        g_free(e);
+    }
+    /* slot 3, wrap counter 0 */
+    CU_ASSERT_EQUAL(virtio_queue_get_last_avail_idx(&g->vdev, 0), 3);
+    virtio_queue_set_last_avail_idx(&g->vdev, 0, 5 | 1u << 15);
+    CU_ASSERT_EQUAL(virtio_queue_get_last_avail_idx(&g->vdev, 0), 5 | 1u << 15);
+    guest_free(g);
+}
+
+static void test_packed_bad(void)
+{
+    Guest *g;
+
+    /* every descriptor chained: longer than the ring */
+    g = packed_guest(0);
+    for (unsigned i = 0; i < QSIZE; i++) {
+        pk_put(g, i, DATA_ADDR, 8, NEXT, 0, true);
+    }
+    pop_broken(g, "longer than its ring");
+    guest_free(g);
+
+    /* buffers outside RAM */
+    g = packed_guest(0);
+    pk_add1(g, 8, 0, 0);
+    pk_put(g, 0, CANARY_BASE, 8, 0, 0, true);
+    pop_broken(g, "is not in RAM");
+    guest_free(g);
+
+    g = packed_guest(0);
+    pk_put(g, 0, HOLE_ADDR, 8, WRITE, 0, true);
+    pop_broken(g, "is not in writable RAM");
+    guest_free(g);
+
+    /* indirect tables: bad lengths, NEXT, nesting, in a chain, outside */
+    {
+        static const struct {
+            uint64_t addr;
+            uint32_t len;
+            uint16_t flags;
+            const char *what;
+        } cases[] = {
+            {0x8000, 24, INDIR, "indirect table of 24 bytes"},
+            {0x8000, 0, INDIR, "indirect table of 0 bytes"},
+            {0x8000, 32, INDIR | NEXT, "indirect descriptor with NEXT"},
+            {0x9000, 32, INDIR, "nested indirect"},
+            {CANARY_BASE, 32, INDIR, "indirect table at"},
+        };
+
+        for (unsigned i = 0; i < ARRAY_SIZE(cases); i++) {
+            struct vring_packed_desc nested[2] = {
+                {.addr = DATA_ADDR, .len = 8},
+                {.addr = 0x8000, .len = 16, .flags = INDIR},
+            };
+
+            g = packed_guest(0);
+            gw(0x9000, nested, sizeof(nested));
+            pk_put(g, 0, cases[i].addr, cases[i].len, cases[i].flags, 0, true);
+            pk_put(g, 1, DATA_ADDR, 8, 0, 0, true);
+            pop_broken(g, cases[i].what);
+            guest_free(g);
+        }
+    }
+
+    g = packed_guest(0);
+    pk_put(g, 0, DATA_ADDR, 8, NEXT, 0, true);
+    pk_put(g, 1, 0x8000, 16, INDIR, 0, true);
+    pop_broken(g, "indirect descriptor inside a chain");
+    guest_free(g);
+
+    /* indirect without the feature */
+    g = guest_new(F(VIRTIO_F_VERSION_1) | F(VIRTIO_F_RING_PACKED), true);
+    pk_put(g, 0, 0x8000, 16, INDIR, 0, true);
+    pop_broken(g, "not negotiated");
+    guest_free(g);
+
+    /* rings outside RAM, misaligned, too big */
+    g = packed_guest(0);
+    virtio_queue_set_rings(&g->vdev, 0, DESC_ADDR, CANARY_BASE, USED_ADDR);
+    pop_broken(g, "driver area");
+    guest_free(g);
+
+    g = packed_guest(0);
+    virtio_queue_set_rings(&g->vdev, 0, RAM2_BASE + RAM2_SIZE - 64, AVAIL_ADDR,
+                           USED_ADDR);
+    pop_broken(g, "descriptor area");
+    guest_free(g);
+
+    g = packed_guest(0);
+    virtio_queue_set_rings(&g->vdev, 0, DESC_ADDR, AVAIL_ADDR, USED_ADDR + 2);
+    pop_broken(g, "aligned");
+    guest_free(g);
+
+    g = packed_guest(0);
+    virtio_queue_set_num(&g->vdev, 0, QSIZE + 1);
+    pop_broken(g, "size 17");
+    guest_free(g);
+}
+
 UNIT_SUITE(virtqueue, NULL, NULL, UNIT_TEST(test_split_chain),
            UNIT_TEST(test_split_fill_flush), UNIT_TEST(test_split_indirect),
            UNIT_TEST(test_split_spanning_buffer),
@@ -1077,4 +1492,8 @@ UNIT_SUITE(virtqueue, NULL, NULL, UNIT_TEST(test_split_chain),
            UNIT_TEST(test_bad_order), UNIT_TEST(test_bad_indirect),
            UNIT_TEST(test_bad_indirect_nested), UNIT_TEST(test_bad_rings),
            UNIT_TEST(test_bad_queue_size),
-           UNIT_TEST(test_error_before_driver_ok));
+           UNIT_TEST(test_error_before_driver_ok), UNIT_TEST(test_packed_chain),
+           UNIT_TEST(test_packed_wrap), UNIT_TEST(test_packed_out_of_order),
+           UNIT_TEST(test_packed_indirect), UNIT_TEST(test_packed_odd_size),
+           UNIT_TEST(test_packed_avail_bytes), UNIT_TEST(test_packed_events),
+           UNIT_TEST(test_packed_vhost_state), UNIT_TEST(test_packed_bad));
