@@ -396,10 +396,11 @@ static void vhost_vq_stop(VhostDev *hdev, int i)
          * seen twice or not at all; the kernel has stopped either way. */
         error_report("vhost: %s queue %d: VHOST_GET_VRING_BASE: %s", vdev->name,
                      n, strerror(-r));
-    } else {
+    } else if (virtio_queue_get_desc_addr(vdev, n)) {
+        /* (A queue reset under us starts afresh: nothing to carry.) */
         virtio_queue_set_last_avail_idx(vdev, n, state.num);
+        virtio_queue_update_used_idx(vdev, n);
     }
-    virtio_queue_update_used_idx(vdev, n);
     vhost_set_vring_fd(hdev, VHOST_SET_VRING_KICK, i, VHOST_FILE_UNBIND);
     vhost_set_vring_fd(hdev, VHOST_SET_VRING_CALL, i, VHOST_FILE_UNBIND);
     hdev->vq_live[i] = false;

@@ -492,6 +492,30 @@ static void test_start_stop(void)
     dev_destroy(&d);
 }
 
+/* The device is reset while the kernel has its rings: the kernel's index
+ * must not leak into the fresh queues. */
+static void test_stop_after_reset(void)
+{
+    FakeVhost k = {.features = FAKE_FEATURES};
+    VhostDev dev;
+    Dev d;
+
+    dev_init(&d, 0xc4000);
+    CU_ASSERT_TRUE_FATAL(vhost_dev_init(&dev, 42, 2, fake_ioctl, &k, NULL));
+    CU_ASSERT_TRUE_FATAL(
+        vhost_dev_start(&dev, &d.vdev, 0, d.vdev.guest_features, NULL));
+    k.vq[0].stop_at = 40;
+    k.vq[1].stop_at = 41;
+    virtio_reset(&d.vdev);
+    vhost_dev_stop(&dev);
+    CU_ASSERT_TRUE(k.vq[0].got_base); /* the kernel let go all the same */
+    CU_ASSERT_EQUAL(k.vq[0].kick, -1);
+    CU_ASSERT_EQUAL(virtio_queue_get_last_avail_idx(&d.vdev, 0), 0);
+    CU_ASSERT_EQUAL(virtio_queue_get_last_avail_idx(&d.vdev, 1), 0);
+    vhost_dev_cleanup(&dev);
+    dev_destroy(&d);
+}
+
 static void test_queue_not_set_up(void)
 {
     FakeVhost k = {.features = FAKE_FEATURES};
@@ -581,5 +605,5 @@ UNIT_SUITE(vhost, NULL, NULL, UNIT_TEST(test_init_owner_features),
            UNIT_TEST(test_mem_table_follows_map),
            UNIT_TEST(test_mem_table_refused),
            UNIT_TEST(test_mem_table_translate), UNIT_TEST(test_start_stop),
-           UNIT_TEST(test_queue_not_set_up), UNIT_TEST(test_ring_not_in_ram),
-           UNIT_TEST(test_start_refused));
+           UNIT_TEST(test_stop_after_reset), UNIT_TEST(test_queue_not_set_up),
+           UNIT_TEST(test_ring_not_in_ram), UNIT_TEST(test_start_refused));
