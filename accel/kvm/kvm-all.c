@@ -319,48 +319,6 @@ static void kvm_send_msi(MachineState *ms, uint64_t addr, uint32_t data)
 
 /* ---- ioeventfd and irqfd ---- */
 
-static bool kvm_ioeventfd(KVMState *s, const MachineIoeventfd *ev, bool assign,
-                          Error **errp)
-{
-    struct kvm_ioeventfd k = {
-        .datamatch = ev->datamatch ? ev->data : 0,
-        .addr = ev->addr,
-        .len = ev->size,
-        .fd = ev->fd,
-        .flags = (ev->pio ? KVM_IOEVENTFD_FLAG_PIO : 0) |
-                 (ev->datamatch ? KVM_IOEVENTFD_FLAG_DATAMATCH : 0) |
-                 (assign ? 0 : KVM_IOEVENTFD_FLAG_DEASSIGN),
-    };
-
-    if (kvm_ioctl_retry(s->vmfd, KVM_IOEVENTFD, &k) < 0) {
-        error_setg_errno(errp, errno, "kvm: KVM_IOEVENTFD %s 0x%" PRIx64,
-                         ev->pio ? "port" : "address", ev->addr);
-        return false;
-    }
-    return true;
-}
-
-static bool kvm_add_ioeventfd(MachineState *ms, const MachineIoeventfd *ev,
-                              Error **errp)
-{
-    KVMState *s = kvm_state(ms);
-
-    if (!kvm_check_extension(s, KVM_CAP_IOEVENTFD)) {
-        error_setg(errp, "kvm: this KVM has no ioeventfd");
-        return false;
-    }
-    return kvm_ioeventfd(s, ev, true, errp);
-}
-
-static void kvm_del_ioeventfd(MachineState *ms, const MachineIoeventfd *ev)
-{
-    Error *err = NULL;
-
-    if (!kvm_ioeventfd(kvm_state(ms), ev, false, &err)) {
-        error_report_err(err);
-    }
-}
-
 /*
  * The memory API's ioeventfds (memory_region_add_eventfd): KVM signals the
  * eventfd for a matching write instead of exiting.  If it refuses one, the
@@ -369,19 +327,37 @@ static void kvm_del_ioeventfd(MachineState *ms, const MachineIoeventfd *ev)
 static void kvm_eventfd_assign(KVMState *s, const MemoryRegionIoeventfd *ev,
                                bool pio, bool assign)
 {
-    const MachineIoeventfd m = {
-        .fd = ev->fd,
+    struct kvm_ioeventfd k = {
+        .datamatch = ev->match_data ? ev->data : 0,
         .addr = ev->addr,
-        .size = ev->size,
-        .pio = pio,
-        .datamatch = ev->match_data,
-        .data = ev->data,
+        .len = ev->size,
+        .fd = ev->fd,
+        .flags = (pio ? KVM_IOEVENTFD_FLAG_PIO : 0) |
+                 (ev->match_data ? KVM_IOEVENTFD_FLAG_DATAMATCH : 0) |
+                 (assign ? 0 : KVM_IOEVENTFD_FLAG_DEASSIGN),
     };
-    Error *err = NULL;
 
-    if (!kvm_ioeventfd(s, &m, assign, &err)) {
-        error_report_err(err);
+    kemu_log_mask(LOG_KVM, "kvm: ioeventfd %s %s 0x%" PRIx64 " size %u fd %d\n",
+                  assign ? "on" : "off", pio ? "port" : "address", ev->addr,
+                  ev->size, ev->fd);
+    if (kvm_ioctl_retry(s->vmfd, KVM_IOEVENTFD, &k) < 0) {
+        error_report("kvm: KVM_IOEVENTFD %s %s 0x%" PRIx64 ": %s",
+                     assign ? "assign" : "deassign", pio ? "port" : "address",
+                     ev->addr, strerror(errno));
     }
+}
+
+static bool kvm_has_ioeventfd(MachineState *ms)
+{
+    return kvm_check_extension(kvm_state(ms), KVM_CAP_IOEVENTFD);
+}
+
+static bool kvm_has_irqfd(MachineState *ms)
+{
+    KVMState *s = kvm_state(ms);
+
+    /* MSI routes need GSI routing; the irqchip is always in the kernel. */
+    return kvm_check_extension(s, KVM_CAP_IRQFD) && s->max_gsi > 0;
 }
 
 static void kvm_mem_eventfd_add(MemoryListener *l,
@@ -778,8 +754,8 @@ const AccelOps kvm_accel_ops = {
     .resume = kvm_resume,
     .reset_vcpus = kvm_reset,
     .shutdown = kvm_shutdown,
-    .add_ioeventfd = kvm_add_ioeventfd,
-    .del_ioeventfd = kvm_del_ioeventfd,
+    .has_ioeventfd = kvm_has_ioeventfd,
+    .has_irqfd = kvm_has_irqfd,
     .add_irqfd = kvm_add_irqfd,
     .del_irqfd = kvm_del_irqfd,
     .add_msi_route = kvm_add_msi_route,

@@ -593,21 +593,16 @@ static bool machine_has_hook(MachineState *ms, bool present, const char *what,
     return present;
 }
 
-bool machine_add_ioeventfd(MachineState *ms, const MachineIoeventfd *ev,
-                           Error **errp)
+bool machine_has_ioeventfd(MachineState *ms)
 {
-    if (!machine_has_hook(ms, ms->accel && ms->accel->add_ioeventfd,
-                          "ioeventfd", errp)) {
-        return false;
-    }
-    return ms->accel->add_ioeventfd(ms, ev, errp);
+    return ms->accel && ms->accel->has_ioeventfd &&
+           ms->accel->has_ioeventfd(ms);
 }
 
-void machine_del_ioeventfd(MachineState *ms, const MachineIoeventfd *ev)
+bool machine_has_irqfd(MachineState *ms)
 {
-    if (ms->accel && ms->accel->del_ioeventfd) {
-        ms->accel->del_ioeventfd(ms, ev);
-    }
+    return ms->accel && ms->accel->has_irqfd && ms->accel->has_irqfd(ms) &&
+           ms->accel->add_irqfd && ms->accel->add_msi_route;
 }
 
 bool machine_add_irqfd(MachineState *ms, int fd, int resample_fd, int gsi,

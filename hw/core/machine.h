@@ -27,23 +27,6 @@ typedef struct NetState NetState;
 OBJECT_DECLARE_TYPE(MachineState, MachineClass, MACHINE)
 
 /**
- * MachineIoeventfd - "signal eventfd @fd when the guest writes @size bytes
- * at @addr" (in the I/O port space if @pio, else memory), only for the
- * value @data when @datamatch.  The write then never reaches the device's
- * MemoryRegionOps: the device reads the eventfd on the main loop instead.
- * @size 0 matches any width (memory only).  Registrations are by address:
- * a device whose registers move (a PCI BAR) deletes and re-adds them.
- */
-typedef struct MachineIoeventfd {
-    int fd;
-    uint64_t addr;
-    unsigned size;
-    bool pio;
-    bool datamatch;
-    uint64_t data;
-} MachineIoeventfd;
-
-/**
  * MachineBootCPU - how the bootstrap processor starts after every reset,
  * filled by the board's loaders.  All zero is the architectural reset
  * state: real mode at F000:FFF0 (firmware, -bios).  With @flat32 it starts
@@ -95,11 +78,12 @@ typedef struct AccelOps {
     /*
      * Fast paths for virtio, reached through the machine_*() wrappers
      * below (NULL: the accelerator has none; devices then use ordinary
-     * dispatch, qemu_set_irq and send_msi).
+     * dispatch, qemu_set_irq and send_msi).  ioeventfds themselves are
+     * the memory API's (memory_region_add_eventfd, which the accelerator
+     * takes as a MemoryListener); has_ioeventfd says whether it does.
      */
-    bool (*add_ioeventfd)(MachineState *ms, const MachineIoeventfd *ev,
-                          Error **errp);
-    void (*del_ioeventfd)(MachineState *ms, const MachineIoeventfd *ev);
+    bool (*has_ioeventfd)(MachineState *ms);
+    bool (*has_irqfd)(MachineState *ms);
     bool (*add_irqfd)(MachineState *ms, int fd, int resample_fd, int gsi,
                       Error **errp);
     void (*del_irqfd)(MachineState *ms, int fd, int gsi);
@@ -364,11 +348,18 @@ MachineState *qdev_get_machine(DeviceState *dev);
  * ordinary dispatch and interrupts.  Main thread or machine lock held.
  */
 
-/** machine_add_ioeventfd - see MachineIoeventfd. */
-bool machine_add_ioeventfd(MachineState *ms, const MachineIoeventfd *ev,
-                           Error **errp);
-/** machine_del_ioeventfd - undo machine_add_ioeventfd (the same *ev). */
-void machine_del_ioeventfd(MachineState *ms, const MachineIoeventfd *ev);
+/**
+ * machine_has_ioeventfd - whether the accelerator turns the guest's writes
+ * at a memory_region_add_eventfd() address into eventfd signals without a
+ * vCPU exit (KVM); false under qtest, where those writes reach the
+ * region's ops.
+ */
+bool machine_has_ioeventfd(MachineState *ms);
+/**
+ * machine_has_irqfd - whether machine_add_irqfd() and the MSI routes work
+ * (KVM with an in-kernel irqchip and GSI routing); false under qtest.
+ */
+bool machine_has_irqfd(MachineState *ms);
 /**
  * machine_add_irqfd - writing to eventfd @fd raises @gsi (an ISA IRQ, or
  * a route from machine_add_msi_route) as an edge; with @resample_fd >= 0

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * MSI-X (PCI Local Bus Specification 3.0, 6.8.2): the vector table and
- * pending-bit array as MMIO regions, and the capability's enable and
- * function-mask bits.
+ * pending-bit array as MMIO regions, the capability's enable and
+ * function-mask bits, and the vector notifiers that tell a device when a
+ * vector becomes live (enabled and unmasked) or masked.
  */
 #include "util/osdep.h"
 #include "util/log.h"
@@ -17,7 +18,16 @@ struct MSIXState {
     MemoryRegion *owned_bar; /* the BAR msix_init_exclusive_bar made */
     MemoryRegion *table_bar;
     MemoryRegion *pba_bar;
-    bool was_masked[2048]; /* mask state at the last check */
+    /*
+     * Per vector: whether it was masked at the last check -- MSI-X off,
+     * the function or the vector masked -- and whether the use notifier
+     * took it (and so must be told of its release).
+     */
+    bool masked[2048];
+    bool used[2048];
+    MSIVectorUseNotifier use_notifier;
+    MSIVectorReleaseNotifier release_notifier;
+    MSIVectorPollNotifier poll_notifier;
 };
 
 static uint16_t msix_flags(const PCIDevice *dev)
@@ -69,13 +79,23 @@ unsigned msix_nr_vectors(const PCIDevice *dev)
     return dev->msix ? dev->msix->nentries : 0;
 }
 
-static void msix_send(PCIDevice *dev, unsigned vector)
+MSIMessage msix_get_message(const PCIDevice *dev, unsigned vector)
 {
     const uint8_t *e = dev->msix->table + vector * PCI_MSIX_ENTRY_SIZE;
-    uint64_t addr = pci_get_long(e + PCI_MSIX_ENTRY_LOWER_ADDR) |
-                    (uint64_t)pci_get_long(e + PCI_MSIX_ENTRY_UPPER_ADDR) << 32;
+    MSIMessage msg = {
+        .address = pci_get_long(e + PCI_MSIX_ENTRY_LOWER_ADDR) |
+                   (uint64_t)pci_get_long(e + PCI_MSIX_ENTRY_UPPER_ADDR) << 32,
+        .data = pci_get_long(e + PCI_MSIX_ENTRY_DATA),
+    };
 
-    pci_send_msi(dev, addr, pci_get_long(e + PCI_MSIX_ENTRY_DATA));
+    return msg;
+}
+
+static void msix_send(PCIDevice *dev, unsigned vector)
+{
+    MSIMessage msg = msix_get_message(dev, vector);
+
+    pci_send_msi(dev, msg.address, msg.data);
 }
 
 void msix_notify(PCIDevice *dev, unsigned vector)
@@ -90,18 +110,112 @@ void msix_notify(PCIDevice *dev, unsigned vector)
     msix_send(dev, vector);
 }
 
-/* A vector that became unmasked with its pending bit set fires now. */
-static void handle_unmask(PCIDevice *dev, unsigned vector)
+void msix_set_pending(PCIDevice *dev, unsigned vector)
 {
-    bool masked = msix_is_masked(dev, vector);
-    bool was = dev->msix->was_masked[vector];
+    if (dev->msix && vector < dev->msix->nentries) {
+        set_pending(dev, vector, true);
+    }
+}
 
-    dev->msix->was_masked[vector] = masked;
-    if (!msix_enabled(dev) || masked || !was || !msix_is_pending(dev, vector)) {
+/* Masked for delivery: MSI-X off, or the function or the vector masked. */
+static bool vector_dead(const PCIDevice *dev, unsigned vector)
+{
+    return !msix_enabled(dev) || msix_is_masked(dev, vector);
+}
+
+static void notify_use(PCIDevice *dev, unsigned vector)
+{
+    MSIXState *m = dev->msix;
+
+    if (m->use_notifier) {
+        m->used[vector] =
+            m->use_notifier(dev, vector, msix_get_message(dev, vector)) == 0;
+    }
+}
+
+static void notify_release(PCIDevice *dev, unsigned vector)
+{
+    MSIXState *m = dev->msix;
+
+    if (m->release_notifier && m->used[vector]) {
+        m->release_notifier(dev, vector);
+    }
+    m->used[vector] = false;
+}
+
+/*
+ * Bring @vector's notifier up to date after a change of the enable or
+ * mask bits, or of the entry (@msg_changed: its address or data).  A
+ * vector that became live with its pending bit set fires now, after the
+ * use notifier.
+ */
+static void update_vector(PCIDevice *dev, unsigned vector, bool msg_changed)
+{
+    MSIXState *m = dev->msix;
+    bool masked = vector_dead(dev, vector);
+    bool was = m->masked[vector];
+
+    m->masked[vector] = masked;
+    if (masked == was) {
+        if (!masked && msg_changed) {
+            notify_use(dev, vector);
+        }
         return;
     }
-    set_pending(dev, vector, false);
-    msix_send(dev, vector);
+    if (masked) {
+        notify_release(dev, vector);
+        return;
+    }
+    notify_use(dev, vector);
+    if (msix_is_pending(dev, vector)) {
+        set_pending(dev, vector, false);
+        msix_send(dev, vector);
+    }
+}
+
+int msix_set_vector_notifiers(PCIDevice *dev, MSIVectorUseNotifier use,
+                              MSIVectorReleaseNotifier release,
+                              MSIVectorPollNotifier poll)
+{
+    MSIXState *m = dev->msix;
+
+    assert(m && use && release && !m->use_notifier);
+    m->use_notifier = use;
+    m->release_notifier = release;
+    m->poll_notifier = poll;
+    for (unsigned v = 0; v < m->nentries; v++) {
+        int ret;
+
+        m->used[v] = false;
+        if (m->masked[v]) {
+            continue;
+        }
+        ret = use(dev, v, msix_get_message(dev, v));
+        if (ret < 0) {
+            msix_unset_vector_notifiers(dev);
+            return ret;
+        }
+        m->used[v] = true;
+    }
+    if (poll) {
+        poll(dev, 0, m->nentries);
+    }
+    return 0;
+}
+
+void msix_unset_vector_notifiers(PCIDevice *dev)
+{
+    MSIXState *m = dev->msix;
+
+    if (!m || !m->use_notifier) {
+        return;
+    }
+    for (unsigned v = 0; v < m->nentries; v++) {
+        notify_release(dev, v);
+    }
+    m->use_notifier = NULL;
+    m->release_notifier = NULL;
+    m->poll_notifier = NULL;
 }
 
 static uint64_t table_read(void *opaque, hwaddr addr, unsigned size)
@@ -115,10 +229,12 @@ static void table_write(void *opaque, hwaddr addr, uint64_t val, unsigned size)
 {
     PCIDevice *dev = opaque;
     unsigned vector = addr / PCI_MSIX_ENTRY_SIZE;
+    bool ctrl = (addr % PCI_MSIX_ENTRY_SIZE) == PCI_MSIX_ENTRY_VECTOR_CTRL;
+    uint32_t old = pci_get_long(dev->msix->table + addr);
 
     pci_set_long(dev->msix->table + addr, val);
-    if ((addr % PCI_MSIX_ENTRY_SIZE) == PCI_MSIX_ENTRY_VECTOR_CTRL) {
-        handle_unmask(dev, vector);
+    if (ctrl || old != (uint32_t)val) {
+        update_vector(dev, vector, !ctrl);
     }
 }
 
@@ -135,6 +251,12 @@ static uint64_t pba_read(void *opaque, hwaddr addr, unsigned size)
     uint32_t val = 0;
     unsigned bytes = DIV_ROUND_UP(dev->msix->nentries, 8);
 
+    if (dev->msix->poll_notifier) {
+        unsigned start = MIN(addr * 8, dev->msix->nentries);
+
+        dev->msix->poll_notifier(dev, start,
+                                 MIN(start + 32, dev->msix->nentries));
+    }
     for (unsigned i = 0; i < 4 && addr + i < bytes; i++) {
         val |= (uint32_t)dev->msix->pba[addr + i] << (8 * i);
     }
@@ -228,6 +350,7 @@ void msix_uninit(PCIDevice *dev)
     if (!m) {
         return;
     }
+    msix_unset_vector_notifiers(dev);
     memory_region_del_subregion(m->table_bar, &m->table_mr);
     memory_region_del_subregion(m->pba_bar, &m->pba_mr);
     memory_region_destroy(&m->table_mr);
@@ -250,7 +373,7 @@ void msix_write_config(PCIDevice *dev, uint32_t addr, int len)
         return;
     }
     for (unsigned v = 0; v < dev->msix->nentries; v++) {
-        handle_unmask(dev, v);
+        update_vector(dev, v, false);
     }
 }
 
@@ -261,6 +384,9 @@ void msix_reset(PCIDevice *dev)
     if (!m) {
         return;
     }
+    for (unsigned v = 0; v < m->nentries; v++) {
+        notify_release(dev, v);
+    }
     pci_set_word(dev->config + dev->msix_cap + PCI_MSIX_FLAGS, m->nentries - 1);
     memset(m->table, 0, m->nentries * PCI_MSIX_ENTRY_SIZE);
     memset(m->pba, 0, ROUND_UP(DIV_ROUND_UP(m->nentries, 8), 8));
@@ -269,6 +395,6 @@ void msix_reset(PCIDevice *dev)
         pci_set_long(m->table + v * PCI_MSIX_ENTRY_SIZE +
                          PCI_MSIX_ENTRY_VECTOR_CTRL,
                      PCI_MSIX_ENTRY_CTRL_MASKBIT);
-        m->was_masked[v] = true;
+        m->masked[v] = true;
     }
 }
