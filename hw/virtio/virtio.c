@@ -310,6 +310,8 @@ static bool chain_add(VirtQueue *vq, VqChain *ch, uint64_t addr, uint32_t len,
                       bool write)
 {
     VirtIODevice *vdev = vq->vdev;
+    const uint64_t start = addr;
+    const uint32_t start_len = len;
 
     if (write) {
         ch->in_bytes += len;
@@ -325,24 +327,23 @@ static bool chain_add(VirtQueue *vq, VqChain *ch, uint64_t addr, uint32_t len,
     if (!ch->map || len == 0) {
         return true;
     }
-    if (!ram_range_ok(vdev->dma_as, addr, len, write)) {
-        virtio_error(vdev,
-                     "queue %d: buffer at %#" PRIx64 " (%u bytes) is not in %s",
-                     vq->index, addr, len, write ? "writable RAM" : "RAM");
-        return false;
+    if (addr + (len - 1) < addr) {
+        goto not_ram;
     }
     while (len) {
         unsigned int n = ch->out_num + ch->in_num;
         MemoryRegionSection s;
         hwaddr piece;
 
+        if (!address_space_lookup(vdev->dma_as, addr, &s) ||
+            !memory_region_is_ram(s.mr) || (write && s.readonly)) {
+            goto not_ram;
+        }
         if (n == VIRTQUEUE_MAX_SIZE) {
             virtio_error(vdev, "queue %d: a chain of more than %u buffers",
                          vq->index, VIRTQUEUE_MAX_SIZE);
             return false;
         }
-        /* ram_range_ok saw every section of it: the lookup succeeds */
-        address_space_lookup(vdev->dma_as, addr, &s);
         piece =
             MIN((hwaddr)len, s.size - (addr - s.offset_within_address_space));
         ch->iov[n].iov_base = (uint8_t *)memory_region_get_ram_ptr(s.mr) +
@@ -359,6 +360,12 @@ static bool chain_add(VirtQueue *vq, VqChain *ch, uint64_t addr, uint32_t len,
         len -= piece;
     }
     return true;
+
+not_ram:
+    virtio_error(vdev,
+                 "queue %d: buffer at %#" PRIx64 " (%u bytes) is not in %s",
+                 vq->index, start, start_len, write ? "writable RAM" : "RAM");
+    return false;
 }
 
 /* An indirect table (2.7.5.3): checked and reached as a ring part. */
@@ -1126,6 +1133,10 @@ void virtio_cleanup(VirtIODevice *vdev)
 
 void virtio_reset(VirtIODevice *vdev)
 {
+    /* the device stops its data path (vhost) first */
+    if (vdev->status && vdev->ops && vdev->ops->set_status) {
+        vdev->ops->set_status(vdev, 0);
+    }
     vdev->status = 0;
     vdev->isr = 0;
     vdev->guest_features = 0;
@@ -1274,9 +1285,6 @@ static bool features_consistent(const VirtIODevice *vdev)
 void virtio_set_status(VirtIODevice *vdev, uint8_t status)
 {
     if (status == 0) {
-        if (vdev->ops && vdev->ops->set_status) {
-            vdev->ops->set_status(vdev, 0);
-        }
         virtio_reset(vdev);
         return;
     }

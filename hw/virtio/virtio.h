@@ -168,8 +168,10 @@ void virtio_init(VirtIODevice *vdev, DeviceState *owner, AddressSpace *dma_as,
 void virtio_cleanup(VirtIODevice *vdev);
 /**
  * virtio_reset - the driver wrote 0 to the status (or the machine reset):
- * queues, features, status, ISR, vectors and broken flag cleared, then
- * ops->reset.
+ * ops->set_status(vdev, 0) if the status was not 0 (a data path such as
+ * vhost stops), then queues, features, status, ISR, vectors and broken
+ * flag cleared, then ops->reset.  Host and guest notifiers and their
+ * main-loop watches stay as the transport set them.
  */
 void virtio_reset(VirtIODevice *vdev);
 /** virtio_set_transport - the transport's ops, before the guest runs. */

@@ -47,6 +47,9 @@ typedef struct Guest {
     unsigned kicks;
     unsigned irqs[16]; /* transport notify calls per vector */
     uint8_t config[CONFIG_LEN];
+    int set_status_calls;
+    uint8_t last_status;
+    int resets;
     uint16_t avail_idx;   /* the driver's next avail index */
     uint16_t packed_next; /* packed: the driver's next descriptor slot */
     bool packed_wrap;     /* packed: the driver's wrap counter */
@@ -100,8 +103,21 @@ static uint64_t dev_get_features(VirtIODevice *vdev, uint64_t features,
     return features;
 }
 
+static void dev_set_status(VirtIODevice *vdev, uint8_t status)
+{
+    cur->set_status_calls++;
+    cur->last_status = status;
+}
+
+static void dev_reset(VirtIODevice *vdev)
+{
+    cur->resets++;
+}
+
 static const VirtioDeviceOps dev_ops = {
     .get_features = dev_get_features,
+    .set_status = dev_set_status,
+    .reset = dev_reset,
     .get_config = dev_get_config,
     .set_config = dev_set_config,
 };
@@ -654,9 +670,19 @@ static void test_reset_queue(void)
     e = virtqueue_pop(g->vq, sizeof(*e));
     virtqueue_push(g->vq, e, 1);
     g_free(e);
+    CU_ASSERT_EQUAL(g->last_status & VIRTIO_CONFIG_S_DRIVER_OK,
+                    VIRTIO_CONFIG_S_DRIVER_OK);
     virtio_set_status(&g->vdev, 0);
+    /* the device was told (its data path stops), then reset */
+    CU_ASSERT_EQUAL(g->last_status, 0);
+    CU_ASSERT_EQUAL(g->resets, 1);
     CU_ASSERT_PTR_NULL(virtqueue_pop(g->vq, sizeof(*e)));
     CU_ASSERT_EQUAL(virtio_queue_get_last_avail_idx(&g->vdev, 0), 0);
+    /* a machine reset (the transport calls virtio_reset) tells it too */
+    virtio_set_status(&g->vdev, VIRTIO_CONFIG_S_ACKNOWLEDGE);
+    virtio_reset(&g->vdev);
+    CU_ASSERT_EQUAL(g->last_status, 0);
+    CU_ASSERT_EQUAL(g->resets, 2);
 
     /* bring it up again on fresh rings */
     memset(memory_region_get_ram_ptr(&g->ram), 0, 0x4000);
@@ -1058,6 +1084,28 @@ static void test_error_before_driver_ok(void)
         CU_ASSERT_PTR_NOT_NULL(strstr(log, "virtio-test: test error 42"));
         g_free(log);
     }
+    guest_free(g);
+}
+
+/* Rings cached in RAM that goes away: re-checked, the device breaks. */
+static void test_memory_map_change(void)
+{
+    Guest *g = guest_new(SPLIT_FEATURES, false);
+    const hwaddr desc = RAM2_BASE, avail = RAM2_BASE + 0x1000,
+                 used = RAM2_BASE + 0x2000;
+    VirtQueueElement *e;
+
+    virtio_queue_set_rings(&g->vdev, 0, desc, avail, used);
+    put_desc_at(desc, 0, DATA_ADDR, 8, 0, 0);
+    gw16(avail + 4, 0);
+    gw16(avail + 2, 1);
+    e = virtqueue_pop(g->vq, sizeof(*e));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+    memory_region_set_enabled(&g->ram2, false);
+    virtqueue_push(g->vq, e, 0); /* the rings are gone */
+    g_free(e);
+    assert_broken(g, "descriptor area at 0x100000 (256 bytes) is not in RAM");
+    memory_region_set_enabled(&g->ram2, true);
     guest_free(g);
 }
 
@@ -1484,9 +1532,9 @@ UNIT_SUITE(virtqueue, NULL, NULL, UNIT_TEST(test_split_chain),
            UNIT_TEST(test_split_event_idx_avail_event),
            UNIT_TEST(test_features_status), UNIT_TEST(test_config),
            UNIT_TEST(test_reset_queue), UNIT_TEST(test_legacy_addr),
-           UNIT_TEST(test_host_notifier), UNIT_TEST(test_guest_notifier),
-           UNIT_TEST(test_vhost_state), UNIT_TEST(test_bad_loop),
-           UNIT_TEST(test_bad_chain_too_long),
+           UNIT_TEST(test_memory_map_change), UNIT_TEST(test_host_notifier),
+           UNIT_TEST(test_guest_notifier), UNIT_TEST(test_vhost_state),
+           UNIT_TEST(test_bad_loop), UNIT_TEST(test_bad_chain_too_long),
            UNIT_TEST(test_bad_desc_outside_ram), UNIT_TEST(test_bad_head),
            UNIT_TEST(test_bad_next), UNIT_TEST(test_bad_avail_idx),
            UNIT_TEST(test_bad_order), UNIT_TEST(test_bad_indirect),
