@@ -22,7 +22,13 @@ struct I440FXHostState {
 
 #define CONFIG_ADDR_BUS(a)   (((a) >> 16) & 0xff)
 #define CONFIG_ADDR_DEVFN(a) (((a) >> 8) & 0xff)
-#define CONFIG_ADDR_REG(a)   ((a)&0xfc)
+/*
+ * The register: bits 7:0 of the latch with the data port's byte offset
+ * ORed in.  The PCI spec reserves bits 1:0 of CONFIG_ADDRESS, but QEMU
+ * keeps them (its pci_host ORs them into the offset) and QEMU's libqos
+ * relies on it: a 16-bit read of 0x2e latches 0x...2e and reads 0xcfc.
+ */
+#define CONFIG_ADDR_REG(a, port_off) (((a) | (port_off)) & 0xff)
 
 static uint64_t conf_addr_read(void *opaque, hwaddr addr, unsigned size)
 {
@@ -59,7 +65,7 @@ static bool conf_target(I440FXHostState *s, hwaddr port_off, int *devfn,
         return false;
     }
     *devfn = CONFIG_ADDR_DEVFN(a);
-    *reg = CONFIG_ADDR_REG(a) | (port_off & 3);
+    *reg = CONFIG_ADDR_REG(a, port_off & 3);
     return true;
 }
 
