@@ -34,6 +34,9 @@ struct NetState {
     bool running;
     unsigned next_mac;    /* qemu_macaddr_default_if_unset() */
     unsigned next_nic_id; /* -nic backends without id= */
+    /* "/dev/vhost-net"; the unit tests point it elsewhere (no option). */
+    const char *vhost_net_dev;
+    struct NetAnnouncer *announcer; /* announce-self timers (announce.c) */
 };
 
 /** net_hub_flush_peers - flush every other port of @port's hub. */

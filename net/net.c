@@ -8,6 +8,7 @@
 #include "util/cutils.h"
 #include "util/iov.h"
 #include "util/log.h"
+#include "net/announce.h"
 #include "net/clients.h"
 
 static const char *const driver_names[NET_CLIENT_DRIVER_MAX] = {
@@ -86,15 +87,10 @@ static const NetQueueOps net_client_queue_ops = {
 
 /* ---- Clients ---- */
 
-NetClientState *qemu_new_net_client(const NetClientInfo *info,
-                                    NetClientState *peer, const char *model,
-                                    const char *name, NetState *ns)
+static void net_client_setup(NetClientState *nc, const NetClientInfo *info,
+                             NetClientState *peer, const char *model,
+                             const char *name, NetState *ns)
 {
-    NetClientState *nc;
-
-    assert(info->size >= sizeof(NetClientState));
-    assert(info->receive || info->receive_iov);
-    nc = g_malloc0(info->size);
     nc->info = info;
     nc->ns = ns;
     nc->model = g_strdup(model);
@@ -109,19 +105,44 @@ NetClientState *qemu_new_net_client(const NetClientInfo *info,
     if (ns) {
         ns->clients = g_list_append(ns->clients, nc);
     }
+}
+
+NetClientState *qemu_new_net_client(const NetClientInfo *info,
+                                    NetClientState *peer, const char *model,
+                                    const char *name, NetState *ns)
+{
+    NetClientState *nc;
+
+    assert(info->size >= sizeof(NetClientState));
+    assert(info->receive || info->receive_iov);
+    assert(info->type != NET_CLIENT_DRIVER_NIC);
+    nc = g_malloc0(info->size);
+    net_client_setup(nc, info, peer, model, name, ns);
     return nc;
 }
 
-void qemu_del_net_client(NetClientState *nc)
+/* Everything qemu_del_net_client() does but freeing @nc itself. */
+static void net_client_teardown(NetClientState *nc)
 {
+    NetClientState *peer = nc->peer;
+
     while (nc->dumps) {
         net_dump_close(nc->dumps->data);
     }
     /* What nc sent and its peer still holds, then what nc holds. */
     qemu_purge_queued_packets(nc);
     net_queue_purge(nc->incoming_queue, NULL);
-    if (nc->peer) {
-        nc->peer->peer = NULL;
+    if (peer) {
+        /* A NIC keeps no pointer to a backend that is gone. */
+        if (peer->info->type == NET_CLIENT_DRIVER_NIC) {
+            NICConf *conf = qemu_get_nic(peer)->conf;
+
+            if (conf && peer->queue_index < conf->peers.queues &&
+                conf->peers.ncs[peer->queue_index] == nc) {
+                conf->peers.ncs[peer->queue_index] = NULL;
+            }
+        }
+        peer->peer = NULL;
         nc->peer = NULL;
     }
     if (nc->ns) {
@@ -134,6 +155,12 @@ void qemu_del_net_client(NetClientState *nc)
     g_free(nc->model);
     g_free(nc->name);
     g_free(nc->rx_buf);
+}
+
+void qemu_del_net_client(NetClientState *nc)
+{
+    assert(nc->info->type != NET_CLIENT_DRIVER_NIC); /* qemu_del_nic() */
+    net_client_teardown(nc);
     g_free(nc);
 }
 
@@ -228,7 +255,7 @@ static char *nic_default_name(NetState *ns, const char *model)
     for (GList *l = ns ? ns->clients : NULL; l; l = l->next) {
         NetClientState *nc = l->data;
 
-        if (nc->info->type == NET_CLIENT_DRIVER_NIC &&
+        if (nc->info->type == NET_CLIENT_DRIVER_NIC && nc->queue_index == 0 &&
             !g_strcmp0(nc->model, model)) {
             n++;
         }
@@ -239,43 +266,78 @@ static char *nic_default_name(NetState *ns, const char *model)
 NICState *qemu_new_nic(const NetClientInfo *info, NICConf *conf,
                        const char *model, const char *id, void *opaque)
 {
-    NetClientState *peer = conf->peers.ncs;
-    NetState *ns = peer ? peer->ns : NULL;
+    NICPeers *peers = &conf->peers;
+    int queues = MAX(1, peers->queues);
+    NetState *ns = NULL;
     g_autofree char *name = NULL;
     NICState *nic;
 
     assert(info->type == NET_CLIENT_DRIVER_NIC);
     assert(info->size >= sizeof(NICState));
-    if (peer && peer->peer) {
-        warn_report("netdev '%s' is already in use; %s gets no peer",
-                    peer->name, id ? id : model);
-        peer = NULL;
-        conf->peers.ncs = NULL;
+    assert(peers->queues >= 0 && peers->queues <= MAX_QUEUE_NUM);
+    for (int i = 0; i < peers->queues; i++) {
+        NetClientState *peer = peers->ncs[i];
+
+        if (peer && peer->peer) {
+            warn_report("netdev '%s' is already in use; %s gets no peer",
+                        peer->name, id ? id : model);
+            memset(peers->ncs, 0, sizeof(peers->ncs));
+            peers->queues = 0;
+            queues = 1;
+            break;
+        }
+        if (peer && !ns) {
+            ns = peer->ns;
+        }
     }
     name = id ? g_strdup(id) : nic_default_name(ns, model);
-    nic = (NICState *)qemu_new_net_client(info, peer, model, name, ns);
+    nic = g_malloc0(info->size + queues * sizeof(NetClientState));
+    nic->ncs = (NetClientState *)((char *)nic + info->size);
     nic->conf = conf;
     nic->opaque = opaque;
+    nic->queues = queues;
+    for (int i = 0; i < queues; i++) {
+        NetClientState *nc = &nic->ncs[i];
+
+        nc->queue_index = i;
+        net_client_setup(nc, info, i < peers->queues ? peers->ncs[i] : NULL,
+                         model, name, ns);
+    }
     return nic;
 }
 
 void qemu_del_nic(NICState *nic)
 {
-    if (nic->conf && nic->conf->peers.ncs == nic->nc.peer) {
-        nic->conf->peers.ncs = NULL;
+    NICConf *conf = nic->conf;
+
+    for (int i = 0; i < nic->queues; i++) {
+        net_client_teardown(&nic->ncs[i]);
     }
-    qemu_del_net_client(&nic->nc);
+    if (conf) {
+        memset(conf->peers.ncs, 0, sizeof(conf->peers.ncs));
+        conf->peers.queues = 0;
+    }
+    g_free(nic);
+}
+
+NetClientState *qemu_get_subqueue(NICState *nic, int queue_index)
+{
+    assert(queue_index >= 0 && queue_index < nic->queues);
+    return &nic->ncs[queue_index];
 }
 
 NetClientState *qemu_get_queue(NICState *nic)
 {
-    return &nic->nc;
+    return qemu_get_subqueue(nic, 0);
 }
 
 NICState *qemu_get_nic(NetClientState *nc)
 {
+    NetClientState *nc0;
+
     assert(nc->info->type == NET_CLIENT_DRIVER_NIC);
-    return container_of(nc, NICState, nc);
+    nc0 = nc - nc->queue_index;
+    return (NICState *)((char *)nc0 - nc->info->size);
 }
 
 void *qemu_get_nic_opaque(NetClientState *nc)
@@ -348,6 +410,38 @@ int qemu_set_vnet_hdr_len(NetClientState *nc, int len)
     return nc->info->set_vnet_hdr_len(nc, len);
 }
 
+/* ---- Multiqueue and vhost ---- */
+
+int qemu_set_queue_enabled(NetClientState *nc, bool enable)
+{
+    if (!nc || !nc->info->set_queue_enabled) {
+        return 0;
+    }
+    return nc->info->set_queue_enabled(nc, enable);
+}
+
+int qemu_get_vhost_fd(NetClientState *nc)
+{
+    return nc && nc->info->get_vhost_fd ? nc->info->get_vhost_fd(nc) : -1;
+}
+
+int qemu_get_backend_fd(NetClientState *nc)
+{
+    return nc && nc->info->get_backend_fd ? nc->info->get_backend_fd(nc) : -1;
+}
+
+bool qemu_get_vhost_force(NetClientState *nc)
+{
+    return nc && nc->info->get_vhost_force && nc->info->get_vhost_force(nc);
+}
+
+void qemu_set_backend_polling(NetClientState *nc, bool enable)
+{
+    if (nc && nc->info->set_backend_polling) {
+        nc->info->set_backend_polling(nc, enable);
+    }
+}
+
 /* ---- NetState ---- */
 
 NetState *net_state_new(MainLoop *loop)
@@ -356,6 +450,7 @@ NetState *net_state_new(MainLoop *loop)
 
     ns->loop = loop;
     ns->running = true;
+    ns->vhost_net_dev = "/dev/vhost-net";
     return ns;
 }
 
@@ -384,6 +479,7 @@ void net_state_free(NetState *ns)
     while (ns->clients) {
         qemu_del_net_client(ns->clients->data);
     }
+    net_announce_cleanup(ns);
     net_hub_free_all(ns);
     g_list_free_full(ns->pending_nics, net_pending_nic_free);
     g_free(ns);
@@ -415,6 +511,26 @@ NetClientState *qemu_find_netdev(NetState *ns, const char *id)
         }
     }
     return NULL;
+}
+
+int qemu_find_net_clients_except(NetState *ns, const char *id,
+                                 NetClientState **ncs, NetClientDriver type,
+                                 int max)
+{
+    int n = 0;
+
+    for (GList *l = ns->clients; l; l = l->next) {
+        NetClientState *nc = l->data;
+
+        if (nc->info->type == type || strcmp(nc->name, id)) {
+            continue;
+        }
+        if (n < max) {
+            ncs[n] = nc;
+        }
+        n++;
+    }
+    return n;
 }
 
 static const NetBackend *find_backend(const char *type)
@@ -570,12 +686,21 @@ bool qmp_set_link(NetState *ns, const char *name, bool up, Error **errp)
         NetClientState *peer = nc->peer;
 
         nc->link_down = !up;
-        if (nc->info->link_status_changed) {
-            nc->info->link_status_changed(nc);
-        }
         /* A NIC follows its backend; a backend keeps its own state. */
         if (peer && peer->info->type == NET_CLIENT_DRIVER_NIC) {
             peer->link_down = !up;
+        }
+    }
+    /* Then each side hears it once, on queue 0 (after all queues moved). */
+    for (guint i = 0; i < found->len; i++) {
+        NetClientState *nc = found->pdata[i];
+        NetClientState *peer = nc->peer;
+
+        if (nc->queue_index != 0) {
+            continue;
+        }
+        if (nc->info->link_status_changed) {
+            nc->info->link_status_changed(nc);
         }
         if (peer && peer->info->link_status_changed) {
             peer->info->link_status_changed(peer);
@@ -585,9 +710,58 @@ bool qmp_set_link(NetState *ns, const char *name, bool up, Error **errp)
     return true;
 }
 
+/* Ethernet type of RARP and its fields (RFC 903). */
+#define ETH_P_RARP_FRAME 0x8035
+#define RARP_OP_REQUEST  3
+
+static void put_be16(uint8_t *p, uint16_t v)
+{
+    p[0] = v >> 8;
+    p[1] = v & 0xff;
+}
+
+/* A RARP "request reverse" from @mac, padded to the 60-byte minimum. */
+static size_t announce_build_rarp(uint8_t *buf, const uint8_t mac[6])
+{
+    memset(buf, 0, 60);
+    memset(buf, 0xff, 6);                 /* broadcast */
+    memcpy(buf + 6, mac, 6);              /* source */
+    put_be16(buf + 12, ETH_P_RARP_FRAME); /* ethertype */
+    put_be16(buf + 14, 1);                /* hardware: Ethernet */
+    put_be16(buf + 16, 0x0800);           /* protocol: IPv4 */
+    buf[18] = 6;                          /* hardware address length */
+    buf[19] = 4;                          /* protocol address length */
+    put_be16(buf + 20, RARP_OP_REQUEST);  /* operation */
+    memcpy(buf + 22, mac, 6);             /* sender hardware address */
+    memcpy(buf + 32, mac, 6);             /* target hardware address */
+    return 60;
+}
+
+void qemu_announce_self(NetState *ns)
+{
+    for (GList *l = ns->clients; l; l = l->next) {
+        NetClientState *nc = l->data;
+        NICState *nic;
+        uint8_t buf[60];
+
+        if (nc->info->type != NET_CLIENT_DRIVER_NIC || nc->queue_index) {
+            continue;
+        }
+        nic = qemu_get_nic(nc);
+        if (nic->conf) {
+            qemu_send_packet(nc, buf,
+                             announce_build_rarp(buf, nic->conf->macaddr.a));
+        }
+        if (nc->info->announce) {
+            nc->info->announce(nc);
+        }
+    }
+}
+
 static void print_client(GString *out, NetClientState *nc)
 {
-    g_string_append_printf(out, "%s: index=0,type=%s,%s%s\n", nc->name,
+    g_string_append_printf(out, "%s: index=%d,type=%s,%s%s\n", nc->name,
+                           nc->queue_index,
                            net_client_driver_str(nc->info->type), nc->info_str,
                            nc->link_down ? ",link=down" : "");
 }

@@ -27,6 +27,9 @@ typedef struct NetDump NetDump;
 /* Packets a client's queue holds for fire-and-forget senders. */
 #define NET_QUEUE_MAXLEN 10000
 
+/* The most queues of one netdev (-netdev tap,queues=N) or one NIC. */
+#define MAX_QUEUE_NUM 1024
+
 typedef enum NetClientDriver {
     NET_CLIENT_DRIVER_NONE,
     NET_CLIENT_DRIVER_NIC,
@@ -59,8 +62,14 @@ typedef void LinkStatusChanged(NetClientState *nc);
  * @can_receive: false while the client cannot take frames (NULL: always).
  * @cleanup: release the state (the struct itself is freed by the layer).
  * @link_status_changed: the link of this client or its peer went up/down.
- * The remaining hooks are the vnet-header offloads of a backend (tap),
- * reached by a NIC through qemu_has_vnet_hdr() and friends on its peer.
+ * The vnet-header hooks are the offloads of a backend (tap), reached by a
+ * NIC through qemu_has_vnet_hdr() and friends on its peer.
+ * @set_queue_enabled: attach/detach this queue of a multiqueue backend
+ *           (tap: TUNSETQUEUE); see qemu_set_queue_enabled().
+ * @get_vhost_fd, @get_backend_fd, @get_vhost_force, @set_backend_polling:
+ *           what vhost-net needs of a backend queue; see the wrappers.
+ * @announce: a NIC announces itself (virtio-net: VIRTIO_NET_S_ANNOUNCE);
+ *           see qemu_announce_self().
  */
 typedef struct NetClientInfo {
     NetClientDriver type;
@@ -77,6 +86,12 @@ typedef struct NetClientInfo {
     void (*set_offload)(NetClientState *nc, int csum, int tso4, int tso6,
                         int ecn, int ufo);
     int (*set_vnet_hdr_len)(NetClientState *nc, int len);
+    int (*set_queue_enabled)(NetClientState *nc, bool enable);
+    int (*get_vhost_fd)(NetClientState *nc);
+    int (*get_backend_fd)(NetClientState *nc);
+    bool (*get_vhost_force)(NetClientState *nc);
+    void (*set_backend_polling)(NetClientState *nc, bool enable);
+    void (*announce)(NetClientState *nc);
 } NetClientInfo;
 
 /**
@@ -89,7 +104,9 @@ struct NetClientState {
     NetClientState *peer;     /* the other end, or NULL */
     NetQueue *incoming_queue; /* frames held for this client */
     char *model;              /* "e1000", "user", "tap", ... */
-    char *name;               /* netdev id, or the NIC's id / "e1000.0" */
+    char *name;               /* netdev id, or the NIC's id / "e1000.0";
+                                 every queue of a netdev or NIC has it */
+    int queue_index;          /* 0..N-1 within its netdev or NIC */
     char info_str[256];       /* for `info network` */
     bool link_down;
     GSList *dumps;   /* NetDump *: filter-dump on this client */
@@ -178,8 +195,14 @@ void qemu_purge_queued_packets(NetClientState *nc);
 
 /* ---- NICs ---- */
 
+/**
+ * NICPeers - the netdev queues a NIC is peered with: ncs[i] for subqueue i
+ * (DEFINE_PROP_NETDEV fills every queue of the netdev), @queues of them;
+ * 0 for a NIC with no netdev.
+ */
 typedef struct NICPeers {
-    NetClientState *ncs; /* the netdev (DEFINE_PROP_NETDEV), or NULL */
+    NetClientState *ncs[MAX_QUEUE_NUM];
+    int32_t queues;
 } NICPeers;
 
 /** NICConf - what every NIC model's properties hold. */
@@ -189,16 +212,23 @@ typedef struct NICConf {
     int32_t bootindex;
 } NICConf;
 
-/** NICState - a NIC's endpoint; a NIC model's info->size is its size. */
+/**
+ * NICState - a NIC's endpoints: @queues subqueues, ncs[i] peered with
+ * conf->peers.ncs[i].  A NIC model's info->size is sizeof(NICState); the
+ * subqueues live in the same allocation, after info->size bytes.
+ */
 typedef struct NICState {
-    NetClientState nc;
+    NetClientState *ncs;
     NICConf *conf;
     void *opaque; /* the device */
+    int queues;
 } NICState;
 
 /**
- * qemu_new_nic - the NIC endpoint of a device, peered with the netdev in
- * conf->peers (if any) and registered in that netdev's NetState.
+ * qemu_new_nic - the NIC endpoints of a device: MAX(1, conf->peers.queues)
+ * subqueues, subqueue i peered with conf->peers.ncs[i] (if any) and
+ * registered in that netdev's NetState.  Every subqueue has the same name
+ * and info; nc->queue_index tells them apart.
  * @info: info->type must be NET_CLIENT_DRIVER_NIC and info->size at least
  *        sizeof(NICState).
  * @model: the device type ("e1000").
@@ -208,13 +238,19 @@ typedef struct NICState {
 NICState *qemu_new_nic(const NetClientInfo *info, NICConf *conf,
                        const char *model, const char *id, void *opaque);
 
-/** qemu_del_nic - unplug: purge, unpeer (the netdev stays) and free. */
+/**
+ * qemu_del_nic - unplug: purge and unpeer every subqueue (the netdev
+ * stays), clear conf->peers and free.
+ */
 void qemu_del_nic(NICState *nic);
 
-/** qemu_get_queue - the NIC's NetClientState (pass it to qemu_send_*). */
+/** qemu_get_subqueue - subqueue @queue_index (< nic->queues) of @nic. */
+NetClientState *qemu_get_subqueue(NICState *nic, int queue_index);
+
+/** qemu_get_queue - subqueue 0 (pass it to qemu_send_*). */
 NetClientState *qemu_get_queue(NICState *nic);
 
-/** qemu_get_nic - the NICState of a NIC's NetClientState. */
+/** qemu_get_nic - the NICState of any subqueue of a NIC. */
 NICState *qemu_get_nic(NetClientState *nc);
 
 /** qemu_get_nic_opaque - the @opaque given to qemu_new_nic(). */
@@ -248,6 +284,47 @@ void qemu_set_offload(NetClientState *nc, int csum, int tso4, int tso6, int ecn,
                       int ufo);
 /** qemu_set_vnet_hdr_len - the header size (10, or 12 with mergeable). */
 int qemu_set_vnet_hdr_len(NetClientState *nc, int len);
+
+/* ---- Multiqueue and vhost: a NIC asks its peer (a backend queue) ---- */
+
+/**
+ * qemu_set_queue_enabled - attach (@enable) or detach backend queue @nc
+ * (a NIC subqueue's peer) from its interface: tap uses TUNSETQUEUE with
+ * IFF_ATTACH_QUEUE / IFF_DETACH_QUEUE, so that the kernel spreads frames
+ * only over the queues the guest enabled (virtio-net VQ_PAIRS_SET).  A
+ * detached queue is not read, and what it sent and the NIC still holds is
+ * purged.  Queues start attached; asking for the current state does
+ * nothing.
+ *
+ * Return: 0 (also when @nc is NULL or has no queues to switch: hubs, user,
+ * socket), or a negative errno from the kernel.
+ */
+int qemu_set_queue_enabled(NetClientState *nc, bool enable);
+
+/**
+ * qemu_get_vhost_fd - the /dev/vhost-net fd of backend queue @nc (tap with
+ * vhost=on, opened per queue or passed with vhostfd=/vhostfds=), or -1:
+ * none (not a tap, vhost=off, or /dev/vhost-net could not be opened and
+ * the netdev fell back to userspace).  The netdev owns and closes it.
+ */
+int qemu_get_vhost_fd(NetClientState *nc);
+
+/**
+ * qemu_get_backend_fd - the fd vhost-net uses as VHOST_NET_SET_BACKEND of
+ * backend queue @nc (tap: the queue's tap fd), or -1.  Owned by the netdev.
+ */
+int qemu_get_backend_fd(NetClientState *nc);
+
+/** qemu_get_vhost_force - whether @nc was created with vhostforce=on. */
+bool qemu_get_vhost_force(NetClientState *nc);
+
+/**
+ * qemu_set_backend_polling - @enable false: backend queue @nc stops
+ * reading and writing its fd on the main loop (vhost owns it: every frame
+ * must reach the kernel's vhost worker); true (the default): it resumes
+ * and flushes what is held for it.  No-op for backends without the hook.
+ */
+void qemu_set_backend_polling(NetClientState *nc, bool enable);
 
 /* ---- NetState: the backends of one machine ---- */
 
@@ -304,8 +381,22 @@ void net_pending_nic_free(gpointer p);
 /** net_state_nic_none - whether `-nic none` was given. */
 bool net_state_nic_none(NetState *ns);
 
-/** qemu_find_netdev - the backend named @id (never a NIC), or NULL. */
+/**
+ * qemu_find_netdev - the backend named @id (never a NIC), or NULL; for a
+ * multiqueue netdev its queue 0.
+ */
 NetClientState *qemu_find_netdev(NetState *ns, const char *id);
+
+/**
+ * qemu_find_net_clients_except - store in @ncs (room for @max) the clients
+ * named @id whose driver is not @type (NET_CLIENT_DRIVER_MAX: any), in
+ * queue order; e.g. every queue of netdev @id with type NIC.
+ *
+ * Return: how many match (may exceed @max; only @max are stored).
+ */
+int qemu_find_net_clients_except(NetState *ns, const char *id,
+                                 NetClientState **ncs, NetClientDriver type,
+                                 int max);
 
 /**
  * net_state_check_clients - after the board and -device NICs are built:
@@ -316,12 +407,24 @@ void net_state_check_clients(NetState *ns);
 
 /**
  * qmp_set_link - QMP set_link: every client named @name (a netdev id or a
- * NIC name) goes up/down; a NIC peer of a netdev follows, and both are told
- * through link_status_changed.  Error: "Device 'NAME' not found".
+ * NIC name: all their queues) goes up/down; a NIC peer of a netdev follows
+ * (all its subqueues), and both are told through link_status_changed, once
+ * each, on queue 0.  Error: "Device 'NAME' not found".
  */
 bool qmp_set_link(NetState *ns, const char *name, bool up, Error **errp);
 
-/** net_print_info - `info network`: NICs with their backends, then the rest. */
+/**
+ * qemu_announce_self - announce every NIC of @ns once: a RARP broadcast
+ * from its MAC on subqueue 0 (as after migration, so that switches learn
+ * where the guest is), then its info->announce hook, if any (virtio-net
+ * asks the guest to send gratuitous ARPs).
+ */
+void qemu_announce_self(NetState *ns);
+
+/**
+ * net_print_info - `info network`: NICs with their backends (one line
+ * each per queue, "index=N"), then the rest.
+ */
 void net_print_info(NetState *ns, GString *out);
 
 /**

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The "netdev" property kind: "-device e1000,netdev=n0" stores the backend
- * n0 of the machine's NetState in the NIC's NICPeers; qemu_new_nic() peers
- * them at realize.  Errors name the property and the value, as QEMU's.
+ * The "netdev" property kind: "-device e1000,netdev=n0" stores every queue
+ * of backend n0 of the machine's NetState in the NIC's NICPeers;
+ * qemu_new_nic() peers them, queue by queue, at realize.  Errors name the
+ * property and the value, as QEMU's.
  */
 #include "util/osdep.h"
 #include "hw/core/machine.h"
@@ -14,24 +15,40 @@ static bool netdev_parse(DeviceState *dev, const Property *prop,
     NICPeers *peers = qdev_prop_ptr(dev, prop);
     MachineState *ms = qdev_get_machine(dev);
     const char *type = object_get_typename(OBJECT(dev));
-    NetClientState *nc;
+    NetClientState *ncs[MAX_QUEUE_NUM];
+    int queues = 0;
 
-    nc = ms && ms->net ? qemu_find_netdev(ms->net, value) : NULL;
-    if (!nc) {
+    if (ms && ms->net) {
+        queues = qemu_find_net_clients_except(
+            ms->net, value, ncs, NET_CLIENT_DRIVER_NIC, MAX_QUEUE_NUM);
+    }
+    if (queues == 0) {
         error_setg(errp,
                    "Property '%s.%s' can't find value '%s' (no "
                    "-netdev with that id)",
                    type, prop->name, value);
         return false;
     }
-    if (nc->peer && nc->peer != peers->ncs) {
+    if (queues > MAX_QUEUE_NUM) {
         error_setg(errp,
-                   "Property '%s.%s' can't take value '%s', it's in "
-                   "use",
-                   type, prop->name, value);
+                   "Property '%s.%s' can't take value '%s': it has %d "
+                   "queues, the most is %d",
+                   type, prop->name, value, queues, MAX_QUEUE_NUM);
         return false;
     }
-    peers->ncs = nc;
+    for (int i = 0; i < queues; i++) {
+        if (ncs[i]->peer) {
+            error_setg(errp,
+                       "Property '%s.%s' can't take value '%s', it's in "
+                       "use",
+                       type, prop->name, value);
+            return false;
+        }
+    }
+    memcpy(peers->ncs, ncs, queues * sizeof(ncs[0]));
+    memset(peers->ncs + queues, 0,
+           (MAX_QUEUE_NUM - queues) * sizeof(peers->ncs[0]));
+    peers->queues = queues;
     return true;
 }
 
@@ -39,7 +56,7 @@ static char *netdev_print(DeviceState *dev, const Property *prop)
 {
     NICPeers *peers = qdev_prop_ptr(dev, prop);
 
-    return g_strdup(peers->ncs ? peers->ncs->name : "");
+    return g_strdup(peers->queues && peers->ncs[0] ? peers->ncs[0]->name : "");
 }
 
 const PropertyInfo qdev_prop_netdev = {

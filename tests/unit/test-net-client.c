@@ -7,6 +7,7 @@
  */
 #include "util/osdep.h"
 #include "tests/unit/test-net-fake.h"
+#include <fcntl.h>
 #include <sys/socket.h>
 
 typedef struct Fixture {
@@ -76,8 +77,8 @@ static void test_netdev_errors(void)
                  "runs no scripts (use script=no,downscript=no and set the "
                  "interface up beforehand)");
     expect_error(&fx, "tap,id=t0,fd=3,ifname=x", true,
-                 "-netdev tap: ifname=, script=, downscript= and vnet_hdr= "
-                 "can't be used with fd=");
+                 "-netdev tap: ifname=, script=, downscript=, vnet_hdr=, "
+                 "queues= and fds= can't be used with fd=");
     expect_error(&fx, "tap,id=t0,ifname=averyveryverylongname", true,
                  "-netdev tap: ifname 'averyveryverylongname' is too long (at "
                  "most 15 characters)");
@@ -94,6 +95,99 @@ static void test_netdev_errors(void)
     expect_error(&fx, "hubport,id=h0,hubid=0,netdev=none", true,
                  "-netdev hubport: netdev 'none' not found");
     fixture_fini(&fx);
+}
+
+/* Each of @fmt's "%d" is @fd; @msg likewise. */
+static void expect_error_fd(Fixture *fx, const char *fmt, const char *msg,
+                            int fd)
+{
+    g_autofree char *arg = g_strdup_printf(fmt, fd, fd, fd);
+    g_autofree char *want = g_strdup_printf(msg, fd, fd, fd);
+
+    expect_error(fx, arg, true, want);
+}
+
+/*
+ * tap's queues=, fds= and vhost options: every mistake is one line and
+ * opens nothing (no tap is made: these fail before /dev/net/tun).
+ */
+static void test_tap_mq_vhost_errors(void)
+{
+    Fixture fx;
+    int p[2];
+
+    CU_ASSERT_EQUAL_FATAL(pipe(p), 0);
+    fixture_init(&fx);
+    expect_error(&fx, "tap,id=t0,fd=3,queues=2", true,
+                 "-netdev tap: ifname=, script=, downscript=, vnet_hdr=, "
+                 "queues= and fds= can't be used with fd=");
+    expect_error(&fx, "tap,id=t0,fds=3:4,queues=2", true,
+                 "-netdev tap: ifname=, script=, downscript=, vnet_hdr=, "
+                 "queues= and vhostfd= can't be used with fds= (the queues "
+                 "are the fds; use vhostfds=)");
+    expect_error(&fx, "tap,id=t0,fds=3:4,vhostfd=5", true,
+                 "-netdev tap: ifname=, script=, downscript=, vnet_hdr=, "
+                 "queues= and vhostfd= can't be used with fds= (the queues "
+                 "are the fds; use vhostfds=)");
+    expect_error_fd(&fx, "tap,id=t0,fds=%d:x",
+                    "-netdev tap: fds='%d:x': 'x' is not a file descriptor "
+                    "number (expected N:N:...)",
+                    p[0]);
+    expect_error_fd(&fx, "tap,id=t0,fds=%d::%d",
+                    "-netdev tap: fds='%d::%d': '' is not a file descriptor "
+                    "number (expected N:N:...)",
+                    p[0]);
+    expect_error(&fx, "tap,id=t0,fds=-1", true,
+                 "-netdev tap: fds='-1': '-1' is not a file descriptor "
+                 "number (expected N:N:...)");
+    expect_error_fd(&fx, "tap,id=t0,fds=%d:9999",
+                    "-netdev tap: fds='%d:9999': 9999 is not an open file "
+                    "descriptor",
+                    p[0]);
+    expect_error_fd(&fx, "tap,id=t0,fds=%d:%d",
+                    "-netdev tap: fds='%d:%d': fd %d is given twice", p[0]);
+    expect_error_fd(&fx, "tap,id=t0,fds=%d",
+                    "-netdev tap: fd %d is not a tap device", p[0]);
+    expect_error_fd(&fx, "tap,id=t0,fd=%d",
+                    "-netdev tap: fd %d is not a tap device", p[0]);
+    expect_error(&fx, "tap,id=t0,queues=0", true,
+                 "-netdev tap: queues=0 is out of range (1 to 1024)");
+    expect_error(&fx, "tap,id=t0,queues=1025", true,
+                 "-netdev tap: queues=1025 is out of range (1 to 1024)");
+    expect_error(&fx, "tap,id=t0,vhostfds=3", true,
+                 "-netdev tap: vhostfds= needs fds= (use vhostfd= with one "
+                 "queue)");
+    expect_error(&fx, "tap,id=t0,queues=2,vhostfd=3", true,
+                 "-netdev tap: vhostfd= is for one queue; with queues= above "
+                 "1 let kemu open /dev/vhost-net, or pass fds= and "
+                 "vhostfds=");
+    expect_error(&fx, "tap,id=t0,vhost=off,vhostfd=3", true,
+                 "-netdev tap: vhostfd= and vhostfds= are not valid with "
+                 "vhost=off");
+    expect_error_fd(&fx, "tap,id=t0,vhost=on,vhostfd=9999",
+                    "-netdev tap: vhostfd=9999 is not an open file "
+                    "descriptor",
+                    0);
+    {
+        g_autofree char *arg = g_strdup_printf(
+            "tap,id=t0,fds=%d:%d,vhostfds=%d", p[0], p[1], p[0]);
+
+        expect_error(&fx, arg, true,
+                     "-netdev tap: 1 vhostfds for 2 fds (one vhost fd per "
+                     "queue)");
+    }
+    /* Hubs, user and socket have one queue. */
+    expect_error(&fx, "user,id=u0,queues=2", true,
+                 "-netdev user: invalid parameter 'queues'");
+    expect_error(&fx, "socket,id=s0,listen=:0,queues=2", true,
+                 "-netdev socket: invalid parameter 'queues'");
+    expect_error(&fx, "hubport,id=h0,hubid=0,queues=2", true,
+                 "-netdev hubport: invalid parameter 'queues'");
+    /* The pipe is still ours: a failed option closes no fd it was given. */
+    CU_ASSERT_EQUAL(fcntl(p[0], F_GETFD), 0);
+    fixture_fini(&fx);
+    close(p[0]);
+    close(p[1]);
 }
 
 static void test_netdev_duplicate(void)
@@ -272,6 +366,7 @@ static void test_help_and_info(void)
 }
 
 UNIT_SUITE(net_client, NULL, NULL, UNIT_TEST(test_netdev_errors),
+           UNIT_TEST(test_tap_mq_vhost_errors),
            UNIT_TEST(test_netdev_duplicate), UNIT_TEST(test_user_options),
            UNIT_TEST(test_socket_fd_not_stream), UNIT_TEST(test_nic_option),
            UNIT_TEST(test_object_errors), UNIT_TEST(test_help_and_info));

@@ -73,7 +73,8 @@ static inline FakeNic *fake_nic_new(NetClientState *peer, const char *id)
 
     f->can_receive = true;
     f->rx = g_ptr_array_new_with_free_func((GDestroyNotify)g_byte_array_unref);
-    f->conf.peers.ncs = peer;
+    f->conf.peers.ncs[0] = peer;
+    f->conf.peers.queues = peer ? 1 : 0;
     f->nic = qemu_new_nic(&fake_nic_info, &f->conf, "fake", id, f);
     f->nc = qemu_get_queue(f->nic);
     return f;
