@@ -50,7 +50,18 @@ static struct {
     AddressSpace *address_spaces;
     unsigned transaction_depth;
     bool update_pending;
+    unsigned flush_listeners; /* listeners with a coalesced_io_flush */
 } memory_map;
+
+/*
+ * A coalesced range as an address space sees it: @len bytes at absolute
+ * @addr, inside @section (the FlatView piece it was found in).
+ */
+struct CoalescedZone {
+    hwaddr addr;
+    uint64_t len;
+    MemoryRegionSection section;
+};
 
 static Int128 mr_size128(const MemoryRegion *mr)
 {
@@ -365,6 +376,53 @@ void memory_region_del_eventfd(MemoryRegion *mr, hwaddr addr, unsigned size,
     memory_map_changed();
 }
 
+void memory_region_add_coalescing(MemoryRegion *mr, hwaddr offset,
+                                  uint64_t size)
+{
+    assert(mr->kind == MEMORY_REGION_IO);
+    assert(size > 0 && (Int128)offset + size <= mr_size128(mr));
+    mr->coalesced =
+        g_renew(MemoryRegionCoalesced, mr->coalesced, mr->coalesced_nb + 1);
+    mr->coalesced[mr->coalesced_nb++] =
+        (MemoryRegionCoalesced){.addr = offset, .size = size};
+    memory_map_changed();
+}
+
+void memory_region_clear_coalescing(MemoryRegion *mr)
+{
+    if (!mr->coalesced_nb) {
+        return;
+    }
+    /* What the guest wrote under the old ranges is delivered first. */
+    qemu_flush_coalesced_mmio_buffer();
+    g_free(mr->coalesced);
+    mr->coalesced = NULL;
+    mr->coalesced_nb = 0;
+    memory_map_changed();
+}
+
+void memory_region_set_coalescing(MemoryRegion *mr)
+{
+    memory_region_transaction_begin();
+    memory_region_clear_coalescing(mr);
+    memory_region_add_coalescing(mr, 0, mr->size);
+    memory_region_transaction_commit();
+}
+
+void qemu_flush_coalesced_mmio_buffer(void)
+{
+    if (!memory_map.flush_listeners) {
+        return;
+    }
+    for (AddressSpace *as = memory_map.address_spaces; as; as = as->next) {
+        for (MemoryListener *l = as->listeners; l; l = l->next) {
+            if (l->coalesced_io_flush) {
+                l->coalesced_io_flush(l);
+            }
+        }
+    }
+}
+
 void memory_region_destroy(MemoryRegion *mr)
 {
     if (mr->kind == MEMORY_REGION_NONE) {
@@ -387,6 +445,7 @@ void memory_region_destroy(MemoryRegion *mr)
         munmap(mr->ram_ptr, mr->ram_mapped_size);
     }
     g_free(mr->ioeventfds);
+    g_free(mr->coalesced);
     g_free(mr->name);
     memset(mr, 0, sizeof(*mr));
 }
@@ -823,6 +882,120 @@ static void address_space_update_ioeventfds(AddressSpace *as)
     as->ioeventfd_nb = nb;
 }
 
+static int coalesced_zone_cmp(const void *pa, const void *pb)
+{
+    const CoalescedZone *a = pa, *b = pb;
+
+    if (a->addr != b->addr) {
+        return a->addr < b->addr ? -1 : 1;
+    }
+    if (a->len != b->len) {
+        return a->len < b->len ? -1 : 1;
+    }
+    if (a->section.mr != b->section.mr) {
+        return (uintptr_t)a->section.mr < (uintptr_t)b->section.mr ? -1 : 1;
+    }
+    return 0;
+}
+
+static void listeners_coalesced_add(AddressSpace *as, CoalescedZone *z)
+{
+    for (MemoryListener *l = as->listeners; l; l = l->next) {
+        if (l->coalesced_io_add) {
+            l->coalesced_io_add(l, &z->section, z->addr, z->len);
+        }
+    }
+}
+
+/* coalesced_io_del goes to the listeners in descending priority. */
+static void listener_coalesced_del_reverse(MemoryListener *l, CoalescedZone *z)
+{
+    if (!l) {
+        return;
+    }
+    listener_coalesced_del_reverse(l->next, z);
+    if (l->coalesced_io_del) {
+        l->coalesced_io_del(l, &z->section, z->addr, z->len);
+    }
+}
+
+/*
+ * The coalesced ranges of the regions in fv, clipped to what each range
+ * of the FlatView shows of its region, at absolute addresses, sorted; *nb
+ * is set to their number.
+ */
+static CoalescedZone *flatview_coalesced(const FlatView *fv, unsigned *nb)
+{
+    CoalescedZone *out = NULL;
+
+    *nb = 0;
+    for (unsigned i = 0; i < fv->nr; i++) {
+        const FlatRange *fr = &fv->ranges[i];
+        hwaddr first = fr->offset_in_region;
+        hwaddr last = first + (fr->last - fr->start);
+
+        for (unsigned j = 0; j < fr->mr->coalesced_nb; j++) {
+            const MemoryRegionCoalesced *c = &fr->mr->coalesced[j];
+            hwaddr lo = MAX(c->addr, first);
+            hwaddr hi = MIN(c->addr + (c->size - 1), last);
+
+            if (lo > hi) {
+                continue;
+            }
+            out = g_renew(CoalescedZone, out, *nb + 1);
+            out[(*nb)++] = (CoalescedZone){
+                .addr = fr->start + (lo - first),
+                .len = hi - lo + 1,
+                .section = section_of(fr),
+            };
+        }
+    }
+    if (*nb > 1) {
+        qsort(out, *nb, sizeof(*out), coalesced_zone_cmp);
+    }
+    return out;
+}
+
+/*
+ * Bring as->coalesced up to its FlatView and tell the listeners what
+ * vanished (first) and what appeared.  A zone that stays keeps the section
+ * it was reported with.
+ */
+static void address_space_update_coalesced(AddressSpace *as)
+{
+    unsigned nb, io, in;
+    CoalescedZone *new = flatview_coalesced(as->current_map, &nb);
+    CoalescedZone *old = as->coalesced;
+
+    for (io = 0, in = 0; io < as->coalesced_nb || in < nb;) {
+        int c = io == as->coalesced_nb ? 1
+                : in == nb             ? -1
+                                       : coalesced_zone_cmp(&old[io], &new[in]);
+
+        if (c < 0) {
+            listener_coalesced_del_reverse(as->listeners, &old[io]);
+        } else if (c == 0) {
+            new[in].section = old[io].section;
+        }
+        io += c <= 0;
+        in += c >= 0;
+    }
+    for (io = 0, in = 0; io < as->coalesced_nb || in < nb;) {
+        int c = io == as->coalesced_nb ? 1
+                : in == nb             ? -1
+                                       : coalesced_zone_cmp(&old[io], &new[in]);
+
+        if (c > 0) {
+            listeners_coalesced_add(as, &new[in]);
+        }
+        io += c <= 0;
+        in += c >= 0;
+    }
+    g_free(old);
+    as->coalesced = new;
+    as->coalesced_nb = nb;
+}
+
 static void address_space_update(AddressSpace *as)
 {
     FlatView *old = as->current_map;
@@ -841,11 +1014,17 @@ static void address_space_update(AddressSpace *as)
         flatview_unref(old);
     }
     /* Registrations change without the view changing: always compare. */
+    address_space_update_coalesced(as);
     address_space_update_ioeventfds(as);
 }
 
 void memory_region_transaction_begin(void)
 {
+    /*
+     * As QEMU: buffered writes reach the devices before the map changes
+     * under them (they carry absolute addresses).
+     */
+    qemu_flush_coalesced_mmio_buffer();
     memory_map.transaction_depth++;
 }
 
@@ -893,8 +1072,17 @@ void memory_listener_register(MemoryListener *listener, AddressSpace *as)
     if (listener->commit) {
         listener->commit(listener);
     }
+    for (unsigned i = 0; listener->coalesced_io_add && i < as->coalesced_nb;
+         i++) {
+        CoalescedZone *z = &as->coalesced[i];
+
+        listener->coalesced_io_add(listener, &z->section, z->addr, z->len);
+    }
     for (unsigned i = 0; listener->eventfd_add && i < as->ioeventfd_nb; i++) {
         listener->eventfd_add(listener, &as->ioeventfds[i]);
+    }
+    if (listener->coalesced_io_flush) {
+        memory_map.flush_listeners++;
     }
 }
 
@@ -907,8 +1095,19 @@ void memory_listener_unregister(MemoryListener *listener)
     if (!as) {
         return;
     }
+    if (listener->coalesced_io_flush) {
+        /* Its buffered writes are delivered while it can still do so. */
+        listener->coalesced_io_flush(listener);
+        memory_map.flush_listeners--;
+    }
     for (unsigned i = 0; listener->eventfd_del && i < as->ioeventfd_nb; i++) {
         listener->eventfd_del(listener, &as->ioeventfds[i]);
+    }
+    for (unsigned i = 0; listener->coalesced_io_del && i < as->coalesced_nb;
+         i++) {
+        CoalescedZone *z = &as->coalesced[i];
+
+        listener->coalesced_io_del(listener, &z->section, z->addr, z->len);
     }
     fv = as->current_map;
     if (listener->begin) {
@@ -940,6 +1139,7 @@ void address_space_init(AddressSpace *as, MemoryRegion *root, const char *name)
     as->root = root;
     root->as_users++;
     as->current_map = flatview_render(root);
+    address_space_update_coalesced(as);
     address_space_update_ioeventfds(as);
     as->next = memory_map.address_spaces;
     memory_map.address_spaces = as;
@@ -959,6 +1159,7 @@ void address_space_destroy(AddressSpace *as)
     *p = as->next;
     as->root->as_users--;
     flatview_unref(as->current_map);
+    g_free(as->coalesced);
     g_free(as->ioeventfds);
     g_free(as->name);
     memset(as, 0, sizeof(*as));
@@ -1079,6 +1280,10 @@ static MemTxResult io_dispatch(MemoryRegion *mr, hwaddr addr, uint64_t *val,
 {
     const char *why = NULL;
 
+    if (mr->coalesced_nb) {
+        /* The guest's earlier writes to this region come first. */
+        qemu_flush_coalesced_mmio_buffer();
+    }
     if (size < mr->valid_min || size > mr->valid_max) {
         why = "size not allowed";
     } else if (!mr->valid_unaligned && (addr & (size - 1))) {

@@ -40,6 +40,8 @@ typedef struct MemoryListener MemoryListener;
 typedef struct AddressSpace AddressSpace;
 typedef struct FlatView FlatView;
 typedef struct MemoryRegionIoeventfd MemoryRegionIoeventfd;
+typedef struct MemoryRegionCoalesced MemoryRegionCoalesced;
+typedef struct CoalescedZone CoalescedZone;
 
 /*
  * A device's register callbacks.  .valid is what the guest may do: an access
@@ -109,6 +111,18 @@ struct MemoryRegion {
     MemoryRegion *subregion_next;
     MemoryRegionIoeventfd *ioeventfds; /* memory_region_add_eventfd */
     unsigned ioeventfd_nb;
+    MemoryRegionCoalesced *coalesced; /* memory_region_add_coalescing */
+    unsigned coalesced_nb;
+};
+
+/*
+ * A range of an I/O region (@addr its offset in the region, @size bytes)
+ * whose guest writes the accelerator may buffer and deliver later, in
+ * order (memory_region_add_coalescing).
+ */
+struct MemoryRegionCoalesced {
+    hwaddr addr;
+    uint64_t size;
 };
 
 /*
@@ -164,6 +178,24 @@ struct MemoryListener {
                         const MemoryRegionIoeventfd *ioeventfd);
     void (*eventfd_del)(MemoryListener *listener,
                         const MemoryRegionIoeventfd *ioeventfd);
+    /*
+     * The address space's coalesced ranges as they appear and vanish:
+     * @len bytes at @addr (absolute), which lie in @section.  A region's
+     * range is reported once for each place it is seen, clipped to what is
+     * seen there (a range split by an overlay is two calls).  Called after
+     * the sections of the same change, deletions first, before the
+     * ioeventfds.  An accelerator that buffers such writes (KVM's
+     * coalesced MMIO ring) also sets coalesced_io_flush, which must deliver
+     * every buffered write, in order, through the address spaces' dispatch:
+     * it is called by qemu_flush_coalesced_mmio_buffer().
+     */
+    void (*coalesced_io_add)(MemoryListener *listener,
+                             MemoryRegionSection *section, hwaddr addr,
+                             hwaddr len);
+    void (*coalesced_io_del)(MemoryListener *listener,
+                             MemoryRegionSection *section, hwaddr addr,
+                             hwaddr len);
+    void (*coalesced_io_flush)(MemoryListener *listener);
     int priority;
     /* private */
     AddressSpace *address_space;
@@ -179,6 +211,8 @@ struct AddressSpace {
     MemoryListener *listeners;         /* ascending priority */
     MemoryRegionIoeventfd *ioeventfds; /* absolute addresses, sorted */
     unsigned ioeventfd_nb;
+    CoalescedZone *coalesced; /* absolute ranges, sorted */
+    unsigned coalesced_nb;
     AddressSpace *next;
     unsigned dma_maps; /* dma_memory_map()s not yet unmapped */
 };
@@ -312,6 +346,41 @@ void memory_region_add_eventfd(MemoryRegion *mr, hwaddr addr, unsigned size,
 void memory_region_del_eventfd(MemoryRegion *mr, hwaddr addr, unsigned size,
                                bool match_data, uint64_t data, int fd);
 
+/**
+ * memory_region_add_coalescing - let the accelerator buffer guest writes to
+ * @size bytes at offset @offset of I/O region @mr and deliver them later,
+ * in order (KVM_REGISTER_COALESCED_MMIO): for registers whose writes need
+ * not act at once.  Reads are never buffered.  Before any access to a
+ * region with coalesced ranges, and at every memory transaction, buffered
+ * writes are delivered first (qemu_flush_coalesced_mmio_buffer), so the
+ * device sees the guest's accesses to it in order.  A hint: with no
+ * accelerator that buffers (qtest), nothing changes.  Ranges follow the
+ * region wherever it is mapped, like ioeventfds.
+ */
+void memory_region_add_coalescing(MemoryRegion *mr, hwaddr offset,
+                                  uint64_t size);
+
+/**
+ * memory_region_set_coalescing - the whole of @mr is coalesced (any
+ * earlier ranges are replaced).
+ */
+void memory_region_set_coalescing(MemoryRegion *mr);
+
+/**
+ * memory_region_clear_coalescing - @mr has no coalesced range any more;
+ * writes buffered so far are delivered first.
+ */
+void memory_region_clear_coalescing(MemoryRegion *mr);
+
+/**
+ * qemu_flush_coalesced_mmio_buffer - deliver every guest write the
+ * accelerator has buffered (each listener's coalesced_io_flush), in the
+ * order the guest made them.  Machine lock held.  Nothing to do (and cheap)
+ * when no listener buffers writes.  The vCPU exit path, the main loop's
+ * wake-up and the memory core call it; a device never needs to.
+ */
+void qemu_flush_coalesced_mmio_buffer(void);
+
 /** memory_region_size - size in bytes (UINT64_MAX for 2^64). */
 uint64_t memory_region_size(const MemoryRegion *mr);
 
@@ -383,13 +452,15 @@ void address_space_dump(AddressSpace *as, FILE *out);
 /**
  * memory_listener_register - attach @listener to @as and replay the current
  * FlatView to it: begin, region_add for each section, commit, then
- * eventfd_add for each ioeventfd.
+ * coalesced_io_add for each coalesced range, then eventfd_add for each
+ * ioeventfd.
  */
 void memory_listener_register(MemoryListener *listener, AddressSpace *as);
 
 /**
- * memory_listener_unregister - eventfd_del for each ioeventfd, then
- * begin, region_del for each section, commit, then detach.
+ * memory_listener_unregister - eventfd_del for each ioeventfd,
+ * coalesced_io_del for each coalesced range, then begin, region_del for
+ * each section, commit, then detach.
  * Unregistering an unregistered listener does nothing.
  */
 void memory_listener_unregister(MemoryListener *listener);

@@ -420,6 +420,144 @@ static void kvm_del_irqfd(MachineState *ms, int fd, int gsi)
     }
 }
 
+/* ---- Coalesced MMIO ---- */
+
+/*
+ * The memory API's coalesced ranges (memory_region_add_coalescing) become
+ * KVM zones: KVM appends the guest's writes there to a ring shared with
+ * kemu instead of exiting, and kemu delivers them later, in order.  The
+ * ring is one page of the vCPU mmap (KVM_CAP_COALESCED_MMIO gives which),
+ * the same for every vCPU of the VM.  Reads in a zone still exit.
+ */
+static void kvm_coalesce_zone(KVMState *s, hwaddr addr, hwaddr len, bool pio,
+                              bool add)
+{
+    struct kvm_coalesced_mmio_zone zone = {
+        .addr = addr,
+        .size = len,
+        .pio = pio,
+    };
+    unsigned long req =
+        add ? KVM_REGISTER_COALESCED_MMIO : KVM_UNREGISTER_COALESCED_MMIO;
+
+    kemu_log_mask(LOG_KVM, "kvm: coalesced %s %s 0x%" PRIx64 "+0x%" PRIx64 "\n",
+                  pio ? "port" : "MMIO", add ? "on" : "off", addr, len);
+    if (len > UINT32_MAX || kvm_ioctl_retry(s->vmfd, req, &zone) < 0) {
+        /* Not buffered then: the writes exit as before, which is correct. */
+        kemu_log_mask(LOG_KVM,
+                      "kvm: %s of a coalesced zone at 0x%" PRIx64
+                      " failed: %s\n",
+                      add ? "registration" : "removal", addr,
+                      len > UINT32_MAX ? "too large" : strerror(errno));
+    }
+}
+
+static void kvm_coalesce_mmio_add(MemoryListener *l, MemoryRegionSection *sec,
+                                  hwaddr addr, hwaddr len)
+{
+    kvm_coalesce_zone(container_of(l, KVMState, listener), addr, len, false,
+                      true);
+}
+
+static void kvm_coalesce_mmio_del(MemoryListener *l, MemoryRegionSection *sec,
+                                  hwaddr addr, hwaddr len)
+{
+    kvm_coalesce_zone(container_of(l, KVMState, listener), addr, len, false,
+                      false);
+}
+
+static void kvm_coalesce_pio_add(MemoryListener *l, MemoryRegionSection *sec,
+                                 hwaddr addr, hwaddr len)
+{
+    kvm_coalesce_zone(container_of(l, KVMState, io_listener), addr, len, true,
+                      true);
+}
+
+static void kvm_coalesce_pio_del(MemoryListener *l, MemoryRegionSection *sec,
+                                 hwaddr addr, hwaddr len)
+{
+    kvm_coalesce_zone(container_of(l, KVMState, io_listener), addr, len, true,
+                      false);
+}
+
+void kvm_flush_coalesced_mmio(KVMState *s)
+{
+    struct kvm_coalesced_mmio_ring *ring = s->coalesced_ring;
+    MachineState *ms = s->ms;
+
+    /* A delivered write may flush again (a BAR moved): it finds us here. */
+    if (!ring || s->coalesced_flushing) {
+        return;
+    }
+    s->coalesced_flushing = true;
+    for (;;) {
+        uint32_t first = ring->first;
+        /* KVM fills an entry, then moves last: acquire orders the two. */
+        uint32_t last = __atomic_load_n(&ring->last, __ATOMIC_ACQUIRE);
+        struct kvm_coalesced_mmio *ent;
+        AddressSpace *as;
+        uint64_t val = 0;
+        unsigned len;
+
+        if (first == last) {
+            break;
+        }
+        if (first >= s->coalesced_max || last >= s->coalesced_max) {
+            error_report("kvm: coalesced MMIO ring indexes %u and %u past "
+                         "its %u entries; ignored",
+                         first, last, s->coalesced_max);
+            break;
+        }
+        ent = &ring->coalesced_mmio[first];
+        as = ent->pio == 1 ? ms->as_io : ms->as_memory;
+        len = ent->len;
+        if (len == 0 || len > sizeof(ent->data)) {
+            kemu_log_mask(LOG_KVM,
+                          "kvm: coalesced write of %u bytes at 0x%llx "
+                          "dropped\n",
+                          len, ent->phys_addr);
+        } else if (len & (len - 1)) {
+            address_space_rw(as, ent->phys_addr, ent->data, len, true);
+        } else {
+            memcpy(&val, ent->data, len);
+            address_space_dispatch_io(as, ent->phys_addr, &val, len, true);
+        }
+        /* The entry is KVM's again once first has passed it. */
+        __atomic_store_n(&ring->first, (first + 1) % s->coalesced_max,
+                         __ATOMIC_RELEASE);
+    }
+    s->coalesced_flushing = false;
+}
+
+static void kvm_coalesce_flush(MemoryListener *l)
+{
+    kvm_flush_coalesced_mmio(container_of(l, KVMState, listener));
+}
+
+/*
+ * Whether KVM has the ring, and where: the page after the kvm_run page(s)
+ * that KVM_CAP_COALESCED_MMIO names, inside the vCPU mmap.
+ */
+static void kvm_coalesced_init(KVMState *s)
+{
+    long page = sysconf(_SC_PAGESIZE);
+    int offset = kvm_check_extension(s, KVM_CAP_COALESCED_MMIO);
+
+    if (offset <= 0 || page <= 0 || (long)(offset + 1) * page > s->run_size) {
+        return;
+    }
+    s->coalesced_page = offset;
+    s->coalesced_max = (page - sizeof(struct kvm_coalesced_mmio_ring)) /
+                       sizeof(struct kvm_coalesced_mmio);
+    s->listener.coalesced_io_add = kvm_coalesce_mmio_add;
+    s->listener.coalesced_io_del = kvm_coalesce_mmio_del;
+    s->listener.coalesced_io_flush = kvm_coalesce_flush;
+    if (kvm_check_extension(s, KVM_CAP_COALESCED_PIO)) {
+        s->io_listener.coalesced_io_add = kvm_coalesce_pio_add;
+        s->io_listener.coalesced_io_del = kvm_coalesce_pio_del;
+    }
+}
+
 /* ---- The in-kernel irqchip and PIT ---- */
 
 static bool kvm_create_irqchip(KVMState *s, Error **errp)
@@ -698,6 +836,7 @@ static bool kvm_init(MachineState *ms, Error **errp)
         s->io_listener.eventfd_add = kvm_io_eventfd_add;
         s->io_listener.eventfd_del = kvm_io_eventfd_del;
     }
+    kvm_coalesced_init(s);
     ms->accel_state = s;
     memory_listener_register(&s->listener, ms->as_memory);
     memory_listener_register(&s->io_listener, ms->as_io);
@@ -714,6 +853,8 @@ static bool kvm_start(MachineState *ms, Error **errp)
 static void kvm_pause(MachineState *ms)
 {
     kvm_vcpus_pause(kvm_state(ms));
+    /* Paused means every write the guest made has reached its device. */
+    kvm_flush_coalesced_mmio(kvm_state(ms));
 }
 
 static void kvm_resume(MachineState *ms)

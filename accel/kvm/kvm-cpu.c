@@ -665,6 +665,8 @@ static void kvm_handle_io(KVMCPU *cpu)
     }
     data = (uint8_t *)run + offset;
     machine_lock(ms);
+    /* The guest's buffered writes happened before this access. */
+    kvm_flush_coalesced_mmio(cpu->s);
     for (uint32_t i = 0; i < run->io.count; i++, data += size) {
         uint64_t val = 0;
 
@@ -693,6 +695,7 @@ static void kvm_handle_mmio(KVMCPU *cpu)
         return;
     }
     machine_lock(ms);
+    kvm_flush_coalesced_mmio(cpu->s);
     if (len & (len - 1)) {
         /* A piece of a split access (3, 5, 6 or 7 bytes): rare. */
         address_space_rw(ms->as_memory, run->mmio.phys_addr, run->mmio.data,
@@ -803,6 +806,10 @@ static bool kvm_vcpu_init(KVMState *s, KVMCPU *cpu, Error **errp)
                          cpu->index);
         return false;
     }
+    if (s->coalesced_page && !s->coalesced_ring) {
+        s->coalesced_ring =
+            (void *)((uint8_t *)cpu->run + s->coalesced_page * getpagesize());
+    }
     cpuid = kvm_vcpu_cpuid(s, cpu);
     if (!kvm_vcpu_ioctl(cpu, KVM_SET_CPUID2, cpuid, "KVM_SET_CPUID2", errp)) {
         return false;
@@ -892,6 +899,9 @@ void kvm_vcpus_destroy(KVMState *s)
         }
     }
     machine_relock(s->ms, depth);
+    /* The ring lives in vCPU 0's mapping: empty it before that goes. */
+    kvm_flush_coalesced_mmio(s);
+    s->coalesced_ring = NULL;
     for (int i = 0; i < s->ncpus; i++) {
         if (s->cpus[i].run) {
             munmap(s->cpus[i].run, s->run_size);

@@ -74,6 +74,16 @@ struct KVMState {
     GArray *slots; /* KVMSlot, indexed by slot number */
     unsigned max_slots;
 
+    /*
+     * The coalesced MMIO ring (KVM_CAP_COALESCED_MMIO), a page of every
+     * vCPU's mmap: NULL without one or before vCPU 0 is mapped.  Drained
+     * under the machine lock (kvm_flush_coalesced_mmio).
+     */
+    struct kvm_coalesced_mmio_ring *coalesced_ring;
+    int coalesced_page;      /* its page in the vCPU mmap; 0: none */
+    unsigned coalesced_max;  /* entries in the ring */
+    bool coalesced_flushing; /* a drain is under way (re-entry guard) */
+
     /* GSI routing: the pc's ISA/IOAPIC routes, then MSI routes. */
     struct kvm_irq_routing_entry *routes;
     unsigned nr_routes;
@@ -110,6 +120,14 @@ static inline KVMState *kvm_state(MachineState *ms)
 int kvm_ioctl_retry(int fd, unsigned long request, void *arg);
 /** kvm_check_extension - KVM_CHECK_EXTENSION on /dev/kvm (0 if absent). */
 int kvm_check_extension(KVMState *s, unsigned cap);
+/**
+ * kvm_flush_coalesced_mmio - deliver the writes buffered in the coalesced
+ * MMIO ring to their devices, oldest first.  Machine lock held.  The vCPU
+ * threads call it before they handle any PIO/MMIO exit; the memory core
+ * (qemu_flush_coalesced_mmio_buffer) before an access to a coalesced
+ * region and before the map changes; pause after the vCPUs stopped.
+ */
+void kvm_flush_coalesced_mmio(KVMState *s);
 
 /* kvm-cpu.c */
 /** kvm_vcpus_create - create the vCPUs and their (parked) threads. */

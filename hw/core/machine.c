@@ -50,6 +50,12 @@ void machine_relock(MachineState *ms, unsigned depth)
 static void machine_lock_hook(void *opaque)
 {
     machine_lock(opaque);
+    /*
+     * Woken up (an fd, a timer): writes the guest left in the
+     * accelerator's buffer reach their devices before any handler runs, so
+     * a NIC receiving now sees the ring tail the guest last wrote.
+     */
+    qemu_flush_coalesced_mmio_buffer();
 }
 
 static void machine_unlock_hook(void *opaque)

@@ -207,6 +207,34 @@ static void e1000_setup_vnet_hdr(E1000State *s)
     s->core.host_gso = true;
 }
 
+/*
+ * Registers whose writes must act at once: MDIC (a PHY access the driver
+ * then polls), the interrupt registers ICR, ICS, IMS and IMC, and TCTL and
+ * TDT, which start transmission.  Writes anywhere else in BAR0 may be
+ * buffered by the accelerator (KVM's coalesced MMIO) until the next access
+ * to the BAR, the next exit or the next main-loop wake-up, as QEMU lets
+ * them be; reads are never buffered.  Sorted.
+ */
+static const hwaddr e1000_mmio_immediate[] = {
+    E1000_MDIC, E1000_ICR,  E1000_ICS, E1000_IMS,
+    E1000_IMC,  E1000_TCTL, E1000_TDT,
+};
+
+static void e1000_mmio_coalesce(E1000State *s)
+{
+    hwaddr start = 0;
+
+    for (size_t i = 0; i < ARRAY_SIZE(e1000_mmio_immediate); i++) {
+        hwaddr reg = e1000_mmio_immediate[i];
+
+        if (reg > start) {
+            memory_region_add_coalescing(&s->mmio, start, reg - start);
+        }
+        start = reg + 4;
+    }
+    memory_region_add_coalescing(&s->mmio, start, E1000_MMIO_SIZE - start);
+}
+
 static void e1000_realize(PCIDevice *pd, Error **errp)
 {
     E1000State *s = E1000(pd);
@@ -220,6 +248,7 @@ static void e1000_realize(PCIDevice *pd, Error **errp)
     pd->config[PCI_INTERRUPT_PIN] = 1; /* INTA */
     memory_region_init_io(&s->mmio, OBJECT(s), &e1000_mmio_ops, &s->core,
                           "e1000-mmio", E1000_MMIO_SIZE);
+    e1000_mmio_coalesce(s);
     memory_region_init_io(&s->io, OBJECT(s), &e1000_io_ops, &s->core,
                           "e1000-io", E1000_IO_SIZE);
     pci_register_bar(pd, 0, PCI_BASE_ADDRESS_SPACE_MEMORY, &s->mmio);
