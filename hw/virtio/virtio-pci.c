@@ -727,14 +727,52 @@ static void common_set_queue_size(VirtIOPCIProxy *proxy, uint16_t sel,
                   ? virtio_queue_get_max_num(vdev, sel)
                   : 0;
 
-    if (!max || val == 0 || val > max || virtio_queue_enabled(vdev, sel)) {
+    bool packed = virtio_vdev_has_feature(vdev, VIRTIO_F_RING_PACKED);
+
+    /* A split ring's size is a power of two (2.7); a packed one's any. */
+    if (!max || val == 0 || val > max || virtio_queue_enabled(vdev, sel) ||
+        (!packed && (val & (val - 1)))) {
         kemu_log_mask(LOG_GUEST_ERROR,
                       "virtio-pci %s: queue %u: size %u refused (at most %d, "
-                      "before queue_enable)\n",
+                      "a power of two for a split ring, before "
+                      "queue_enable)\n",
                       vdev->name, sel, val, max);
         return;
     }
     virtio_queue_set_num(vdev, sel, val);
+}
+
+/*
+ * FEATURES_OK written through the modern interface: refused (left clear,
+ * 3.1.1) when the driver accepted a feature the device did not offer, or
+ * did not accept VERSION_1, which the modern interface requires (4.1.2.3).
+ */
+static uint8_t modern_check_features_ok(VirtIOPCIProxy *proxy, uint8_t val)
+{
+    VirtIODevice *vdev = proxy->vdev;
+    uint64_t want =
+        (uint64_t)proxy->guest_features[1] << 32 | proxy->guest_features[0];
+    uint64_t offered = vdev->host_features & ~VIRTIO_LEGACY_FEATURES;
+
+    if (!(val & VIRTIO_CONFIG_S_FEATURES_OK) ||
+        (vdev->status & VIRTIO_CONFIG_S_FEATURES_OK)) {
+        return val;
+    }
+    if (want & ~offered) {
+        kemu_log_mask(LOG_GUEST_ERROR,
+                      "virtio-pci %s: FEATURES_OK refused: features 0x%" PRIx64
+                      " were not offered\n",
+                      vdev->name, want & ~offered);
+        return val & ~VIRTIO_CONFIG_S_FEATURES_OK;
+    }
+    if (!(want & (1ull << VIRTIO_F_VERSION_1))) {
+        kemu_log_mask(LOG_GUEST_ERROR,
+                      "virtio-pci %s: FEATURES_OK refused: the modern "
+                      "interface needs VERSION_1\n",
+                      vdev->name);
+        return val & ~VIRTIO_CONFIG_S_FEATURES_OK;
+    }
+    return val;
 }
 
 static void common_write(void *opaque, hwaddr addr, uint64_t val, unsigned size)
@@ -762,7 +800,7 @@ static void common_write(void *opaque, hwaddr addr, uint64_t val, unsigned size)
         vdev->config_vector = virtio_pci_check_vector(proxy, (uint16_t)val);
         break;
     case VIRTIO_PCI_COMMON_STATUS:
-        virtio_pci_set_status(proxy, val);
+        virtio_pci_set_status(proxy, modern_check_features_ok(proxy, val));
         break;
     case VIRTIO_PCI_COMMON_Q_SELECT:
         if (val < VIRTIO_QUEUE_MAX) {
