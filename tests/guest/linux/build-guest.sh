@@ -4,7 +4,8 @@
 # Builds the Linux test guest from Debian packages: the generic
 # linux-image-6.1.0-*-amd64 kernel (bzImage and the PVH-bootable vmlinux
 # ELF), the modules the L1/L2 guests load, the L2 initramfs (busybox-static,
-# /init, checks.sh) and the L1 archives testbed.sh concatenates.
+# ethtool with its libraries, /init, checks.sh) and the L1 archives
+# testbed.sh concatenates.
 # Idempotent: a step runs only when its outputs are missing or older than
 # its inputs.
 #
@@ -24,12 +25,18 @@ HERE=$KEMU_LINUX_DIR
 # Dependencies (virtio_pci_modern_dev, failover, ...) are added from modinfo.
 L2_MODULES="virtio virtio_ring virtio_pci virtio_net virtio_blk e1000
     failover net_failover"
-L1_MODULES="irqbypass kvm ccp kvm-amd tun veth"
+# vhost_net (with vhost, vhost_iotlb, tap) for -netdev tap,vhost=on.
+L1_MODULES="irqbypass kvm ccp kvm-amd tun veth vhost_net"
+# Dynamically linked programs for L2 (whose busybox has no ethtool), with
+# the packages their libraries come from: the ELF interpreter and every
+# DT_NEEDED library are copied from these packages, never from the host.
+L2_PROGS="sbin/ethtool"
+L2_DEBS="ethtool libmnl0 libc6"
 
 need_pkg cpio xz-utils kmod binutils
 
 # resolve: "PKG VERSION" lines for the kernel linux-image-amd64 depends
-# on and for busybox-static, as apt offers them now. apt-cache takes ~0.5 s
+# on, for busybox-static and for $L2_DEBS, as apt offers them now. apt-cache takes ~0.5 s
 # a call, so the answer is kept until apt's package lists change.
 resolve() {
     local lists=(/var/lib/apt/lists) kpkg
@@ -49,7 +56,8 @@ resolve() {
         kpkg=$(kpkg_of)
     fi
     [ -n "$kpkg" ] || return 0
-    apt-cache policy "$kpkg" busybox-static 2>/dev/null |
+    # shellcheck disable=SC2086 # a list of package names
+    apt-cache policy "$kpkg" busybox-static $L2_DEBS 2>/dev/null |
         awk '/^[^ ]/ {p = $1; sub(":$", "", p)}
              /^ *Candidate:/ && $2 != "(none)" {print p, $2}' \
         >"$B/apt-resolved.tmp"
@@ -86,15 +94,18 @@ cached() {
         die "apt offers no ${1%%_*} (apt-get update?) and none is cached"
 }
 
-# fetch: sets kdeb and bbdeb to the .debs apt offers now (empty: apt knows
-# of none); fails if a download fails.
+# fetch: sets kdeb and bbdeb, and l2deb[PKG] for $L2_DEBS, to the .debs
+# apt offers now (empty: apt knows of none); fails if a download fails.
+declare -A l2deb=()
 fetch() {
     local pkg ver
     kdeb="" bbdeb=""
+    l2deb=()
     while read -r pkg ver; do
         case "$pkg" in
         linux-image-*) kdeb=$(deb "$pkg" "$ver") || return 1 ;;
         busybox-static) bbdeb=$(deb "$pkg" "$ver") || return 1 ;;
+        *) l2deb[$pkg]=$(deb "$pkg" "$ver") || return 1 ;;
         esac
     done < <(resolve)
 }
@@ -107,10 +118,16 @@ if ! fetch; then
 fi
 [ -n "$kdeb" ] || kdeb=$(cached 'linux-image-6.1.0-*-amd64_*.deb')
 [ -n "$bbdeb" ] || bbdeb=$(cached 'busybox-static_*.deb')
+for p in $L2_DEBS; do
+    [ -n "${l2deb[$p]:-}" ] || l2deb[$p]=$(cached "${p}_*.deb")
+done
 # Keep only the kernel .deb in use (each is ~70 MB).
 find "$DEBS" -name 'linux-image-*.deb' ! -name "${kdeb##*/}" -delete
 extract "$kdeb" "$PKG/linux"
 extract "$bbdeb" "$PKG/busybox"
+for p in $L2_DEBS; do
+    extract "${l2deb[$p]}" "$PKG/$p"
+done
 
 kver=$(cd "$PKG/linux/lib/modules" && ls | head -n 1)
 [ -n "$kver" ] || die "no /lib/modules in ${kdeb##*/}"
@@ -209,12 +226,74 @@ base_root() {
     echo "root:x:0:" >"$root/etc/group"
 }
 
+# pkg_file PATH: PATH (relative, or absolute as in the ELF) as one of the
+# $L2_DEBS packages ships it, symlinks within the package followed.
+pkg_file() {
+    local p f
+    for p in $L2_DEBS; do
+        f=$PKG/$p/${1#/}
+        # Debian 12's libc6 puts its libraries in /lib, the rest in /usr/lib.
+        [ -e "$f" ] || f=$PKG/$p/usr/${1#/}
+        if [ -L "$f" ]; then
+            local t
+            t=$(readlink "$f")
+            case "$t" in
+            /*) pkg_file "$t" && return 0 ;;
+            *) pkg_file "$(dirname "${1#/}")/$t" && return 0 ;;
+            esac
+        elif [ -f "$f" ]; then
+            echo "$f"
+            return 0
+        fi
+    done
+    return 1
+}
+
+# stage_l2_prog ROOT PROG: the program (path relative to the package root),
+# its ELF interpreter at its absolute path, and the DT_NEEDED libraries
+# (and theirs) in ROOT/lib/x86_64-linux-gnu, one of ld.so's default
+# directories, so no ld.so.cache is needed.
+stage_l2_prog() {
+    local root=$1 libdir=$1/lib/x86_64-linux-gnu src interp todo lib f
+    src=$(pkg_file "$2") || die "no $2 in the packages $L2_DEBS"
+    mkdir -p "$root/$(dirname "$2")" "$libdir"
+    cp "$src" "$root/$2"
+    interp=$(readelf -lW "$src" | sed -n 's/.*interpreter: \(.*\)\]/\1/p')
+    if [ -n "$interp" ]; then
+        # In libdir (libc names it too), linked from its ELF path as Debian does.
+        f=$(pkg_file "$interp") || die "no $interp (for $2) in $L2_DEBS"
+        cp "$f" "$libdir/${interp##*/}"
+        mkdir -p "$root$(dirname "$interp")"
+        [ -e "$root$interp" ] ||
+            ln -s "/lib/x86_64-linux-gnu/${interp##*/}" "$root$interp"
+    fi
+    # The libraries breadth-first: each one's own DT_NEEDED after it.
+    todo=("$root/$2")
+    while [ ${#todo[@]} -gt 0 ]; do
+        for lib in $(readelf -dW "${todo[0]}" |
+            sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
+            [ ! -e "$libdir/$lib" ] || continue
+            f=$(pkg_file "lib/x86_64-linux-gnu/$lib") ||
+                die "no $lib (for $2) in the packages $L2_DEBS"
+            cp "$f" "$libdir/$lib"
+            todo+=("$libdir/$lib")
+        done
+        todo=("${todo[@]:1}")
+    done
+}
+
 l2_inputs=("$BUSYBOX" "$B/modules/l2/.stamp" "$HERE/guest-init.sh"
     "$HERE/checks.sh" "$0")
+for p in $L2_DEBS; do
+    l2_inputs+=("$PKG/$p/.stamp")
+done
 if ! up_to_date "$B/initramfs.cpio" "${l2_inputs[@]}"; then
     log "build-guest: initramfs.cpio"
     root=$B/root-l2
     base_root "$root" "$B/modules/l2" "$HERE/guest-init.sh"
+    for p in $L2_PROGS; do
+        stage_l2_prog "$root" "$p"
+    done
     cp "$HERE/checks.sh" "$root/checks.sh"
     cpio_dir "$root" "$B/initramfs.cpio"
     rm -rf "$root"

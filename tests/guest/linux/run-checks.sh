@@ -30,6 +30,20 @@ net_tap="--timeout 120 --l1-pre $here/l1-net-tap.sh --l1-bin socat \
     -- -netdev tap,id=n0,ifname=ktap0,script=no,downscript=no \
     -device e1000,netdev=n0,mac=52:54:00:ab:cd:02 \
     -qmp unix:$KEMU_NET_RUN/qmp.sock,server=on,wait=off"
+# The virtio-net setups (see the virtio-net section of checks.sh): slirp;
+# three taps, vhost off, on, and on with two queue pairs.
+vnet_pre="--timeout 300 --l1-pre $here/l1-net-virtio.sh --l1-bin socat"
+vnet_qmp="-qmp unix:$KEMU_NET_RUN/qmp.sock,server=on,wait=off"
+vnet_user="$vnet_pre -- -netdev user,id=n0,hostfwd=tcp:127.0.0.1:5580-:80 \
+    -device virtio-net-pci,netdev=n0,mac=52:54:00:ab:cd:11,id=vu0 $vnet_qmp"
+vnet_tap="$vnet_pre -- -smp 2 \
+    -netdev tap,id=t0,ifname=ktap0,script=no,downscript=no,vhost=off \
+    -device virtio-net-pci,netdev=t0,mac=52:54:00:ab:cd:21,id=vt0 \
+    -netdev tap,id=t1,ifname=ktap1,script=no,downscript=no,vhost=on \
+    -device virtio-net-pci,netdev=t1,mac=52:54:00:ab:cd:22,id=vt1 \
+    -netdev tap,id=t2,ifname=ktap2,script=no,downscript=no,vhost=on,queues=2 \
+    -device virtio-net-pci,netdev=t2,mac=52:54:00:ab:cd:23,id=vt2,mq=on,vectors=6 \
+    $vnet_qmp"
 
 # name[,name...]|testbed arguments (the part after -- goes to the VMM)
 checks=(
@@ -40,6 +54,8 @@ checks=(
     "linux-reboot|--check reboot --expect-exit 0"
     "linux-e1000,linux-net-dhcp,linux-net-http,linux-net-hostfwd|--check e1000,net-dhcp,net-http,net-hostfwd $net_user"
     "linux-net-tap|--check net-tap $net_tap"
+    "linux-virtio-user,linux-virtio-user-dhcp,linux-virtio-user-http,linux-virtio-user-hostfwd,linux-virtio-user-kvm,linux-virtio-user-reset|--check virtio-net,net-dhcp,net-http,net-hostfwd,virtio-kvm,virtio-reset $vnet_user"
+    "linux-virtio-net,linux-virtio-offload,linux-virtio-tap,linux-virtio-vhost,linux-virtio-mq,linux-virtio-kvm,linux-virtio-reset|--check virtio-net,virtio-offload,virtio-tap,virtio-vhost,virtio-mq,virtio-kvm,virtio-reset $vnet_tap"
     "linux-hotplug|--check hotplug --timeout 300 --l1-pre $here/l1-hotplug.sh --l1-bin socat -- -netdev user,id=hn0 -qmp unix:$KEMU_NET_RUN/qmp.sock,server=on,wait=off"
 )
 
