@@ -11,6 +11,7 @@
 #include "exec/memory.h"
 #include "system/device-add.h"
 #include "monitor/monitor-internal.h"
+#include "net/announce.h"
 #include "net/net.h"
 
 typedef struct HmpCommand {
@@ -401,6 +402,25 @@ static void hmp_set_link(QmpCtx *ctx, GString *out, const char *args)
     }
 }
 
+/* announce_self [id]: QEMU's HMP form, with the default timing. */
+static void hmp_announce_self(QmpCtx *ctx, GString *out, const char *args)
+{
+    g_auto(GStrv) words = g_strsplit_set(args ? args : "", " \t", 2);
+    AnnounceParameters p = {ANNOUNCE_INITIAL_DEFAULT, ANNOUNCE_MAX_DEFAULT,
+                            ANNOUNCE_ROUNDS_DEFAULT, ANNOUNCE_STEP_DEFAULT};
+    Error *err = NULL;
+
+    if (g_strv_length(words) > 1 && words[1][0]) {
+        g_string_append(out, "usage: announce_self [id]\n");
+        return;
+    }
+    if (ctx->ms->net &&
+        !net_announce_self(ctx->ms->net, ctx->ms->clocks, words[0], &p, &err)) {
+        g_string_append_printf(out, "Error: %s\n", error_get_pretty(err));
+        error_free(err);
+    }
+}
+
 static void hmp_help(QmpCtx *ctx, GString *out, const char *args);
 
 static const HmpCommand hmp_commands[] = {
@@ -420,6 +440,8 @@ static const HmpCommand hmp_commands[] = {
      "change the link status of a network "
      "adapter",
      hmp_set_link},
+    {"announce_self", NULL, "[id]",
+     "send RARPs (and guest announcements) from every NIC", hmp_announce_self},
     {"qom-list", NULL, "path", "list QOM properties", hmp_qom_list},
     {"qom-get", NULL, "path property", "print QOM property", hmp_qom_get},
     {"qom-set", NULL, "path property value", "set QOM property", hmp_qom_set},

@@ -52,7 +52,7 @@ typedef struct QmpArg {
     bool optional;
 } QmpArg;
 
-#define QMP_MAX_ARGS 4
+#define QMP_MAX_ARGS 6
 
 typedef struct QmpCommand {
     const char *name;

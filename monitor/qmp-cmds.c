@@ -12,6 +12,7 @@
 #include "system/device-add.h"
 #include "monitor/monitor-internal.h"
 #include "system/qemu-version.h"
+#include "net/announce.h"
 #include "net/net.h"
 
 /* ---- Deferred work ---------------------------------------------------------
@@ -673,6 +674,40 @@ static JsonNode *qmp_cmd_set_link(QmpCtx *ctx, JsonObject *args, Error **errp)
     return qmp_node_empty_object();
 }
 
+/* An optional integer argument of a command, or @dflt. */
+static int64_t qmp_arg_int(JsonObject *args, const char *name, int64_t dflt)
+{
+    return json_object_has_member(args, name)
+               ? json_object_get_int_member(args, name)
+               : dflt;
+}
+
+/* announce-self: RARPs (and guest announcements) in rounds. */
+static JsonNode *qmp_cmd_announce_self(QmpCtx *ctx, JsonObject *args,
+                                       Error **errp)
+{
+    AnnounceParameters p = {
+        .initial = qmp_arg_int(args, "initial", ANNOUNCE_INITIAL_DEFAULT),
+        .max = qmp_arg_int(args, "max", ANNOUNCE_MAX_DEFAULT),
+        .rounds = qmp_arg_int(args, "rounds", ANNOUNCE_ROUNDS_DEFAULT),
+        .step = qmp_arg_int(args, "step", ANNOUNCE_STEP_DEFAULT),
+    };
+    const char *id = json_object_has_member(args, "id")
+                         ? json_object_get_string_member(args, "id")
+                         : NULL;
+
+    if (json_object_has_member(args, "interfaces")) {
+        error_setg(errp, "announce-self: 'interfaces' is not supported "
+                         "(every NIC announces itself)");
+        return NULL;
+    }
+    if (ctx->ms->net &&
+        !net_announce_self(ctx->ms->net, ctx->ms->clocks, id, &p, errp)) {
+        return NULL;
+    }
+    return qmp_node_empty_object();
+}
+
 static void do_quit(MachineState *ms, void *opaque)
 {
     machine_request_shutdown(ms, 0, "host-qmp-quit", false);
@@ -813,6 +848,14 @@ static const QmpCommand qmp_commands[] = {
       {"bus", QMP_ARG_STR, true}},
      .extra_args = true},
     {"device_del", qmp_cmd_device_del, {{"id", QMP_ARG_STR}}},
+    {"announce-self",
+     qmp_cmd_announce_self,
+     {{"initial", QMP_ARG_INT, true},
+      {"max", QMP_ARG_INT, true},
+      {"rounds", QMP_ARG_INT, true},
+      {"step", QMP_ARG_INT, true},
+      {"interfaces", QMP_ARG_STR_LIST, true},
+      {"id", QMP_ARG_STR, true}}},
     {"set_link",
      qmp_cmd_set_link,
      {{"name", QMP_ARG_STR}, {"up", QMP_ARG_BOOL}}},
