@@ -1522,6 +1522,193 @@ static void test_packed_bad(void)
     guest_free(g);
 }
 
+/* ---- Random rings ----------------------------------------------------------
+ */
+
+/* Whether [p, p + len) lies inside the host memory of one of the RAMs. */
+static bool iov_in_ram(Guest *g, const struct iovec *iov)
+{
+    const uint8_t *p = iov->iov_base;
+    const uint8_t *ram = memory_region_get_ram_ptr(&g->ram);
+    const uint8_t *ram2 = memory_region_get_ram_ptr(&g->ram2);
+
+    return (p >= ram && p + iov->iov_len <= ram + RAM_SIZE) ||
+           (p >= ram2 && p + iov->iov_len <= ram2 + RAM2_SIZE);
+}
+
+/* An address a hostile driver might write: RAM, edges, MMIO, holes. */
+static uint64_t random_addr(GRand *r)
+{
+    static const uint64_t picks[] = {
+        DATA_ADDR,
+        0x8000,
+        RAM_SIZE - 8,
+        RAM2_BASE,
+        RAM2_BASE + RAM2_SIZE - 8,
+        CANARY_BASE,
+        HOLE_ADDR,
+        UINT64_MAX - 7,
+    };
+
+    return picks[g_rand_int_range(r, 0, ARRAY_SIZE(picks))] +
+           g_rand_int_range(r, 0, 16);
+}
+
+/* Mostly true, now and then not: one in @n. */
+static bool rarely(GRand *r, int n)
+{
+    return g_rand_int_range(r, 0, n) == 0;
+}
+
+/*
+ * Descriptor @i of a mostly sane driver: chains of four in slot order
+ * (two device-readable, two device-writable buffers in RAM), each field
+ * now and then replaced by something hostile.
+ */
+static void random_desc(GRand *r, unsigned i, void *out, bool packed, bool wrap)
+{
+    uint64_t addr = DATA_ADDR + g_rand_int_range(r, 0, 0x8000);
+    uint32_t len = g_rand_int_range(r, 0, 0x200);
+    uint16_t flags = (i % 4 != 3 ? NEXT : 0) | (i % 4 >= 2 ? WRITE : 0);
+    uint16_t next = (i + 1) % QSIZE;
+
+    if (rarely(r, 16)) {
+        addr = random_addr(r);
+    }
+    if (rarely(r, 32)) {
+        len = g_rand_int(r);
+    }
+    if (rarely(r, 16)) {
+        flags ^= 1u << g_rand_int_range(r, 0, 16);
+    }
+    if (rarely(r, 16)) {
+        flags |= INDIR;
+        addr = rarely(r, 4) ? random_addr(r) : 0x8000;
+        len = rarely(r, 4) ? g_rand_int_range(r, 0, 200)
+                           : 16 * g_rand_int_range(r, 1, 8);
+    }
+    if (rarely(r, 16)) {
+        next = g_rand_int_range(r, 0, QSIZE + 2);
+    }
+    if (packed) {
+        struct vring_packed_desc d = {
+            .addr = addr,
+            .len = len,
+            .id = rarely(r, 8) ? g_rand_int(r) : i,
+            .flags = flags & ~(PK_AVAIL | PK_USED),
+        };
+
+        d.flags |= wrap ? PK_AVAIL : PK_USED;
+        if (rarely(r, 32)) {
+            d.flags ^= rarely(r, 2) ? PK_AVAIL : PK_USED;
+        }
+        memcpy(out, &d, sizeof(d));
+    } else {
+        struct vring_desc d = {
+            .addr = addr, .len = len, .flags = flags, .next = next};
+
+        memcpy(out, &d, sizeof(d));
+    }
+}
+
+/*
+ * Random descriptors, indirect tables and indexes, then everything a
+ * device does with a queue: nothing outside RAM is touched, every iovec
+ * lies in RAM, and a device that refused something is marked broken.
+ */
+static void random_rings(bool packed)
+{
+    GRand *r = g_rand_new_with_seed(packed ? 0x5eed : 0xfeed);
+
+    for (unsigned iter = 0; iter < 400; iter++) {
+        uint64_t features = F(VIRTIO_F_VERSION_1);
+        Guest *g;
+        uint8_t d[16];
+
+        if (g_rand_boolean(r)) {
+            features |= F(VIRTIO_RING_F_INDIRECT_DESC);
+        }
+        if (g_rand_boolean(r)) {
+            features |= F(VIRTIO_RING_F_EVENT_IDX);
+        }
+        if (packed) {
+            features |= F(VIRTIO_F_RING_PACKED);
+        }
+        g = guest_new(features, packed);
+        for (unsigned i = 0; i < QSIZE; i++) {
+            random_desc(r, i, d, packed, true);
+            gw(DESC_ADDR + 16 * i, d, 16);
+        }
+        for (unsigned i = 0; i < 8; i++) {
+            random_desc(r, i, d, packed, true);
+            gw(0x8000 + 16 * i, d, 16);
+        }
+        if (!packed) {
+            for (unsigned i = 0; i < QSIZE + 1; i++) {
+                gw16(AVAIL_ADDR + 4 + 2 * i,
+                     rarely(r, 32) ? g_rand_int_range(r, 0, QSIZE + 2)
+                                   : 4 * g_rand_int_range(r, 0, QSIZE / 4));
+            }
+            gw16(AVAIL_ADDR, g_rand_int_range(r, 0, 2));
+            gw16(AVAIL_ADDR + 2, rarely(r, 16)
+                                     ? g_rand_int(r)
+                                     : g_rand_int_range(r, 0, QSIZE + 1));
+        } else {
+            gw16(DRIVER_EVENT, g_rand_int(r));
+            gw16(DRIVER_EVENT + 2, g_rand_int_range(r, 0, 4));
+        }
+        if (rarely(r, 16)) {
+            virtio_queue_set_num(&g->vdev, 0, g_rand_int_range(r, 0, 40));
+        }
+        for (unsigned n = 0; n < 2 * QSIZE; n++) {
+            VirtQueueElement *e;
+            unsigned in, out;
+
+            virtqueue_get_avail_bytes(g->vq, &in, &out, 4096, 4096);
+            e = virtqueue_pop(g->vq, sizeof(*e));
+            if (!e) {
+                break;
+            }
+            for (unsigned i = 0; i < e->out_num + e->in_num; i++) {
+                CU_ASSERT(iov_in_ram(g, i < e->out_num
+                                            ? &e->out_sg[i]
+                                            : &e->in_sg[i - e->out_num]));
+            }
+            for (unsigned i = 0; i < e->in_num; i++) {
+                memset(e->in_sg[i].iov_base, 0xa5, e->in_sg[i].iov_len);
+            }
+            if (n % 3 == 2) {
+                virtqueue_detach_element(g->vq, e, 0);
+            } else {
+                virtqueue_push(g->vq, e, g_rand_int(r));
+            }
+            g_free(e);
+            virtio_queue_set_notification(g->vq, n & 1);
+            virtio_notify(&g->vdev, g->vq);
+        }
+        CU_ASSERT_EQUAL(g->canary_hits, 0);
+        if (g->vdev.broken) {
+            char *log = guest_log(g);
+
+            CU_ASSERT(g->vdev.status & VIRTIO_CONFIG_S_NEEDS_RESET);
+            CU_ASSERT_PTR_NOT_NULL(strstr(log, "(device broken)"));
+            g_free(log);
+        }
+        guest_free(g);
+    }
+    g_rand_free(r);
+}
+
+static void test_random_split(void)
+{
+    random_rings(false);
+}
+
+static void test_random_packed(void)
+{
+    random_rings(true);
+}
+
 UNIT_SUITE(virtqueue, NULL, NULL, UNIT_TEST(test_split_chain),
            UNIT_TEST(test_split_fill_flush), UNIT_TEST(test_split_indirect),
            UNIT_TEST(test_split_spanning_buffer),
@@ -1544,4 +1731,5 @@ UNIT_SUITE(virtqueue, NULL, NULL, UNIT_TEST(test_split_chain),
            UNIT_TEST(test_packed_wrap), UNIT_TEST(test_packed_out_of_order),
            UNIT_TEST(test_packed_indirect), UNIT_TEST(test_packed_odd_size),
            UNIT_TEST(test_packed_avail_bytes), UNIT_TEST(test_packed_events),
-           UNIT_TEST(test_packed_vhost_state), UNIT_TEST(test_packed_bad));
+           UNIT_TEST(test_packed_vhost_state), UNIT_TEST(test_packed_bad),
+           UNIT_TEST(test_random_split), UNIT_TEST(test_random_packed));
