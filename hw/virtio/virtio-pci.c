@@ -387,8 +387,9 @@ static int virtio_pci_set_host_notifier(void *opaque, int n, bool assign)
 
 static void virtio_pci_log_fast_paths(VirtIOPCIProxy *proxy)
 {
-    g_autofree char *name = proxy_name(proxy);
-    int queues = 0, irqfds = 0;
+    g_autofree char *name = NULL;
+    g_autofree bool *seen = NULL;
+    int queues = 0, vectors = 0;
     const char *why_ioeventfd = !proxy->ioeventfd ? "ioeventfd=off"
                                 : !machine_has_ioeventfd(proxy->machine)
                                     ? "the accelerator has none"
@@ -398,12 +399,19 @@ static void virtio_pci_log_fast_paths(VirtIOPCIProxy *proxy)
                                 ? "the accelerator has none"
                                 : NULL;
 
-    for (int n = 0; n < VIRTIO_QUEUE_MAX; n++) {
-        queues += proxy->vqs[n].host_notifier;
-        irqfds += proxy->vqs[n].irqfd;
-    }
     if (!kemu_log_enabled(LOG_INT)) {
         return;
+    }
+    name = proxy_name(proxy);
+    seen = g_new0(bool, proxy->nvectors + 1);
+    for (int n = 0; n < VIRTIO_QUEUE_MAX; n++) {
+        VirtIOPCIQueue *q = &proxy->vqs[n];
+
+        queues += q->host_notifier;
+        if (q->irqfd && q->vector < proxy->nvectors && !seen[q->vector]) {
+            seen[q->vector] = true;
+            vectors++;
+        }
     }
     if (why_ioeventfd) {
         kemu_log("virtio-pci %s: ioeventfd off (%s), ", name, why_ioeventfd);
@@ -413,7 +421,7 @@ static void virtio_pci_log_fast_paths(VirtIOPCIProxy *proxy)
     if (why_irqfd) {
         kemu_log("irqfd off (%s)\n", why_irqfd);
     } else {
-        kemu_log("irqfd on (%d vectors)\n", irqfds);
+        kemu_log("irqfd on (%d vectors)\n", vectors);
     }
 }
 
