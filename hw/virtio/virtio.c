@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The virtio device core (virtio 1.2, sections 2 and 4): features, status,
- * configuration space, reset, and virtqueues over the split ring (2.7).
+ * configuration space, reset, and virtqueues over the split ring (2.7) and
+ * the packed ring (2.8).
  * The contract is at the top of hw/virtio/virtio.h; the guide is
  * docs/devel/virtio.md.
  *
@@ -246,6 +247,12 @@ static bool vq_map_rings(VirtQueue *vq)
         vq->ring[p].gpa = gpa[p];
         vq->ring[p].len = len;
         vq->ring[p].host = ram_ptr_contig(vdev->dma_as, gpa[p], len);
+    }
+    /* packed positions are slots: the size may not shrink under them */
+    if (packed && (vq->last_avail_idx >= vq->num || vq->used_idx >= vq->num)) {
+        virtio_error(vdev, "queue %d: size %u changed while in use", vq->index,
+                     vq->num);
+        return false;
     }
     vq->mapped = true;
     return true;
@@ -1657,6 +1664,7 @@ void virtio_queue_set_last_avail_idx(VirtIODevice *vdev, int n, uint16_t idx)
     if (vq_packed(vq)) {
         vq->last_avail_idx = vq->shadow_avail_idx = idx & 0x7fff;
         vq->last_avail_wrap = idx >> 15;
+        vq_unmap_rings(vq); /* checked against the size again */
         return;
     }
     vq->last_avail_idx = vq->shadow_avail_idx = idx;
@@ -1666,7 +1674,12 @@ void virtio_queue_update_used_idx(VirtIODevice *vdev, int n)
 {
     VirtQueue *vq = vq_of(vdev, n);
 
-    if (!vq || !vq->desc || !vq_map_rings(vq)) {
+    if (!vq || !vq->desc) {
+        return;
+    }
+    /* vhost signalled what it used: the next interrupt is not suppressed */
+    vq->signalled_used_valid = false;
+    if (!vq_map_rings(vq)) {
         return;
     }
     if (vq_packed(vq)) {

@@ -1520,6 +1520,20 @@ static void test_packed_bad(void)
     virtio_queue_set_num(&g->vdev, 0, QSIZE + 1);
     pop_broken(g, "size 17");
     guest_free(g);
+
+    /* the size shrinks under the device's position */
+    g = packed_guest(0);
+    for (unsigned i = 0; i < 6; i++) {
+        VirtQueueElement *e;
+
+        pk_add1(g, 8, WRITE, i);
+        e = virtqueue_pop(g->vq, sizeof(*e));
+        virtqueue_push(g->vq, e, 0);
+        g_free(e);
+    }
+    virtio_queue_set_num(&g->vdev, 0, 4);
+    pop_broken(g, "size 4 changed while in use");
+    guest_free(g);
 }
 
 /* ---- Random rings ----------------------------------------------------------
