@@ -61,7 +61,8 @@ static void vhost_net_fail(NetClientState *nc, Error *err, Error **errp)
     }
 }
 
-VHostNetState *vhost_net_init(NetClientState *nc, Error **errp)
+VHostNetState *vhost_net_init_with(NetClientState *nc, VhostIoctlFn ioctl_fn,
+                                   void *opaque, Error **errp)
 {
     Error *err = NULL;
     VHostNetState *net;
@@ -78,7 +79,8 @@ VHostNetState *vhost_net_init(NetClientState *nc, Error **errp)
         error_setg(&err, "netdev '%s' is not a tap", nc->name);
         goto fail;
     }
-    if (!vhost_dev_init(&net->dev, vhostfd, VHOST_NET_VQS, NULL, NULL, &err)) {
+    if (!vhost_dev_init(&net->dev, vhostfd, VHOST_NET_VQS, ioctl_fn, opaque,
+                        &err)) {
         goto fail;
     }
     if (!qemu_has_vnet_hdr(nc)) {
@@ -102,6 +104,11 @@ fail:
     vhost_net_fail(nc, err, errp);
     g_free(net);
     return NULL;
+}
+
+VHostNetState *vhost_net_init(NetClientState *nc, Error **errp)
+{
+    return vhost_net_init_with(nc, NULL, NULL, errp);
 }
 
 void vhost_net_cleanup(VHostNetState *net)

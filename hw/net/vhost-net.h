@@ -15,6 +15,7 @@
 #include "util/osdep.h"
 #include "util/error.h"
 #include "hw/virtio/virtio.h"
+#include "hw/virtio/vhost.h"
 
 typedef struct NetClientState NetClientState;
 typedef struct VHostNetState VHostNetState;
@@ -29,6 +30,13 @@ typedef struct VHostNetState VHostNetState;
  * userspace); or NULL with errp set to that message when vhostforce=on.
  */
 VHostNetState *vhost_net_init(NetClientState *nc, Error **errp);
+
+/**
+ * vhost_net_init_with - vhost_net_init() talking to @ioctl_fn (with
+ * @opaque in VhostDev.opaque) instead of the kernel: unit tests.
+ */
+VHostNetState *vhost_net_init_with(NetClientState *nc, VhostIoctlFn ioctl_fn,
+                                   void *opaque, Error **errp);
 
 /** vhost_net_cleanup - stop (if started) and free. */
 void vhost_net_cleanup(VHostNetState *net);

@@ -9,6 +9,8 @@
 #include "util/main-loop.h"
 #include "exec/memory.h"
 #include "hw/virtio/vhost.h"
+#include "hw/net/vhost-net.h"
+#include "net/net.h"
 #include "tests/unit/unit.h"
 #include <linux/virtio_net.h>
 
@@ -27,6 +29,8 @@ typedef struct FakeVhost {
         unsigned num, base;
         struct vhost_vring_addr addr;
         int kick, call;
+        int backend; /* VHOST_NET_SET_BACKEND */
+        unsigned backend_sets;
         unsigned sets;    /* SET_VRING_* calls for this ring */
         unsigned stop_at; /* GET_VRING_BASE answers this */
         bool got_base;
@@ -60,6 +64,10 @@ static int fake_vring(FakeVhost *k, unsigned long request, void *arg)
     case VHOST_SET_VRING_CALL:
         k->vq[index].call = ((struct vhost_vring_file *)arg)->fd;
         break;
+    case VHOST_NET_SET_BACKEND:
+        k->vq[index].backend = ((struct vhost_vring_file *)arg)->fd;
+        k->vq[index].backend_sets++;
+        return 0;
     }
     k->vq[index].sets++;
     return 0;
@@ -105,6 +113,7 @@ static int fake_ioctl(VhostDev *hdev, unsigned long request, void *arg)
     case VHOST_SET_VRING_ADDR:
     case VHOST_SET_VRING_KICK:
     case VHOST_SET_VRING_CALL:
+    case VHOST_NET_SET_BACKEND:
         return fake_vring(k, request, arg);
     default:
         return -ENOTTY;
@@ -607,3 +616,358 @@ UNIT_SUITE(vhost, NULL, NULL, UNIT_TEST(test_init_owner_features),
            UNIT_TEST(test_mem_table_translate), UNIT_TEST(test_start_stop),
            UNIT_TEST(test_stop_after_reset), UNIT_TEST(test_queue_not_set_up),
            UNIT_TEST(test_ring_not_in_ram), UNIT_TEST(test_start_refused));
+
+/* ---- vhost-net: a fake tap and a fake transport -------------------------- */
+
+typedef struct FakeTap {
+    NetClientState nc;
+    int vhost_fd;
+    bool force;
+    bool polling;
+    int polling_changes;
+    int hdr_len;
+} FakeTap;
+
+static ssize_t tap_receive(NetClientState *nc, const uint8_t *buf, size_t size)
+{
+    return size;
+}
+
+static bool tap_true(NetClientState *nc)
+{
+    return true;
+}
+
+static bool tap_hdr_len_ok(NetClientState *nc, int len)
+{
+    return true;
+}
+
+static int tap_set_hdr_len(NetClientState *nc, int len)
+{
+    container_of(nc, FakeTap, nc)->hdr_len = len;
+    return 0;
+}
+
+static int tap_vhost_fd(NetClientState *nc)
+{
+    return container_of(nc, FakeTap, nc)->vhost_fd;
+}
+
+static int tap_backend_fd(NetClientState *nc)
+{
+    return 77;
+}
+
+static bool tap_force(NetClientState *nc)
+{
+    return container_of(nc, FakeTap, nc)->force;
+}
+
+static void tap_polling(NetClientState *nc, bool enable)
+{
+    FakeTap *t = container_of(nc, FakeTap, nc);
+
+    t->polling = enable;
+    t->polling_changes++;
+}
+
+static const NetClientInfo fake_tap_info = {
+    .type = NET_CLIENT_DRIVER_TAP,
+    .size = sizeof(FakeTap),
+    .receive = tap_receive,
+    .has_vnet_hdr = tap_true,
+    .has_vnet_hdr_len = tap_hdr_len_ok,
+    .set_vnet_hdr_len = tap_set_hdr_len,
+    .get_vhost_fd = tap_vhost_fd,
+    .get_backend_fd = tap_backend_fd,
+    .get_vhost_force = tap_force,
+    .set_backend_polling = tap_polling,
+};
+
+static FakeTap *fake_tap_new(int vhost_fd, bool force)
+{
+    FakeTap *t = container_of(
+        qemu_new_net_client(&fake_tap_info, NULL, "tap", "t0", NULL), FakeTap,
+        nc);
+
+    t->vhost_fd = vhost_fd;
+    t->force = force;
+    t->polling = true;
+    qemu_set_info_str(&t->nc, "ifname=ktap0");
+    return t;
+}
+
+typedef struct FakeTransport {
+    bool ioeventfd;
+    bool irqfd;     /* query_guest_notifiers */
+    bool host[4];   /* host notifier assigned */
+    int guest_nvqs; /* queues bound by set_guest_notifiers, 0 when unbound */
+    int guest_calls;
+} FakeTransport;
+
+static FakeTransport *cur_tr;
+
+static void tr_notify(void *opaque, uint16_t vector)
+{
+}
+
+static bool tr_ioeventfd(void *opaque)
+{
+    return cur_tr->ioeventfd;
+}
+
+static int tr_host(void *opaque, int n, bool assign)
+{
+    CU_ASSERT_FATAL(n >= 0 && n < 4);
+    cur_tr->host[n] = assign;
+    return 0;
+}
+
+static int tr_guest(void *opaque, int nvqs, bool assign)
+{
+    cur_tr->guest_nvqs = assign ? nvqs : 0;
+    cur_tr->guest_calls++;
+    return 0;
+}
+
+static bool tr_query(void *opaque)
+{
+    return cur_tr->irqfd;
+}
+
+static const VirtioTransportOps fake_tr_ops = {
+    .notify = tr_notify,
+    .ioeventfd_enabled = tr_ioeventfd,
+    .set_host_notifier = tr_host,
+    .set_guest_notifiers = tr_guest,
+    .query_guest_notifiers = tr_query,
+};
+
+static void test_net_init_policy(void)
+{
+    FakeVhost k = {.features = FAKE_FEATURES};
+    FakeTap *t;
+    Error *err = NULL;
+    VHostNetState *net;
+
+    /* No vhost fd (vhost=off, or the tap already warned): silent. */
+    t = fake_tap_new(-1, false);
+    CU_ASSERT_PTR_NULL(vhost_net_init_with(&t->nc, fake_ioctl, &k, &err));
+    CU_ASSERT_PTR_NULL(err);
+    CU_ASSERT_FALSE(k.owned);
+    qemu_del_net_client(&t->nc);
+
+    /* The kernel refuses: a warning, no error, userspace. */
+    t = fake_tap_new(42, false);
+    k.fail_request = VHOST_SET_OWNER;
+    k.fail_errno = EBUSY;
+    CU_ASSERT_PTR_NULL(vhost_net_init_with(&t->nc, fake_ioctl, &k, &err));
+    CU_ASSERT_PTR_NULL(err);
+    qemu_del_net_client(&t->nc);
+
+    /* The same with vhostforce=on: the error, with QEMU's words. */
+    t = fake_tap_new(42, true);
+    CU_ASSERT_PTR_NULL(vhost_net_init_with(&t->nc, fake_ioctl, &k, &err));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(err);
+    CU_ASSERT_PTR_NOT_NULL(strstr(error_get_pretty(err),
+                                  "vhost-net requested but could not be "
+                                  "initialized"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(error_get_pretty(err), "VHOST_SET_OWNER"));
+    error_free(err);
+    err = NULL;
+
+    /* A willing kernel. */
+    k.fail_request = 0;
+    net = vhost_net_init_with(&t->nc, fake_ioctl, &k, &err);
+    CU_ASSERT_PTR_NOT_NULL(net);
+    CU_ASSERT_PTR_NULL(err);
+    CU_ASSERT_TRUE(k.owned);
+    vhost_net_cleanup(net);
+    vhost_net_cleanup(NULL);
+    qemu_del_net_client(&t->nc);
+}
+
+static void test_net_features(void)
+{
+    /* A kernel without mergeable buffers and event index. */
+    FakeVhost k = {.features = (1ull << VIRTIO_F_VERSION_1) |
+                               (1ull << VIRTIO_RING_F_INDIRECT_DESC) |
+                               (1ull << VIRTIO_F_ANY_LAYOUT) |
+                               (1ull << VIRTIO_F_NOTIFY_ON_EMPTY)};
+    FakeTap *t = fake_tap_new(42, false);
+    VHostNetState *net = vhost_net_init_with(&t->nc, fake_ioctl, &k, NULL);
+    uint64_t offered =
+        (1ull << VIRTIO_F_VERSION_1) | (1ull << VIRTIO_RING_F_EVENT_IDX) |
+        (1ull << VIRTIO_RING_F_INDIRECT_DESC) |
+        (1ull << VIRTIO_NET_F_MRG_RXBUF) | (1ull << VIRTIO_F_RING_PACKED) |
+        (1ull << VIRTIO_NET_F_CSUM) | (1ull << VIRTIO_NET_F_GUEST_TSO4) |
+        (1ull << VIRTIO_NET_F_MTU) | (1ull << VIRTIO_NET_F_CTRL_VQ) |
+        (1ull << VIRTIO_NET_F_MQ);
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(net);
+    CU_ASSERT_EQUAL(vhost_net_get_features(net, offered),
+                    offered & ~((1ull << VIRTIO_RING_F_EVENT_IDX) |
+                                (1ull << VIRTIO_NET_F_MRG_RXBUF) |
+                                (1ull << VIRTIO_F_RING_PACKED)));
+    CU_ASSERT_EQUAL(vhost_net_get_features(NULL, offered), offered);
+    vhost_net_cleanup(net);
+    qemu_del_net_client(&t->nc);
+}
+
+/* A net-like device (rx, tx, ctrl) on the fake transport, DRIVER_OK. */
+static void net_dev_init(Dev *d, FakeTransport *tr)
+{
+    dev_init(d, 0xc4000);
+    cur_tr = tr;
+    virtio_set_transport(&d->vdev, &fake_tr_ops, tr);
+}
+
+static void test_net_start_stop(void)
+{
+    FakeVhost k = {.features = FAKE_FEATURES};
+    FakeTransport tr = {.ioeventfd = true};
+    FakeTap *t = fake_tap_new(42, false);
+    VHostNetState *net;
+    Error *err = NULL;
+    Dev d;
+
+    net_dev_init(&d, &tr);
+    net = vhost_net_init_with(&t->nc, fake_ioctl, &k, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(net);
+    virtio_queue_set_last_avail_idx(&d.vdev, 0, 3);
+
+    CU_ASSERT_TRUE_FATAL(vhost_net_start(&d.vdev, &net, 1, &err));
+    CU_ASSERT_PTR_NULL(err);
+    /* The notifiers are bound, the tap polls no more and the kernel has
+     * the rings and the tap: VERSION_1 means a 12-byte header. */
+    CU_ASSERT_TRUE(tr.host[0] && tr.host[1]);
+    CU_ASSERT_EQUAL(tr.guest_nvqs, 2);
+    CU_ASSERT_FALSE(t->polling);
+    CU_ASSERT_EQUAL(t->hdr_len, 12);
+    CU_ASSERT_EQUAL(k.vq[0].base, 3);
+    CU_ASSERT_EQUAL(k.vq[0].backend, 77);
+    CU_ASSERT_EQUAL(k.vq[1].backend, 77);
+    /* The tap supplies the header: VHOST_NET_F_VIRTIO_NET_HDR not acked. */
+    CU_ASSERT_EQUAL(k.acked & (1ull << VHOST_NET_F_VIRTIO_NET_HDR), 0);
+    CU_ASSERT_TRUE((k.acked & (1ull << VIRTIO_F_VERSION_1)) != 0);
+    CU_ASSERT_STRING_EQUAL(t->nc.info_str, "ifname=ktap0,vhost=started");
+    /* Each queue was kicked once for what was already available. */
+    CU_ASSERT_TRUE(event_notifier_test_and_clear(
+        virtio_queue_get_host_notifier(virtio_get_queue(&d.vdev, 0))));
+    CU_ASSERT_TRUE(event_notifier_test_and_clear(
+        virtio_queue_get_host_notifier(virtio_get_queue(&d.vdev, 1))));
+
+    k.vq[0].stop_at = 11;
+    k.vq[1].stop_at = 12;
+    vhost_net_stop(&d.vdev, &net, 1);
+    CU_ASSERT_EQUAL(k.vq[0].backend, -1);
+    CU_ASSERT_EQUAL(k.vq[1].backend, -1);
+    CU_ASSERT_EQUAL(virtio_queue_get_last_avail_idx(&d.vdev, 0), 11);
+    CU_ASSERT_EQUAL(virtio_queue_get_last_avail_idx(&d.vdev, 1), 12);
+    CU_ASSERT_TRUE(t->polling);
+    CU_ASSERT_STRING_EQUAL(t->nc.info_str, "ifname=ktap0");
+    /* Under ioeventfd the transport keeps its host notifiers; without
+     * irqfd the guest notifiers we bound are unbound. */
+    CU_ASSERT_TRUE(tr.host[0] && tr.host[1]);
+    CU_ASSERT_EQUAL(tr.guest_nvqs, 0);
+
+    /* With irqfd the transport owns the guest notifiers: left bound. */
+    tr.irqfd = true;
+    CU_ASSERT_TRUE_FATAL(vhost_net_start(&d.vdev, &net, 1, NULL));
+    CU_ASSERT_EQUAL(k.vq[0].base, 11);
+    vhost_net_stop(&d.vdev, &net, 1);
+    CU_ASSERT_EQUAL(tr.guest_nvqs, 2);
+    /* A second stop does nothing. */
+    vhost_net_stop(&d.vdev, &net, 1);
+    CU_ASSERT_EQUAL(k.vq[0].backend_sets, 4);
+
+    vhost_net_cleanup(net);
+    qemu_del_net_client(&t->nc);
+    dev_destroy(&d);
+}
+
+static void test_net_link(void)
+{
+    FakeVhost k = {.features = FAKE_FEATURES};
+    FakeTransport tr = {.ioeventfd = true, .irqfd = true};
+    FakeTap *t = fake_tap_new(42, false);
+    VHostNetState *net;
+    Dev d;
+
+    net_dev_init(&d, &tr);
+    net = vhost_net_init_with(&t->nc, fake_ioctl, &k, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(net);
+
+    /* Started with the link down: the rings go over, the tap does not. */
+    t->nc.link_down = true;
+    CU_ASSERT_TRUE_FATAL(vhost_net_start(&d.vdev, &net, 1, NULL));
+    CU_ASSERT_EQUAL(k.vq[0].backend_sets, 0);
+    vhost_net_set_link(net, true);
+    CU_ASSERT_EQUAL(k.vq[0].backend, 77);
+    CU_ASSERT_EQUAL(k.vq[1].backend, 77);
+    vhost_net_set_link(net, true); /* no change: nothing sent */
+    CU_ASSERT_EQUAL(k.vq[0].backend_sets, 1);
+    vhost_net_set_link(net, false);
+    CU_ASSERT_EQUAL(k.vq[0].backend, -1);
+    CU_ASSERT_EQUAL(k.vq[1].backend, -1);
+    vhost_net_set_link(net, true);
+    CU_ASSERT_EQUAL(k.vq[0].backend, 77);
+    vhost_net_stop(&d.vdev, &net, 1);
+    CU_ASSERT_EQUAL(k.vq[0].backend, -1);
+    vhost_net_set_link(net, true); /* stopped: ignored */
+    CU_ASSERT_EQUAL(k.vq[0].backend, -1);
+
+    vhost_net_cleanup(net);
+    qemu_del_net_client(&t->nc);
+    dev_destroy(&d);
+}
+
+static void test_net_start_refused(void)
+{
+    FakeVhost k = {.features = FAKE_FEATURES};
+    FakeTransport tr = {.ioeventfd = false};
+    FakeTap *t = fake_tap_new(42, false);
+    VHostNetState *net;
+    Error *err = NULL;
+    Dev d;
+
+    net_dev_init(&d, &tr);
+    net = vhost_net_init_with(&t->nc, fake_ioctl, &k, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(net);
+
+    /* No ioeventfd (qtest): refused before anything is touched. */
+    CU_ASSERT_FALSE(vhost_net_start(&d.vdev, &net, 1, &err));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(err);
+    CU_ASSERT_PTR_NOT_NULL(strstr(error_get_pretty(err), "ioeventfd"));
+    error_free(err);
+    err = NULL;
+    CU_ASSERT_EQUAL(tr.guest_calls, 0);
+    CU_ASSERT_EQUAL(t->polling_changes, 0);
+
+    /* The kernel refuses the tap: everything is undone. */
+    tr.ioeventfd = true;
+    k.fail_request = VHOST_NET_SET_BACKEND;
+    k.fail_errno = ENOTSOCK;
+    CU_ASSERT_FALSE(vhost_net_start(&d.vdev, &net, 1, &err));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(err);
+    CU_ASSERT_PTR_NOT_NULL(strstr(error_get_pretty(err), "SET_BACKEND"));
+    error_free(err);
+    err = NULL;
+    CU_ASSERT_TRUE(t->polling);
+    CU_ASSERT_EQUAL(tr.guest_nvqs, 0);
+    CU_ASSERT_STRING_EQUAL(t->nc.info_str, "ifname=ktap0");
+    CU_ASSERT_TRUE(k.vq[0].got_base);
+
+    /* Too many pairs for the device. */
+    CU_ASSERT_FALSE(vhost_net_start(&d.vdev, &net, 2, &err));
+    error_free(err);
+
+    vhost_net_cleanup(net);
+    qemu_del_net_client(&t->nc);
+    dev_destroy(&d);
+}
+
+UNIT_SUITE(vhost_net, NULL, NULL, UNIT_TEST(test_net_init_policy),
+           UNIT_TEST(test_net_features), UNIT_TEST(test_net_start_stop),
+           UNIT_TEST(test_net_link), UNIT_TEST(test_net_start_refused));
