@@ -8,9 +8,16 @@
  * filter, MAC table, VLAN filter, errors), set_link and announce-self,
  * reset with traffic in flight, and a malformed transmit chain.
  */
+#include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <net/if_arp.h>
+#include <netinet/in.h>
 #include <poll.h>
+#include <sched.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #include <glib.h>
@@ -61,7 +68,14 @@ static void vnet_bring_up(VNet *t, uint64_t want)
     qvirtio_start_device(t->vdev, t->features);
     t->rx = qvirtqueue_setup(t->vdev, &t->alloc, 0);
     t->tx = qvirtqueue_setup(t->vdev, &t->alloc, 1);
-    t->ctrl = qvirtqueue_setup(t->vdev, &t->alloc, 2);
+    /* the control queue follows every pair when MQ is negotiated */
+    t->ctrl = qvirtqueue_setup(
+        t->vdev, &t->alloc,
+        t->features & F(VIRTIO_NET_F_MQ)
+            ? 2 * qvirtio_config_readw(
+                      t->vdev,
+                      offsetof(struct virtio_net_config, max_virtqueue_pairs))
+            : 2);
     qvirtio_set_driver_ok(t->vdev);
 }
 
@@ -73,19 +87,18 @@ static void vnet_free_queues(VNet *t)
     t->rx = t->tx = t->ctrl = NULL;
 }
 
-static VNet *vnet_start_features(const char *props, uint64_t want)
+/* kemu with -netdev @netdev (id n0) and the device with @props. */
+static VNet *vnet_start_netdev(const char *netdev, const char *props,
+                               uint64_t want)
 {
     VNet *t = g_new0(VNet, 1);
-    int sv[2];
 
-    g_assert(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
+    t->sock = -1;
     t->qts =
-        qtest_initf("-netdev socket,id=n0,fd=%d "
+        qtest_initf("-netdev %s,id=n0 "
                     "-device virtio-net-pci,netdev=n0,id=nic0,"
                     "addr=%02x.0%s%s",
-                    sv[1], VNET_SLOT, props ? "," : "", props ? props : "");
-    close(sv[1]);
-    t->sock = sv[0];
+                    netdev, VNET_SLOT, props ? "," : "", props ? props : "");
     pc_alloc_init(&t->alloc, t->qts, ALLOC_NO_FLAGS);
     t->bus = qpci_new_pc(t->qts, &t->alloc);
     t->pdev =
@@ -95,6 +108,21 @@ static VNet *vnet_start_features(const char *props, uint64_t want)
     g_assert_cmpuint(t->vdev->device_type, ==, VIRTIO_ID_NET);
     qvirtio_pci_device_enable(t->pdev);
     vnet_bring_up(t, want);
+    return t;
+}
+
+/* The same over a socketpair whose other end the test holds. */
+static VNet *vnet_start_features(const char *props, uint64_t want)
+{
+    g_autofree char *netdev = NULL;
+    VNet *t;
+    int sv[2];
+
+    g_assert(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
+    netdev = g_strdup_printf("socket,fd=%d", sv[1]);
+    t = vnet_start_netdev(netdev, props, want);
+    close(sv[1]);
+    t->sock = sv[0];
     return t;
 }
 
@@ -111,7 +139,9 @@ static void vnet_stop(VNet *t)
     qpci_free_pc(t->bus);
     alloc_destroy(&t->alloc);
     qtest_quit(t->qts);
-    close(t->sock);
+    if (t->sock >= 0) {
+        close(t->sock);
+    }
     g_free(t);
 }
 
@@ -139,6 +169,13 @@ static bool sock_read_all(int fd, void *buf, size_t len, int timeout_ms)
         len -= n;
     }
     return true;
+}
+
+static bool sock_read_ready(int fd)
+{
+    struct pollfd pfd = {.fd = fd, .events = POLLIN};
+
+    return poll(&pfd, 1, WAIT_MS) == 1;
 }
 
 /* The next frame the device sent (its length), or -1 if none came. */
@@ -838,6 +875,223 @@ static void test_malformed_tx(void)
     vnet_stop(t);
 }
 
+/* ---- tap with vnet headers and queues, in a network namespace ---- */
+
+#define TAP_HOST_IP  0xc0a84d01 /* 192.168.77.1 */
+#define TAP_GUEST_IP 0xc0a84d02 /* 192.168.77.2 */
+#define UDP_PORT     7777
+
+static void put16(uint8_t *p, uint16_t v)
+{
+    p[0] = v >> 8;
+    p[1] = v;
+}
+
+static uint32_t csum_add(uint32_t sum, const uint8_t *p, size_t len)
+{
+    for (size_t i = 0; i < len; i += 2) {
+        sum += p[i] << 8 | (i + 1 < len ? p[i + 1] : 0);
+    }
+    return sum;
+}
+
+static uint16_t csum_fold(uint32_t sum)
+{
+    while (sum >> 16) {
+        sum = (sum & 0xffff) + (sum >> 16);
+    }
+    return sum;
+}
+
+/*
+ * An Ethernet/IPv4/UDP frame from the guest to the tap's address; the UDP
+ * checksum field holds the pseudo-header sum only (checksum offload).
+ */
+static size_t make_udp(uint8_t *f, const uint8_t *dst_mac, const char *data,
+                       size_t len)
+{
+    uint8_t *ip = f + 14, *udp = ip + 20, ph[12];
+    size_t ulen = 8 + len;
+
+    memcpy(f, dst_mac, 6);
+    memcpy(f + 6, our_mac, 6);
+    put16(f + 12, 0x0800);
+    memset(ip, 0, 20);
+    ip[0] = 0x45;
+    put16(ip + 2, 20 + ulen);
+    ip[8] = 64;
+    ip[9] = IPPROTO_UDP;
+    put16(ip + 12, TAP_GUEST_IP >> 16);
+    put16(ip + 14, TAP_GUEST_IP & 0xffff);
+    put16(ip + 16, TAP_HOST_IP >> 16);
+    put16(ip + 18, TAP_HOST_IP & 0xffff);
+    put16(ip + 10, ~csum_fold(csum_add(0, ip, 20)));
+    put16(udp, 4000);
+    put16(udp + 2, UDP_PORT);
+    put16(udp + 4, ulen);
+    memcpy(udp + 8, data, len);
+    memcpy(ph, ip + 12, 8);
+    ph[8] = 0;
+    ph[9] = IPPROTO_UDP;
+    put16(ph + 10, ulen);
+    put16(udp + 6, csum_fold(csum_add(0, ph, 12)));
+    return 14 + 20 + ulen;
+}
+
+/* Address and raise @name; a permanent ARP entry for the guest. */
+static bool tap_up(int ifd, const char *name, uint8_t *mac)
+{
+    struct ifreq ifr = {0};
+    struct arpreq arp = {0};
+    struct sockaddr_in *in = (struct sockaddr_in *)&ifr.ifr_addr;
+
+    snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+    in->sin_family = AF_INET;
+    in->sin_addr.s_addr = htonl(TAP_HOST_IP);
+    if (ioctl(ifd, SIOCSIFADDR, &ifr) < 0) {
+        return false;
+    }
+    in->sin_addr.s_addr = htonl(0xffffff00);
+    if (ioctl(ifd, SIOCSIFNETMASK, &ifr) < 0 ||
+        ioctl(ifd, SIOCGIFFLAGS, &ifr) < 0) {
+        return false;
+    }
+    ifr.ifr_flags |= IFF_UP;
+    if (ioctl(ifd, SIOCSIFFLAGS, &ifr) < 0 ||
+        ioctl(ifd, SIOCGIFHWADDR, &ifr) < 0) {
+        return false;
+    }
+    memcpy(mac, ifr.ifr_hwaddr.sa_data, 6);
+    in = (struct sockaddr_in *)&arp.arp_pa;
+    in->sin_family = AF_INET;
+    in->sin_addr.s_addr = htonl(TAP_GUEST_IP);
+    arp.arp_ha.sa_family = ARPHRD_ETHER;
+    memcpy(arp.arp_ha.sa_data, our_mac, 6);
+    arp.arp_flags = ATF_COM | ATF_PERM;
+    snprintf(arp.arp_dev, sizeof(arp.arp_dev), "%s", name);
+    return ioctl(ifd, SIOCSARP, &arp) == 0;
+}
+
+/*
+ * With a tap that has vnet headers every offload is offered, checksum
+ * offload crosses in both directions (a frame whose UDP checksum the
+ * guest left to the host reaches a socket in the namespace; a datagram
+ * from there arrives with VIRTIO_NET_HDR_F_NEEDS_CSUM), and the netdev's
+ * queues become queue pairs (mq=on): VQ_PAIRS_SET within them, the
+ * control queue after the last pair, or at index 2 without MQ.
+ */
+static void test_tap_offloads_mq(void)
+{
+    static const char msg[] = "checksum left to the host";
+    static const unsigned offloads[] = {
+        VIRTIO_NET_F_CSUM,       VIRTIO_NET_F_GUEST_CSUM,
+        VIRTIO_NET_F_HOST_TSO4,  VIRTIO_NET_F_HOST_TSO6,
+        VIRTIO_NET_F_HOST_ECN,   VIRTIO_NET_F_GUEST_TSO4,
+        VIRTIO_NET_F_GUEST_TSO6, VIRTIO_NET_F_GUEST_ECN,
+    };
+    uint8_t tap_mac[6], frame[200], got[2048];
+    struct sockaddr_in to = {.sin_family = AF_INET};
+    int orig_ns, udp, ifd, sysfd;
+    uint16_t pairs;
+    uint32_t head, len;
+    uint64_t addr;
+    VNet *t;
+
+    if (geteuid() != 0) {
+        QTEST_SKIP("tap: needs root to make a network namespace and a TAP");
+    }
+    if (access("/dev/net/tun", R_OK | W_OK) != 0) {
+        QTEST_SKIP("tap: no /dev/net/tun (%s)", strerror(errno));
+    }
+    orig_ns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+    g_assert(orig_ns >= 0);
+    if (unshare(CLONE_NEWNET) != 0) {
+        close(orig_ns);
+        QTEST_SKIP("tap: cannot make a network namespace: %s", strerror(errno));
+    }
+    sysfd = open("/proc/sys/net/ipv6/conf/default/disable_ipv6", O_WRONLY);
+    if (sysfd >= 0) {
+        g_assert(write(sysfd, "1", 1) == 1);
+        close(sysfd);
+    }
+    t = vnet_start_netdev("tap,ifname=vtap0,script=no,downscript=no,queues=2",
+                          "mq=on", WANT_ALL);
+    udp = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    ifd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    g_assert(setns(orig_ns, CLONE_NEWNET) == 0);
+    close(orig_ns);
+    g_assert(udp >= 0 && ifd >= 0);
+    g_assert(tap_up(ifd, "vtap0", tap_mac));
+    to.sin_port = htons(UDP_PORT);
+    g_assert(bind(udp, (struct sockaddr *)&to, sizeof(to)) == 0);
+
+    /* offloads offered and accepted; two pairs, ctrl after them */
+    for (size_t i = 0; i < G_N_ELEMENTS(offloads); i++) {
+        g_assert(t->features & F(offloads[i]));
+    }
+    g_assert(t->features & F(VIRTIO_NET_F_MQ));
+    g_assert_cmpuint(
+        qvirtio_config_readw(
+            t->vdev, offsetof(struct virtio_net_config, max_virtqueue_pairs)),
+        ==, 2);
+    pairs = 2;
+    g_assert_cmpuint(ctrl_cmd(t, VIRTIO_NET_CTRL_MQ,
+                              VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET, &pairs, 2),
+                     ==, VIRTIO_NET_OK);
+    pairs = 3;
+    g_assert_cmpuint(ctrl_cmd(t, VIRTIO_NET_CTRL_MQ,
+                              VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET, &pairs, 2),
+                     ==, VIRTIO_NET_ERR);
+    pairs = 1; /* the traffic below stays on pair 0, the one set up */
+    g_assert_cmpuint(ctrl_cmd(t, VIRTIO_NET_CTRL_MQ,
+                              VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET, &pairs, 2),
+                     ==, VIRTIO_NET_OK);
+
+    /* guest -> host: NEEDS_CSUM; the tap's kernel completes the sum */
+    {
+        size_t flen = make_udp(frame, tap_mac, msg, sizeof(msg));
+        uint64_t a = guest_alloc(&t->alloc, HDR_LEN + flen);
+        uint8_t hdr[HDR_LEN] = {VIRTIO_NET_HDR_F_NEEDS_CSUM};
+        uint32_t used;
+
+        hdr[6] = 14 + 20; /* csum_start */
+        hdr[8] = 6;       /* csum_offset */
+        qtest_memwrite(t->qts, a, hdr, HDR_LEN);
+        qtest_memwrite(t->qts, a + HDR_LEN, frame, flen);
+        head = qvirtqueue_add(t->qts, t->tx, a, HDR_LEN + flen, false, false);
+        qvirtqueue_kick(t->qts, t->vdev, t->tx, head);
+        qvirtio_wait_used_elem(t->qts, t->vdev, t->tx, head, &used, TIMEOUT_US);
+        g_assert(sock_read_ready(udp));
+        g_assert_cmpint(recv(udp, got, sizeof(got), 0), ==, sizeof(msg));
+        g_assert(!memcmp(got, msg, sizeof(msg)));
+    }
+
+    /* host -> guest: the partial checksum is passed on, not computed */
+    addr = rx_post(t, 2048, &head);
+    to.sin_addr.s_addr = htonl(TAP_GUEST_IP);
+    to.sin_port = htons(UDP_PORT + 1);
+    g_assert(sendto(udp, msg, sizeof(msg), 0, (struct sockaddr *)&to,
+                    sizeof(to)) == sizeof(msg));
+    len = rx_wait(t, head);
+    g_assert_cmpuint(len, ==, HDR_LEN + 14 + 20 + 8 + sizeof(msg));
+    qtest_memread(t->qts, addr, got, len);
+    g_assert_cmpuint(got[0] & VIRTIO_NET_HDR_F_NEEDS_CSUM, !=, 0);
+    g_assert_cmpuint(got[6], ==, 14 + 20); /* csum_start */
+    g_assert_cmpuint(got[8], ==, 6);       /* csum_offset */
+    g_assert_cmpuint(got[10], ==, 1);      /* num_buffers */
+    g_assert(!memcmp(got + HDR_LEN, our_mac, 6));
+    g_assert(!memcmp(got + len - sizeof(msg), msg, sizeof(msg)));
+
+    /* a driver without MQ: one pair, the control queue at index 2 */
+    vnet_free_queues(t);
+    vnet_bring_up(t, WANT_ALL & ~F(VIRTIO_NET_F_MQ));
+    g_assert_cmpuint(ctrl_rx(t, VIRTIO_NET_CTRL_RX_PROMISC, 0), ==,
+                     VIRTIO_NET_OK);
+    close(udp);
+    close(ifd);
+    vnet_stop(t);
+}
+
 QTEST_SUITE(virtio_net, QTEST_CASE(test_features_config),
             QTEST_CASE(test_tx_frame), QTEST_CASE(test_rx_frame),
             QTEST_CASE(test_mergeable), QTEST_CASE(test_rx_too_big),
@@ -845,4 +1099,4 @@ QTEST_SUITE(virtio_net, QTEST_CASE(test_features_config),
             QTEST_CASE(test_ctrl_filter), QTEST_CASE(test_ctrl_vlan),
             QTEST_CASE(test_ctrl_errors), QTEST_CASE(test_set_link),
             QTEST_CASE(test_announce), QTEST_CASE(test_reset_active),
-            QTEST_CASE(test_malformed_tx));
+            QTEST_CASE(test_malformed_tx), QTEST_CASE(test_tap_offloads_mq));
