@@ -23,6 +23,7 @@
 #include <glib.h>
 #include <linux/virtio_config.h>
 #include <linux/virtio_net.h>
+#include <linux/virtio_pci.h>
 #include "tests/qtest/libqos/malloc.h"
 #include "tests/qtest/libqos/pci-pc.h"
 #include "tests/qtest/libqos/virtio-pci.h"
@@ -875,6 +876,134 @@ static void test_malformed_tx(void)
     vnet_stop(t);
 }
 
+/* ---- The packed ring (packed=on), driven by hand ---- */
+
+/* One packed queue of @size descriptors: its three areas in guest RAM. */
+typedef struct PackedQ {
+    uint16_t index, size, notify_off;
+    uint64_t desc, driver, device;
+} PackedQ;
+
+static void packed_setup(VNet *t, PackedQ *q, uint16_t index)
+{
+    QVirtioPCIDevice *d = t->pdev;
+
+    q->index = index;
+    qvirtio_pci_common_writew(d, VIRTIO_PCI_COMMON_Q_SELECT, index);
+    q->size = qvirtio_pci_common_readw(d, VIRTIO_PCI_COMMON_Q_SIZE);
+    g_assert_cmpuint(q->size, >=, 2);
+    q->desc = guest_alloc(&t->alloc, 16 * q->size);
+    q->driver = guest_alloc(&t->alloc, 4);
+    q->device = guest_alloc(&t->alloc, 4);
+    qtest_memset(t->qts, q->desc, 0, 16 * q->size);
+    qtest_writel(t->qts, q->driver, 0); /* interrupts wanted */
+    qtest_writel(t->qts, q->device, 0);
+    q->notify_off = qvirtio_pci_common_readw(d, VIRTIO_PCI_COMMON_Q_NOFF);
+    qvirtio_pci_common_writel(d, VIRTIO_PCI_COMMON_Q_DESCLO, q->desc);
+    qvirtio_pci_common_writel(d, VIRTIO_PCI_COMMON_Q_DESCHI, q->desc >> 32);
+    qvirtio_pci_common_writel(d, VIRTIO_PCI_COMMON_Q_AVAILLO, q->driver);
+    qvirtio_pci_common_writel(d, VIRTIO_PCI_COMMON_Q_AVAILHI, q->driver >> 32);
+    qvirtio_pci_common_writel(d, VIRTIO_PCI_COMMON_Q_USEDLO, q->device);
+    qvirtio_pci_common_writel(d, VIRTIO_PCI_COMMON_Q_USEDHI, q->device >> 32);
+    qvirtio_pci_common_writew(d, VIRTIO_PCI_COMMON_Q_ENABLE, 1);
+}
+
+/* Make descriptor 0 (first lap: AVAIL=1, USED=0) available and notify. */
+static void packed_add0(VNet *t, PackedQ *q, uint64_t addr, uint32_t len,
+                        bool write)
+{
+    uint16_t flags = 1 << VRING_PACKED_DESC_F_AVAIL;
+
+    if (write) {
+        flags |= VRING_DESC_F_WRITE;
+    }
+    qtest_writeq(t->qts, q->desc, addr);
+    qtest_writel(t->qts, q->desc + 8, len);
+    qtest_writew(t->qts, q->desc + 12, 0x33); /* buffer id */
+    qtest_writew(t->qts, q->desc + 14, flags);
+    qpci_io_writew(t->pdev->pdev, t->pdev->bar,
+                   t->pdev->notify_cfg +
+                       (uint64_t)q->notify_off * t->pdev->notify_off_multiplier,
+                   q->index);
+}
+
+/* Wait until the device used descriptor 0; the length it wrote. */
+static uint32_t packed_wait0(VNet *t, PackedQ *q)
+{
+    const uint16_t used =
+        1 << VRING_PACKED_DESC_F_AVAIL | 1 << VRING_PACKED_DESC_F_USED;
+
+    for (int i = 0; i < 100000; i++) {
+        if ((qtest_readw(t->qts, q->desc + 14) & used) == used) {
+            g_assert_cmphex(qtest_readw(t->qts, q->desc + 12), ==, 0x33);
+            return qtest_readl(t->qts, q->desc + 8);
+        }
+        qtest_clock_step(t->qts, 100);
+    }
+    g_assert_not_reached();
+}
+
+/* packed=on: the ring is offered, and a frame crosses each way. */
+static void test_packed(void)
+{
+    g_autofree char *netdev = NULL;
+    uint8_t frame[100], got[128];
+    uint64_t rxbuf, txbuf;
+    PackedQ rx, tx;
+    VNet *t = g_new0(VNet, 1);
+    int sv[2];
+
+    g_assert(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
+    t->sock = sv[0];
+    t->qts = qtest_initf("-netdev socket,id=n0,fd=%d -device virtio-net-pci,"
+                         "netdev=n0,addr=%02x.0,packed=on",
+                         sv[1], VNET_SLOT);
+    close(sv[1]);
+    pc_alloc_init(&t->alloc, t->qts, ALLOC_NO_FLAGS);
+    t->bus = qpci_new_pc(t->qts, &t->alloc);
+    t->pdev =
+        qvirtio_pci_device_find_at(t->bus, QPCI_DEVFN(VNET_SLOT, 0), true);
+    t->vdev = &t->pdev->vdev;
+    qvirtio_pci_device_enable(t->pdev);
+    t->offered = qvirtio_get_features(t->vdev);
+    g_assert(t->offered & F(VIRTIO_F_RING_PACKED));
+    t->features = t->offered & (WANT_ALL | F(VIRTIO_F_RING_PACKED));
+    qvirtio_start_device(t->vdev, t->features);
+    packed_setup(t, &rx, 0);
+    packed_setup(t, &tx, 1);
+    qvirtio_set_driver_ok(t->vdev);
+
+    /* host -> guest */
+    rxbuf = guest_alloc(&t->alloc, 1526);
+    packed_add0(t, &rx, rxbuf, 1526, true);
+    make_frame(frame, our_mac, peer_mac, sizeof(frame), 70);
+    wire_send(t, frame, sizeof(frame));
+    g_assert_cmpuint(packed_wait0(t, &rx), ==, HDR_LEN + sizeof(frame));
+    qtest_memread(t->qts, rxbuf, got, HDR_LEN + sizeof(frame));
+    g_assert_cmpuint(got[10], ==, 1); /* num_buffers */
+    g_assert(!memcmp(got + HDR_LEN, frame, sizeof(frame)));
+
+    /* guest -> host */
+    make_frame(frame, peer_mac, our_mac, sizeof(frame), 71);
+    txbuf = guest_alloc(&t->alloc, HDR_LEN + sizeof(frame));
+    qtest_memset(t->qts, txbuf, 0, HDR_LEN);
+    qtest_memwrite(t->qts, txbuf + HDR_LEN, frame, sizeof(frame));
+    packed_add0(t, &tx, txbuf, HDR_LEN + sizeof(frame), false);
+    g_assert_cmpint(wire_recv(t, got, sizeof(got)), ==, sizeof(frame));
+    g_assert(!memcmp(got, frame, sizeof(frame)));
+    packed_wait0(t, &tx);
+    g_assert_cmpuint(qvirtio_get_status(t->vdev) & VIRTIO_CONFIG_S_NEEDS_RESET,
+                     ==, 0);
+
+    qvirtio_pci_device_disable(t->pdev);
+    qvirtio_pci_device_free(t->pdev);
+    qpci_free_pc(t->bus);
+    alloc_destroy(&t->alloc);
+    qtest_quit(t->qts);
+    close(t->sock);
+    g_free(t);
+}
+
 /* ---- tap with vnet headers and queues, in a network namespace ---- */
 
 #define TAP_HOST_IP  0xc0a84d01 /* 192.168.77.1 */
@@ -1099,4 +1228,5 @@ QTEST_SUITE(virtio_net, QTEST_CASE(test_features_config),
             QTEST_CASE(test_ctrl_filter), QTEST_CASE(test_ctrl_vlan),
             QTEST_CASE(test_ctrl_errors), QTEST_CASE(test_set_link),
             QTEST_CASE(test_announce), QTEST_CASE(test_reset_active),
-            QTEST_CASE(test_malformed_tx), QTEST_CASE(test_tap_offloads_mq));
+            QTEST_CASE(test_malformed_tx), QTEST_CASE(test_packed),
+            QTEST_CASE(test_tap_offloads_mq));
