@@ -41,6 +41,14 @@ struct VirtQueue {
     /* ring state */
     bool mapped; /* ring[] is valid */
     VRingPart ring[VRING_NPARTS];
+    /* the RAM section the last buffer was in (size 0: none); dropped with
+     * ring[] on every memory map change */
+    struct {
+        hwaddr start;
+        hwaddr size;
+        uint8_t *host;
+        bool readonly;
+    } ram;
     uint16_t last_avail_idx;   /* next to pop */
     uint16_t shadow_avail_idx; /* last avail->idx read */
     uint16_t used_idx;         /* next used slot (not yet published: +fill) */
@@ -207,7 +215,7 @@ static hwaddr vring_part_size(const VirtQueue *vq, int part)
  * alignment, all in RAM) and host pointers cached.  False (the device is
  * then broken) when the driver's setup is bad.
  */
-static bool vq_map_rings(VirtQueue *vq)
+static bool vq_map_rings_slow(VirtQueue *vq)
 {
     static const char *const part_name[] = {"descriptor", "driver", "device"};
     VirtIODevice *vdev = vq->vdev;
@@ -217,9 +225,6 @@ static bool vq_map_rings(VirtQueue *vq)
     /* what the device writes: the used ring; packed: descriptors too */
     bool write[VRING_NPARTS] = {packed, false, true};
 
-    if (G_LIKELY(vq->mapped)) {
-        return true;
-    }
     if (vq->num == 0 || vq->num > vq->num_max ||
         (!packed && (vq->num & (vq->num - 1)))) {
         virtio_error(vdev, "queue %d: size %u is not a %s up to %u", vq->index,
@@ -258,10 +263,16 @@ static bool vq_map_rings(VirtQueue *vq)
     return true;
 }
 
+static inline bool vq_map_rings(VirtQueue *vq)
+{
+    return G_LIKELY(vq->mapped) || vq_map_rings_slow(vq);
+}
+
 static void vq_unmap_rings(VirtQueue *vq)
 {
     vq->mapped = false;
     memset(vq->ring, 0, sizeof(vq->ring));
+    vq->ram.size = 0;
 }
 
 static void virtio_memory_commit(MemoryListener *listener)
@@ -342,8 +353,18 @@ static bool chain_add(VirtQueue *vq, VqChain *ch, uint64_t addr, uint32_t len,
         MemoryRegionSection s;
         hwaddr piece;
 
-        if (!address_space_lookup(vdev->dma_as, addr, &s) ||
-            !memory_region_is_ram(s.mr) || (write && s.readonly)) {
+        if (addr - vq->ram.start >= vq->ram.size) {
+            if (!address_space_lookup(vdev->dma_as, addr, &s) ||
+                !memory_region_is_ram(s.mr)) {
+                goto not_ram;
+            }
+            vq->ram.start = s.offset_within_address_space;
+            vq->ram.size = s.size;
+            vq->ram.host = (uint8_t *)memory_region_get_ram_ptr(s.mr) +
+                           s.offset_within_region;
+            vq->ram.readonly = s.readonly;
+        }
+        if (write && vq->ram.readonly) {
             goto not_ram;
         }
         if (n == VIRTQUEUE_MAX_SIZE) {
@@ -351,11 +372,8 @@ static bool chain_add(VirtQueue *vq, VqChain *ch, uint64_t addr, uint32_t len,
                          vq->index, VIRTQUEUE_MAX_SIZE);
             return false;
         }
-        piece =
-            MIN((hwaddr)len, s.size - (addr - s.offset_within_address_space));
-        ch->iov[n].iov_base = (uint8_t *)memory_region_get_ram_ptr(s.mr) +
-                              s.offset_within_region +
-                              (addr - s.offset_within_address_space);
+        piece = MIN((hwaddr)len, vq->ram.size - (addr - vq->ram.start));
+        ch->iov[n].iov_base = vq->ram.host + (addr - vq->ram.start);
         ch->iov[n].iov_len = piece;
         ch->addr[n] = addr;
         if (write) {
