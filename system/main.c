@@ -886,6 +886,18 @@ static bool create_netdevs(MachineState *ms, KemuConfig *cfg, Error **errp)
     return true;
 }
 
+/*
+ * The device a -nic model= names: QEMU's pc also takes "virtio" for
+ * virtio-net-pci (its PCI NIC alias table); absent, the board's default.
+ */
+static const char *nic_model_driver(const char *model)
+{
+    if (!model) {
+        return NIC_DEFAULT_MODEL;
+    }
+    return !strcmp(model, "virtio") ? "virtio-net-pci" : model;
+}
+
 /* The NICs -nic asked for, on the board's PCI bus. */
 static bool create_pending_nics(MachineState *ms, Error **errp)
 {
@@ -896,8 +908,7 @@ static bool create_pending_nics(MachineState *ms, Error **errp)
         NetPendingNic *nic = e->data;
         g_autoptr(KemuOpts) opts = kemu_opts_new("-nic", "driver");
 
-        kemu_opts_set(opts, "driver",
-                      nic->model ? nic->model : NIC_DEFAULT_MODEL);
+        kemu_opts_set(opts, "driver", nic_model_driver(nic->model));
         kemu_opts_set(opts, "netdev", nic->netdev);
         if (nic->mac) {
             kemu_opts_set(opts, "mac", nic->mac);
@@ -979,7 +990,7 @@ static bool check_nics(KemuConfig *cfg, Error **errp)
         const char *model = kemu_opts_get(cfg->nics->pdata[i], "model");
         g_autoptr(KemuOpts) opts = kemu_opts_new("-nic", "driver");
 
-        kemu_opts_set(opts, "driver", model ? model : NIC_DEFAULT_MODEL);
+        kemu_opts_set(opts, "driver", nic_model_driver(model));
         if (!qdev_device_check_driver(opts, errp)) {
             return false;
         }

@@ -392,6 +392,16 @@ static void test_nic_models(void)
     run_result_free(&r);
 }
 
+/* -nic model=virtio is virtio-net-pci, as on QEMU's pc. */
+static void test_nic_model_virtio(void)
+{
+    QTestState *qts = qtest_init("-nic user,model=virtio");
+    g_autofree char *info = qtest_hmp(qts, "info network");
+
+    CU_ASSERT_PTR_NOT_NULL(strstr(info, "model=virtio-net-pci,"));
+    qtest_quit(qts);
+}
+
 /* -nic mac= reads addresses with -device's grammar: ':' or '-' between. */
 static void test_nic_mac(void)
 {
@@ -546,6 +556,7 @@ QTEST_SUITE(cmdline, QTEST_CASE(test_version_and_help),
             QTEST_CASE(test_bad_devices), QTEST_CASE(test_bad_backends),
             QTEST_CASE(test_bad_images), QTEST_CASE(test_unbounded_images),
             QTEST_CASE(test_empty_and_none), QTEST_CASE(test_bad_frontends),
-            QTEST_CASE(test_nic_models), QTEST_CASE(test_nic_mac),
-            QTEST_CASE(test_bad_globals), QTEST_CASE(test_bad_machine_props),
-            QTEST_CASE(test_machine_merge), QTEST_CASE(test_global_warnings));
+            QTEST_CASE(test_nic_models), QTEST_CASE(test_nic_model_virtio),
+            QTEST_CASE(test_nic_mac), QTEST_CASE(test_bad_globals),
+            QTEST_CASE(test_bad_machine_props), QTEST_CASE(test_machine_merge),
+            QTEST_CASE(test_global_warnings));
