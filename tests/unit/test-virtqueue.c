@@ -290,6 +290,19 @@ static void used_elem(unsigned slot, uint32_t *id, uint32_t *len)
     *len = gr32(USED_ADDR + 4 + 8 * slot + 4);
 }
 
+/* The device uses the next buffer (@len bytes written), then notifies. */
+static void use_one(Guest *g, uint32_t len, bool notify)
+{
+    VirtQueueElement *e = virtqueue_pop(g->vq, sizeof(*e));
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+    virtqueue_push(g->vq, e, len);
+    g_free(e);
+    if (notify) {
+        virtio_notify(&g->vdev, g->vq);
+    }
+}
+
 #define NEXT  VRING_DESC_F_NEXT
 #define WRITE VRING_DESC_F_WRITE
 #define INDIR VRING_DESC_F_INDIRECT
@@ -481,23 +494,16 @@ static void test_split_avail_bytes(void)
 static void test_split_no_interrupt(void)
 {
     Guest *g = guest_new(SPLIT_FEATURES, false);
-    VirtQueueElement *e;
 
     put_desc(0, DATA_ADDR, 16, WRITE, 0);
     put_desc(1, DATA_ADDR, 16, WRITE, 0);
     avail_push(g, 0);
     avail_push(g, 1);
     gw16(AVAIL_ADDR, VRING_AVAIL_F_NO_INTERRUPT);
-    e = virtqueue_pop(g->vq, sizeof(*e));
-    virtqueue_push(g->vq, e, 1);
-    g_free(e);
-    virtio_notify(&g->vdev, g->vq);
+    use_one(g, 1, true);
     CU_ASSERT_EQUAL(g->irqs[QUEUE_VECTOR], 0);
     gw16(AVAIL_ADDR, 0);
-    e = virtqueue_pop(g->vq, sizeof(*e));
-    virtqueue_push(g->vq, e, 1);
-    g_free(e);
-    virtio_notify(&g->vdev, g->vq);
+    use_one(g, 1, true);
     CU_ASSERT_EQUAL(g->irqs[QUEUE_VECTOR], 1);
 
     /* the device asks for no kicks: used->flags */
@@ -511,22 +517,15 @@ static void test_split_no_interrupt(void)
 static void test_split_notify_on_empty(void)
 {
     Guest *g = guest_new(F(VIRTIO_F_NOTIFY_ON_EMPTY), false);
-    VirtQueueElement *e;
 
     put_desc(0, DATA_ADDR, 16, WRITE, 0);
     put_desc(1, DATA_ADDR, 16, WRITE, 0);
     avail_push(g, 0);
     avail_push(g, 1);
     gw16(AVAIL_ADDR, VRING_AVAIL_F_NO_INTERRUPT);
-    e = virtqueue_pop(g->vq, sizeof(*e));
-    virtqueue_push(g->vq, e, 1);
-    g_free(e);
-    virtio_notify(&g->vdev, g->vq); /* not empty yet: suppressed */
+    use_one(g, 1, true); /* not empty yet: suppressed */
     CU_ASSERT_EQUAL(g->irqs[QUEUE_VECTOR], 0);
-    e = virtqueue_pop(g->vq, sizeof(*e));
-    virtqueue_push(g->vq, e, 1);
-    g_free(e);
-    virtio_notify(&g->vdev, g->vq); /* empty: notified anyway */
+    use_one(g, 1, true); /* empty: notified anyway */
     CU_ASSERT_EQUAL(g->irqs[QUEUE_VECTOR], 1);
     guest_free(g);
 }
@@ -535,7 +534,6 @@ static void test_split_notify_on_empty(void)
 static void test_split_event_idx_used_event(void)
 {
     Guest *g = guest_new(SPLIT_FEATURES | F(VIRTIO_RING_F_EVENT_IDX), false);
-    VirtQueueElement *e;
 
     for (unsigned i = 0; i < 4; i++) {
         put_desc(i, DATA_ADDR, 16, WRITE, 0);
@@ -544,11 +542,7 @@ static void test_split_event_idx_used_event(void)
     /* used_event = 2: interrupt when the used index passes 2 */
     gw16(AVAIL_ADDR + 4 + 2 * QSIZE, 2);
     for (unsigned i = 0; i < 4; i++) {
-        e = virtqueue_pop(g->vq, sizeof(*e));
-        CU_ASSERT_PTR_NOT_NULL_FATAL(e);
-        virtqueue_push(g->vq, e, 1);
-        g_free(e);
-        virtio_notify(&g->vdev, g->vq);
+        use_one(g, 1, true);
         /* the first is always signalled; then only crossing used_event */
         CU_ASSERT_EQUAL(g->irqs[QUEUE_VECTOR], i == 0 ? 1 : i < 2 ? 1 : 2);
     }
@@ -667,9 +661,7 @@ static void test_reset_queue(void)
 
     put_desc(0, DATA_ADDR, 16, WRITE, 0);
     avail_push(g, 0);
-    e = virtqueue_pop(g->vq, sizeof(*e));
-    virtqueue_push(g->vq, e, 1);
-    g_free(e);
+    use_one(g, 1, false);
     CU_ASSERT_EQUAL(g->last_status & VIRTIO_CONFIG_S_DRIVER_OK,
                     VIRTIO_CONFIG_S_DRIVER_OK);
     virtio_set_status(&g->vdev, 0);
@@ -708,7 +700,6 @@ static void test_reset_queue(void)
 static void test_legacy_addr(void)
 {
     Guest *g = guest_new(0, false);
-    VirtQueueElement *e;
 
     virtio_queue_set_addr(&g->vdev, 0, 0x20000);
     CU_ASSERT_EQUAL(virtio_queue_get_addr(&g->vdev, 0), 0x20000);
@@ -723,10 +714,7 @@ static void test_legacy_addr(void)
         gw16(0x20000 + 16 * QSIZE + 4, 0);
         gw16(0x20000 + 16 * QSIZE + 2, 1);
     }
-    e = virtqueue_pop(g->vq, sizeof(*e));
-    CU_ASSERT_PTR_NOT_NULL_FATAL(e);
-    virtqueue_push(g->vq, e, 0);
-    g_free(e);
+    use_one(g, 0, false);
     CU_ASSERT_EQUAL(gr16(0x21000 + 2), 1);
     virtio_queue_set_addr(&g->vdev, 0, 0);
     CU_ASSERT_FALSE(virtio_queue_enabled(&g->vdev, 0));
@@ -764,7 +752,6 @@ static void test_guest_notifier(void)
 {
     Guest *g = guest_new(SPLIT_FEATURES, false);
     EventNotifier *e = virtio_queue_get_guest_notifier(g->vq);
-    VirtQueueElement *el;
 
     CU_ASSERT_FATAL(event_notifier_get_fd(e) >= 0);
     for (unsigned i = 0; i < 3; i++) {
@@ -773,28 +760,19 @@ static void test_guest_notifier(void)
     }
     /* irqfd: the eventfd is signalled, the transport not called */
     virtio_queue_set_guest_notifier(g->vq, true, true);
-    el = virtqueue_pop(g->vq, sizeof(*el));
-    virtqueue_push(g->vq, el, 1);
-    g_free(el);
-    virtio_notify(&g->vdev, g->vq);
+    use_one(g, 1, true);
     CU_ASSERT_EQUAL(g->irqs[QUEUE_VECTOR], 0);
     CU_ASSERT(event_notifier_test_and_clear(e));
 
     /* without irqfd: the core reads it and calls the transport */
     virtio_queue_set_guest_notifier(g->vq, true, false);
-    el = virtqueue_pop(g->vq, sizeof(*el));
-    virtqueue_push(g->vq, el, 1);
-    g_free(el);
-    virtio_notify(&g->vdev, g->vq);
+    use_one(g, 1, true);
     main_loop_wait(g->ml, true);
     CU_ASSERT_EQUAL(g->irqs[QUEUE_VECTOR], 1);
 
     /* unassigned: straight to the transport */
     virtio_queue_set_guest_notifier(g->vq, false, false);
-    el = virtqueue_pop(g->vq, sizeof(*el));
-    virtqueue_push(g->vq, el, 1);
-    g_free(el);
-    virtio_notify(&g->vdev, g->vq);
+    use_one(g, 1, true);
     CU_ASSERT_EQUAL(g->irqs[QUEUE_VECTOR], 2);
     CU_ASSERT_FALSE(event_notifier_test_and_clear(e));
     guest_free(g);
@@ -865,6 +843,14 @@ static void pop_broken(Guest *g, const char *what)
     assert_broken(g, what);
 }
 
+/* A descriptor a malformed case puts in the ring, and the log it expects. */
+typedef struct BadDesc {
+    uint64_t addr;
+    uint32_t len;
+    uint16_t flags;
+    const char *what;
+} BadDesc;
+
 static void test_bad_loop(void)
 {
     Guest *g = guest_new(SPLIT_FEATURES, false);
@@ -897,11 +883,7 @@ static void test_bad_chain_too_long(void)
 
 static void test_bad_desc_outside_ram(void)
 {
-    static const struct {
-        uint64_t addr;
-        uint32_t len;
-        uint16_t flags;
-    } cases[] = {
+    static const BadDesc cases[] = {
         {HOLE_ADDR, 8, 0},
         {CANARY_BASE, 8, 0},
         {CANARY_BASE + 0x10, 8, WRITE},
@@ -970,12 +952,7 @@ static void test_bad_order(void)
 
 static void test_bad_indirect(void)
 {
-    static const struct {
-        uint64_t addr;
-        uint32_t len;
-        uint16_t flags;
-        const char *what;
-    } cases[] = {
+    static const BadDesc cases[] = {
         {0x8000, 17, INDIR, "indirect table of 17 bytes"},
         {0x8000, 0, INDIR, "indirect table of 0 bytes"},
         {0x8000, 32, INDIR | NEXT, "indirect descriptor with NEXT"},
@@ -1370,16 +1347,12 @@ static void test_packed_avail_bytes(void)
 static void test_packed_events(void)
 {
     Guest *g = packed_guest(0);
-    VirtQueueElement *e;
 
     for (unsigned i = 0; i < 3; i++) {
         pk_add1(g, 8, WRITE, i);
     }
     gw16(DRIVER_EVENT + 2, VRING_PACKED_EVENT_FLAG_DISABLE);
-    e = virtqueue_pop(g->vq, sizeof(*e));
-    virtqueue_push(g->vq, e, 1);
-    g_free(e);
-    virtio_notify(&g->vdev, g->vq);
+    use_one(g, 1, true);
     CU_ASSERT_EQUAL(g->irqs[QUEUE_VECTOR], 0);
     gw16(DRIVER_EVENT + 2, VRING_PACKED_EVENT_FLAG_ENABLE);
     virtio_notify(&g->vdev, g->vq);
@@ -1399,11 +1372,7 @@ static void test_packed_events(void)
     gw16(DRIVER_EVENT, 2 | 1u << 15);
     gw16(DRIVER_EVENT + 2, VRING_PACKED_EVENT_FLAG_DESC);
     for (unsigned i = 0; i < 5; i++) {
-        e = virtqueue_pop(g->vq, sizeof(*e));
-        CU_ASSERT_PTR_NOT_NULL_FATAL(e);
-        virtqueue_push(g->vq, e, 1);
-        g_free(e);
-        virtio_notify(&g->vdev, g->vq);
+        use_one(g, 1, true);
         /* the first always; then only writing slot 2 */
         CU_ASSERT_EQUAL(g->irqs[QUEUE_VECTOR], i < 2 ? 1 : 2);
     }
@@ -1419,12 +1388,8 @@ static void test_packed_vhost_state(void)
     Guest *g = packed_guest(0);
 
     for (unsigned i = 0; i < QSIZE + 3; i++) {
-        VirtQueueElement *e;
-
         pk_add1(g, 8, WRITE, i);
-        e = virtqueue_pop(g->vq, sizeof(*e));
-        virtqueue_push(g->vq, e, 0);
-        g_free(e);
+        use_one(g, 0, false);
     }
     /* slot 3, wrap counter 0 */
     CU_ASSERT_EQUAL(virtio_queue_get_last_avail_idx(&g->vdev, 0), 3);
@@ -1459,12 +1424,7 @@ static void test_packed_bad(void)
 
     /* indirect tables: bad lengths, NEXT, nesting, in a chain, outside */
     {
-        static const struct {
-            uint64_t addr;
-            uint32_t len;
-            uint16_t flags;
-            const char *what;
-        } cases[] = {
+        static const BadDesc cases[] = {
             {0x8000, 24, INDIR, "indirect table of 24 bytes"},
             {0x8000, 0, INDIR, "indirect table of 0 bytes"},
             {0x8000, 32, INDIR | NEXT, "indirect descriptor with NEXT"},
@@ -1524,12 +1484,8 @@ static void test_packed_bad(void)
     /* the size shrinks under the device's position */
     g = packed_guest(0);
     for (unsigned i = 0; i < 6; i++) {
-        VirtQueueElement *e;
-
         pk_add1(g, 8, WRITE, i);
-        e = virtqueue_pop(g->vq, sizeof(*e));
-        virtqueue_push(g->vq, e, 0);
-        g_free(e);
+        use_one(g, 0, false);
     }
     virtio_queue_set_num(&g->vdev, 0, 4);
     pop_broken(g, "size 4 changed while in use");
