@@ -859,8 +859,10 @@ static void virtio_net_vhost_start(VirtIONet *n)
         qemu_purge_queued_packets(n->vqs[i].nc);
     }
     if (!vhost_net_start(&n->parent_obj, n->vhost, n->curr_queue_pairs, &err)) {
-        kemu_log("vhost-net: cannot start, using userspace virtio-net: %s\n",
-                 error_get_pretty(err));
+        /* once: vhost_failed keeps this device in userspace from now on */
+        warn_report("vhost-net could not be started, the data path stays "
+                    "in kemu: %s",
+                    error_get_pretty(err));
         error_free(err);
         n->vhost_failed = true;
         return;
@@ -1051,7 +1053,6 @@ static void virtio_net_reset(VirtIODevice *vdev)
     int i;
 
     virtio_net_vhost_stop(n);
-    n->vhost_failed = false;
     for (i = 0; i < n->max_queue_pairs; i++) {
         VirtIONetQueue *q = &n->vqs[i];
 
