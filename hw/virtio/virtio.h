@@ -266,7 +266,8 @@ hwaddr virtio_queue_get_used_addr(VirtIODevice *vdev, int n);
 /**
  * virtio_queue_set_addr - the legacy layout: the descriptor table at
  * @addr, the available ring after it, the used ring at the next 4096
- * boundary (virtio 1.2, 4.1.5.1.3 / the legacy interface); 0 disables.
+ * boundary (virtio 1.2, 4.1.5.1.3 / the legacy interface), and enables
+ * the queue; 0 disables it.
  */
 void virtio_queue_set_addr(VirtIODevice *vdev, int n, hwaddr addr);
 hwaddr virtio_queue_get_addr(VirtIODevice *vdev, int n);
@@ -280,7 +281,12 @@ void virtio_queue_notify(VirtIODevice *vdev, int n);
 
 /* ---- The device's view of a queue ---- */
 
-/** virtio_queue_ready - the queue has rings and the driver is running. */
+/**
+ * virtio_queue_ready - the queue has rings, is enabled, and the driver is
+ * running (DRIVER_OK, not broken).  The rings themselves are checked (size,
+ * alignment, all in RAM) at their first use, which breaks the device if
+ * they are bad.
+ */
 bool virtio_queue_ready(VirtQueue *vq);
 /** virtio_queue_empty - no buffer is available. */
 bool virtio_queue_empty(VirtQueue *vq);
