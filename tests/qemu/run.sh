@@ -13,6 +13,11 @@
 # listed path that passes (take it off the list), and on a listed path the
 # graph no longer has.  The last line is "qemu-qos: N passed, M failed",
 # where M counts those; listed paths that still fail are reported apart.
+#
+# QOS_PATHS=REGEX runs only the paths matching it (listed paths outside it
+# are not checked); QOS_KEMU_ARGS="-d qmp,guest-errors" adds arguments to
+# every kemu qos-test starts (its QMP exchange then shows in a failure's
+# log); QOS_PATH_TIMEOUT=S limits each path (default 60 s).
 set -euo pipefail
 
 cd "$(dirname "$0")/../.."
@@ -29,7 +34,19 @@ if ! qos=$(tests/qemu/build-qos-test.sh); then
     echo "qemu-qos: 0 passed, 1 failed"
     exit 1
 fi
-export QTEST_QEMU_BINARY=$emu
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+log=$tmp/log
+if [ -n "${QOS_KEMU_ARGS:-}" ]; then
+    # qos-test takes the target from the binary's name (after its last
+    # '-'), so the extra arguments go in a wrapper of the same name.
+    printf '#!/bin/sh\nexec %q %s "$@"\n' "$emu" "$QOS_KEMU_ARGS" \
+        >"$tmp/${emu##*/}"
+    chmod +x "$tmp/${emu##*/}"
+    export QTEST_QEMU_BINARY=$tmp/${emu##*/}
+else
+    export QTEST_QEMU_BINARY=$emu
+fi
 
 declare -A xfail=()
 while read -r path reason; do
@@ -37,10 +54,8 @@ while read -r path reason; do
     xfail[$path]=${reason:-"(no reason given)"}
 done <"$xfail_file"
 
-log=$(mktemp)
-trap 'rm -f "$log"' EXIT
-
-mapfile -t paths < <("$qos" -l 2>/dev/null | grep '^/x86_64/')
+mapfile -t paths < <("$qos" -l 2>/dev/null | grep '^/x86_64/' |
+    grep -E -- "${QOS_PATHS:-.}" || true)
 if [ ${#paths[@]} -eq 0 ]; then
     "$qos" -l >&2 || true
     echo "qemu-qos: qos-test found no /x86_64/ path for kemu"
@@ -77,11 +92,12 @@ for path in "${paths[@]}"; do
     else
         echo "FAIL $path (exit $status)"
         sed 's/^/    /' "$log" | tail -n 30
+        echo "    rerun: QTEST_QEMU_BINARY=$emu $qos -p $path"
         failed=$((failed + 1))
     fi
 done
 for path in "${!xfail[@]}"; do
-    if [ -z "${seen[$path]+x}" ]; then
+    if [ -z "${seen[$path]+x}" ] && [[ $path =~ ${QOS_PATHS:-.} ]]; then
         echo "STALE $path: listed in $xfail_file but not in the graph"
         failed=$((failed + 1))
     fi
