@@ -104,6 +104,31 @@ unsigned int iov_copy(struct iovec *dst_iov, unsigned int dst_iov_cnt,
     return n;
 }
 
+size_t iov_to_iov(const struct iovec *dst, unsigned int dst_cnt,
+                  size_t dst_offset, const struct iovec *src,
+                  unsigned int src_cnt, size_t src_offset, size_t bytes)
+{
+    size_t done = 0;
+
+    for (unsigned int i = 0; i < src_cnt && done < bytes; i++) {
+        size_t len, put;
+
+        if (src_offset >= src[i].iov_len) {
+            src_offset -= src[i].iov_len;
+            continue;
+        }
+        len = MIN(src[i].iov_len - src_offset, bytes - done);
+        put = iov_from_buf(dst, dst_cnt, dst_offset + done,
+                           (const uint8_t *)src[i].iov_base + src_offset, len);
+        done += put;
+        src_offset = 0;
+        if (put < len) {
+            break; /* @dst is full */
+        }
+    }
+    return done;
+}
+
 size_t iov_discard_front(struct iovec **iov, unsigned int *iov_cnt,
                          size_t bytes)
 {

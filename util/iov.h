@@ -52,6 +52,17 @@ unsigned int iov_copy(struct iovec *dst_iov, unsigned int dst_iov_cnt,
                       size_t offset, size_t bytes);
 
 /**
+ * iov_to_iov - copy @bytes of data from @src, starting @src_offset bytes
+ * in, into @dst, starting @dst_offset bytes in (the vectors must not
+ * overlap).
+ *
+ * Return: the bytes copied: short when either vector ends first.
+ */
+size_t iov_to_iov(const struct iovec *dst, unsigned int dst_cnt,
+                  size_t dst_offset, const struct iovec *src,
+                  unsigned int src_cnt, size_t src_offset, size_t bytes);
+
+/**
  * iov_discard_front - drop @bytes from the front of the vector *@iov of
  * *@iov_cnt elements: whole elements are skipped by advancing *@iov and
  * decreasing *@iov_cnt, and the first remaining one is shortened in place.

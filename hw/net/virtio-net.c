@@ -80,36 +80,6 @@ int virtio_net_max_queue_pairs(VirtIONet *n)
     return MAX(1, MIN(queues, VIRTIO_NET_MAX_QUEUE_PAIRS));
 }
 
-/*
- * Copy @len bytes of @src from @soff into @dst from @doff, as far as @dst
- * has room.  Return: the bytes copied.
- */
-static size_t iov_copy_iov(const struct iovec *dst, unsigned dcnt, size_t doff,
-                           const struct iovec *src, unsigned scnt, size_t soff,
-                           size_t len)
-{
-    size_t done = 0;
-    unsigned i;
-
-    for (i = 0; i < scnt && done < len; i++) {
-        size_t seg = src[i].iov_len, n, put;
-
-        if (soff >= seg) {
-            soff -= seg;
-            continue;
-        }
-        n = MIN(seg - soff, len - done);
-        put = iov_from_buf(dst, dcnt, doff + done,
-                           (const uint8_t *)src[i].iov_base + soff, n);
-        done += put;
-        soff = 0;
-        if (put < n) {
-            break;
-        }
-    }
-    return done;
-}
-
 /* ---- Header lengths and offloads ---- */
 
 static NetClientState *virtio_net_peer(VirtIONet *n, int pair)
@@ -353,8 +323,8 @@ static ssize_t virtio_net_receive_iov(NetClientState *nc,
         if (count == 0) {
             hdr_room = n->guest_hdr_len;
         }
-        len = iov_copy_iov(elem->in_sg, elem->in_num, hdr_room, iov, iovcnt,
-                           offset, size - offset);
+        len = iov_to_iov(elem->in_sg, elem->in_num, hdr_room, iov, iovcnt,
+                         offset, size - offset);
         lens[count] = hdr_room + len;
         offset += len;
         count++;

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * util/iov: copies across element boundaries (including empty elements),
- * offsets and lengths past the end, iov_copy ranges, and trimming from
- * either end, checked against a flat buffer.
+ * offsets and lengths past the end, iov_copy ranges, vector-to-vector
+ * copies, and trimming from either end, checked against a flat buffer.
  */
 #include "util/osdep.h"
 #include "util/iov.h"
@@ -181,7 +181,48 @@ static void test_discard_back(void)
     CU_ASSERT_EQUAL(cnt, 0);
 }
 
+/*
+ * iov_to_iov: every source offset, destination offset and length between
+ * two vectors with different element boundaries, against flat copies.
+ */
+static void test_to_iov_exhaustive(void)
+{
+    static const size_t dst_lens[] = {2, 4, 0, 6, 4}; /* 16 bytes */
+    uint8_t src_flat[FLAT_LEN], dst_flat[FLAT_LEN], want[FLAT_LEN];
+    struct iovec src[NELEMS], dst[ARRAY_SIZE(dst_lens)];
+    size_t pos = 0;
+
+    make_iov(src, src_flat);
+    for (size_t i = 0; i < ARRAY_SIZE(dst_lens); i++) {
+        dst[i].iov_base = dst_flat + pos;
+        dst[i].iov_len = dst_lens[i];
+        pos += dst_lens[i];
+    }
+    for (size_t i = 0; i < FLAT_LEN; i++) {
+        src_flat[i] = 0x40 + i;
+    }
+    for (size_t soff = 0; soff <= FLAT_LEN + 1; soff++) {
+        for (size_t doff = 0; doff <= FLAT_LEN + 1; doff++) {
+            for (size_t len = 0; len <= FLAT_LEN + 1; len++) {
+                size_t n = len, got;
+
+                n = MIN(n, soff < FLAT_LEN ? FLAT_LEN - soff : 0);
+                n = MIN(n, doff < FLAT_LEN ? FLAT_LEN - doff : 0);
+                memset(dst_flat, 0xee, FLAT_LEN);
+                memset(want, 0xee, FLAT_LEN);
+                memcpy(want + MIN(doff, FLAT_LEN),
+                       src_flat + MIN(soff, FLAT_LEN), n);
+                got = iov_to_iov(dst, ARRAY_SIZE(dst), doff, src, NELEMS, soff,
+                                 len);
+                CU_ASSERT_EQUAL_FATAL(got, n);
+                CU_ASSERT_FATAL(!memcmp(dst_flat, want, FLAT_LEN));
+            }
+        }
+    }
+}
+
 UNIT_SUITE(iov, NULL, NULL, UNIT_TEST(test_size),
            UNIT_TEST(test_to_from_buf_exhaustive),
            UNIT_TEST(test_from_buf_boundaries), UNIT_TEST(test_copy),
-           UNIT_TEST(test_discard_front), UNIT_TEST(test_discard_back))
+           UNIT_TEST(test_discard_front), UNIT_TEST(test_discard_back),
+           UNIT_TEST(test_to_iov_exhaustive))
