@@ -626,6 +626,7 @@ typedef struct FakeTap {
     bool polling;
     int polling_changes;
     int hdr_len;
+    bool no_vnet_hdr; /* vnet_hdr=off */
 } FakeTap;
 
 static ssize_t tap_receive(NetClientState *nc, const uint8_t *buf, size_t size)
@@ -633,14 +634,14 @@ static ssize_t tap_receive(NetClientState *nc, const uint8_t *buf, size_t size)
     return size;
 }
 
-static bool tap_true(NetClientState *nc)
+static bool tap_has_vnet_hdr(NetClientState *nc)
 {
-    return true;
+    return !container_of(nc, FakeTap, nc)->no_vnet_hdr;
 }
 
 static bool tap_hdr_len_ok(NetClientState *nc, int len)
 {
-    return true;
+    return tap_has_vnet_hdr(nc);
 }
 
 static int tap_set_hdr_len(NetClientState *nc, int len)
@@ -676,7 +677,7 @@ static const NetClientInfo fake_tap_info = {
     .type = NET_CLIENT_DRIVER_TAP,
     .size = sizeof(FakeTap),
     .receive = tap_receive,
-    .has_vnet_hdr = tap_true,
+    .has_vnet_hdr = tap_has_vnet_hdr,
     .has_vnet_hdr_len = tap_hdr_len_ok,
     .set_vnet_hdr_len = tap_set_hdr_len,
     .get_vhost_fd = tap_vhost_fd,
@@ -887,6 +888,37 @@ static void test_net_start_stop(void)
     dev_destroy(&d);
 }
 
+/* vnet_hdr=off: the kernel builds the header (VHOST_NET_F_VIRTIO_NET_HDR
+ * acked), mergeable buffers go, and a kernel that cannot is refused. */
+static void test_net_no_vnet_hdr(void)
+{
+    FakeVhost k = {.features = FAKE_FEATURES};
+    FakeTransport tr = {.ioeventfd = true, .irqfd = true};
+    FakeTap *t = fake_tap_new(42, false);
+    VHostNetState *net;
+    Dev d;
+
+    t->no_vnet_hdr = true;
+    net_dev_init(&d, &tr);
+    net = vhost_net_init_with(&t->nc, fake_ioctl, &k, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(net);
+    CU_ASSERT_EQUAL(
+        vhost_net_get_features(net, (1ull << VIRTIO_NET_F_MRG_RXBUF) |
+                                        (1ull << VIRTIO_F_VERSION_1)),
+        1ull << VIRTIO_F_VERSION_1);
+    CU_ASSERT_TRUE_FATAL(vhost_net_start(&d.vdev, &net, 1, NULL));
+    CU_ASSERT_TRUE((k.acked & (1ull << VHOST_NET_F_VIRTIO_NET_HDR)) != 0);
+    CU_ASSERT_EQUAL(t->hdr_len, 0); /* the tap has none to set */
+    vhost_net_stop(&d.vdev, &net, 1);
+    vhost_net_cleanup(net);
+
+    k = (FakeVhost){.features =
+                        FAKE_FEATURES & ~(1ull << VHOST_NET_F_VIRTIO_NET_HDR)};
+    CU_ASSERT_PTR_NULL(vhost_net_init_with(&t->nc, fake_ioctl, &k, NULL));
+    qemu_del_net_client(&t->nc);
+    dev_destroy(&d);
+}
+
 static void test_net_link(void)
 {
     FakeVhost k = {.features = FAKE_FEATURES};
@@ -970,4 +1002,5 @@ static void test_net_start_refused(void)
 
 UNIT_SUITE(vhost_net, NULL, NULL, UNIT_TEST(test_net_init_policy),
            UNIT_TEST(test_net_features), UNIT_TEST(test_net_start_stop),
-           UNIT_TEST(test_net_link), UNIT_TEST(test_net_start_refused));
+           UNIT_TEST(test_net_no_vnet_hdr), UNIT_TEST(test_net_link),
+           UNIT_TEST(test_net_start_refused));
