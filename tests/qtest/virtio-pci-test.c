@@ -268,6 +268,7 @@ static void test_no_vectors(void)
     net_stop(n);
 }
 
+/* Configurations that cannot work are refused at device_add. */
 static void test_no_interface_refused(void)
 {
     QTestState *qts = qtest_init("");
@@ -277,6 +278,12 @@ static void test_no_interface_refused(void)
              "'on'}}");
 
     qmp_expect_error_and_unref(rsp, "GenericError");
+    /* A table MSI-X cannot have: refused, and nothing is left behind. */
+    rsp = qtest_qmp(qts, "{'execute': 'device_add', 'arguments': {'driver': "
+                         "'virtio-net-pci', 'id': 'bad', 'vectors': '5000'}}");
+    qmp_expect_error_and_unref(rsp, "GenericError");
+    qtest_qmp_device_add(qts, "virtio-net-pci", "good", "{'addr': '05'}");
+    qtest_qmp_assert_success(qts, "{'execute': 'query-status'}");
     qtest_quit(qts);
 }
 
