@@ -11,7 +11,10 @@
  * reset with live queues, and hot-unplug.
  */
 #include <glib.h>
+#include <poll.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <linux/virtio_net.h>
 #include <linux/virtio_pci.h>
 #include "tests/qtest/libqos/malloc.h"
@@ -466,6 +469,83 @@ static void test_queue_size(void)
     net_stop(n);
 }
 
+/* The next frame on a socket netdev's stream (4-byte big-endian length). */
+static size_t sock_recv_frame(int fd, uint8_t *buf, size_t max)
+{
+    struct pollfd pfd = {.fd = fd, .events = POLLIN};
+    uint32_t be_len;
+    size_t len, got = 0;
+
+    CU_ASSERT_EQUAL_FATAL(poll(&pfd, 1, 10000), 1);
+    CU_ASSERT_EQUAL_FATAL(read(fd, &be_len, 4), 4);
+    len = g_ntohl(be_len);
+    CU_ASSERT_TRUE_FATAL(len <= max);
+    while (got < len) {
+        ssize_t r = read(fd, buf + got, len - got);
+
+        CU_ASSERT_TRUE_FATAL(r > 0);
+        got += r;
+    }
+    return len;
+}
+
+/* A frame as a two-descriptor chain, then through an indirect table. */
+static void test_chain_and_indirect(void)
+{
+    g_autofree char *props = NULL;
+    QVirtioDevice *d;
+    QVRingIndirectDesc *table;
+    uint8_t frame[FRAME_LEN], got[FRAME_LEN + 16];
+    uint64_t hdr, data;
+    uint32_t head;
+    int sv[2];
+    Net *n;
+
+    CU_ASSERT_EQUAL_FATAL(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+    props = g_strdup_printf("netdev=s0 -netdev socket,id=s0,fd=%d", sv[1]);
+    n = net_start(props, true);
+    close(sv[1]);
+    d = &n->dev->vdev;
+    qvirtio_pci_device_enable(n->dev);
+    CU_ASSERT_TRUE(
+        (qvirtio_get_features(d) & (1ull << VIRTIO_RING_F_INDIRECT_DESC)) != 0);
+    qvirtio_start_device(d, (1ull << VIRTIO_F_VERSION_1) |
+                                (1ull << VIRTIO_RING_F_INDIRECT_DESC));
+    n->rx = qvirtqueue_setup(d, &n->alloc, RX_QUEUE);
+    n->tx = qvirtqueue_setup(d, &n->alloc, TX_QUEUE);
+    CU_ASSERT_TRUE(n->tx->indirect);
+    qvirtio_set_driver_ok(d);
+    hdr = guest_alloc(&n->alloc, NET_HDR_LEN);
+    data = guest_alloc(&n->alloc, FRAME_LEN);
+    qtest_memset(n->qts, hdr, 0, NET_HDR_LEN);
+    for (int round = 0; round < 2; round++) {
+        for (int i = 0; i < FRAME_LEN; i++) {
+            frame[i] = i * 7 + round;
+        }
+        qtest_memwrite(n->qts, data, frame, FRAME_LEN);
+        if (round == 0) {
+            head = qvirtqueue_add(n->qts, n->tx, hdr, NET_HDR_LEN, false, true);
+            qvirtqueue_add(n->qts, n->tx, data, FRAME_LEN, false, false);
+        } else {
+            table = qvring_indirect_desc_setup(n->qts, d, &n->alloc, 2);
+            qvring_indirect_desc_add(d, n->qts, table, hdr, NET_HDR_LEN, false);
+            qvring_indirect_desc_add(d, n->qts, table, data, FRAME_LEN, false);
+            head = qvirtqueue_add_indirect(n->qts, n->tx, table);
+        }
+        qvirtqueue_kick(n->qts, d, n->tx, head);
+        qvirtio_wait_used_elem(n->qts, d, n->tx, head, NULL,
+                               QVIRTIO_TIMEOUT_US);
+        CU_ASSERT_EQUAL(sock_recv_frame(sv[0], got, sizeof(got)), FRAME_LEN);
+        CU_ASSERT_EQUAL(memcmp(got, frame, FRAME_LEN), 0);
+        if (round == 1) {
+            guest_free(&n->alloc, table->desc);
+            g_free(table);
+        }
+    }
+    net_stop(n);
+    close(sv[0]);
+}
+
 /* The PCI_CFG capability: BAR 4 through config space only. */
 static void test_pci_cfg_window(void)
 {
@@ -661,6 +741,7 @@ QTEST_SUITE(virtio_pci, QTEST_CASE(test_transitional_layout),
             QTEST_CASE(test_modern_bring_up), QTEST_CASE(test_legacy_bring_up),
             QTEST_CASE(test_features_ok_refused), QTEST_CASE(test_status_reset),
             QTEST_CASE(test_config_generation), QTEST_CASE(test_queue_size),
+            QTEST_CASE(test_chain_and_indirect),
             QTEST_CASE(test_pci_cfg_window), QTEST_CASE(test_msix),
             QTEST_CASE(test_intx_isr), QTEST_CASE(test_ring_outside_ram),
             QTEST_CASE(test_machine_reset), QTEST_CASE(test_hot_unplug))
