@@ -10,19 +10,18 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <linux/if_packet.h>
 #include <net/ethernet.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <poll.h>
-#include <sched.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #include <glib.h>
 #include "tests/qtest/libqos/e1000.h"
+#include "tests/qtest/libqos/net-socket.h"
 #include "tests/qtest/libqtest.h"
 #include "tests/qtest/qtest-main.h"
 
@@ -804,31 +803,18 @@ static void test_tap_netns(void)
     NetGuest *g;
     Pkt *p;
     uint8_t frame[300], got[2048], tap_mac[6], mac[6], echo[64 + 8];
-    int orig_ns, pfd, ifd, ifindex = 0, sysfd;
+    g_autofree char *why = NULL;
+    int orig_ns, pfd, ifd, ifindex = 0;
     struct sockaddr_ll ll = {.sll_family = AF_PACKET};
     ssize_t n;
 
-    if (geteuid() != 0) {
-        QTEST_SKIP("tap: needs root to make a network namespace and a TAP");
-    }
-    if (access("/dev/net/tun", R_OK | W_OK) != 0) {
-        QTEST_SKIP("tap: no /dev/net/tun (%s)", strerror(errno));
-    }
     /*
      * A namespace of our own: kemu starts inside it, we come back out and
      * keep sockets in it; it goes away with the last of them.
      */
-    orig_ns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-    CU_ASSERT_FATAL(orig_ns >= 0);
-    if (unshare(CLONE_NEWNET) != 0) {
-        close(orig_ns);
-        QTEST_SKIP("tap: cannot make a network namespace: %s", strerror(errno));
-    }
-    /* No IPv6 chatter from the namespace's kernel on the tap. */
-    sysfd = open("/proc/sys/net/ipv6/conf/default/disable_ipv6", O_WRONLY);
-    if (sysfd >= 0) {
-        CU_ASSERT(write(sysfd, "1", 1) == 1);
-        close(sysfd);
+    orig_ns = qnet_netns_enter(&why);
+    if (orig_ns < 0) {
+        QTEST_SKIP("tap: %s", why);
     }
     g = g_new0(NetGuest, 1);
     g->nic.qts =
@@ -837,8 +823,7 @@ static void test_tap_netns(void)
                     E1000_SLOT);
     pfd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons(ETH_P_ALL));
     ifd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    CU_ASSERT_FATAL(setns(orig_ns, CLONE_NEWNET) == 0);
-    close(orig_ns);
+    qnet_netns_leave(orig_ns);
     CU_ASSERT_FATAL(pfd >= 0 && ifd >= 0);
     CU_ASSERT_FATAL(tap_configure(ifd, tap_mac, &ifindex));
     ll.sll_protocol = htons(ETH_P_ALL);

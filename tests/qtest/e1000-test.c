@@ -8,13 +8,12 @@
  * backpressure, descriptors pointing outside RAM, and the 82544GC and
  * 82545EM variants' IDs.
  */
-#include <errno.h>
-#include <poll.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #include <glib.h>
 #include "tests/qtest/libqos/e1000.h"
+#include "tests/qtest/libqos/net-socket.h"
 #include "tests/qtest/libqtest.h"
 #include "tests/qtest/qtest-main.h"
 
@@ -58,52 +57,15 @@ static void e1000_stop(E1000Test *t)
 
 /* ---- The wire ---- */
 
-/* Read exactly @len bytes from the socket; false on timeout or EOF. */
-static bool sock_read_all(int fd, void *buf, size_t len, int timeout_ms)
-{
-    uint8_t *p = buf;
-
-    while (len) {
-        struct pollfd pfd = {.fd = fd, .events = POLLIN};
-        ssize_t n;
-
-        if (poll(&pfd, 1, timeout_ms) <= 0) {
-            return false;
-        }
-        n = read(fd, p, len);
-        if (n <= 0) {
-            if (n < 0 && errno == EINTR) {
-                continue;
-            }
-            return false;
-        }
-        p += n;
-        len -= n;
-    }
-    return true;
-}
-
 /* The next frame the device sent, or -1 if none came in time. */
 static ssize_t wire_recv(E1000Test *t, uint8_t *buf, size_t max, int timeout_ms)
 {
-    uint8_t hdr[4];
-    uint32_t len;
-
-    if (!sock_read_all(t->sock, hdr, 4, timeout_ms)) {
-        return -1;
-    }
-    len = (uint32_t)hdr[0] << 24 | hdr[1] << 16 | hdr[2] << 8 | hdr[3];
-    g_assert_cmpuint(len, <=, max);
-    g_assert(sock_read_all(t->sock, buf, len, WAIT_MS));
-    return len;
+    return qnet_sock_recv(t->sock, buf, max, timeout_ms);
 }
 
 static void wire_send(E1000Test *t, const uint8_t *frame, size_t len)
 {
-    uint8_t hdr[4] = {len >> 24, len >> 16, len >> 8, len};
-
-    g_assert(write(t->sock, hdr, 4) == 4);
-    g_assert(write(t->sock, frame, len) == (ssize_t)len);
+    qnet_sock_send(t->sock, frame, len);
 }
 
 /* Poll RDH (each read lets the emulator's main loop run) until @want. */

@@ -10,12 +10,10 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <net/if.h>
 #include <net/if_arp.h>
 #include <netinet/in.h>
 #include <poll.h>
-#include <sched.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -25,6 +23,7 @@
 #include <linux/virtio_net.h>
 #include <linux/virtio_pci.h>
 #include "tests/qtest/libqos/malloc.h"
+#include "tests/qtest/libqos/net-socket.h"
 #include "tests/qtest/libqos/pci-pc.h"
 #include "tests/qtest/libqos/virtio-pci.h"
 #include "tests/qtest/libqos/virtio.h"
@@ -148,30 +147,6 @@ static void vnet_stop(VNet *t)
 
 /* ---- The wire ---- */
 
-static bool sock_read_all(int fd, void *buf, size_t len, int timeout_ms)
-{
-    uint8_t *p = buf;
-
-    while (len) {
-        struct pollfd pfd = {.fd = fd, .events = POLLIN};
-        ssize_t n;
-
-        if (poll(&pfd, 1, timeout_ms) <= 0) {
-            return false;
-        }
-        n = read(fd, p, len);
-        if (n <= 0) {
-            if (n < 0 && errno == EINTR) {
-                continue;
-            }
-            return false;
-        }
-        p += n;
-        len -= n;
-    }
-    return true;
-}
-
 static bool sock_read_ready(int fd)
 {
     struct pollfd pfd = {.fd = fd, .events = POLLIN};
@@ -182,24 +157,12 @@ static bool sock_read_ready(int fd)
 /* The next frame the device sent (its length), or -1 if none came. */
 static ssize_t wire_recv(VNet *t, uint8_t *buf, size_t max)
 {
-    uint8_t hdr[4];
-    uint32_t len;
-
-    if (!sock_read_all(t->sock, hdr, 4, WAIT_MS)) {
-        return -1;
-    }
-    len = (uint32_t)hdr[0] << 24 | hdr[1] << 16 | hdr[2] << 8 | hdr[3];
-    g_assert_cmpuint(len, <=, max);
-    g_assert(sock_read_all(t->sock, buf, len, WAIT_MS));
-    return len;
+    return qnet_sock_recv(t->sock, buf, max, WAIT_MS);
 }
 
 static void wire_send(VNet *t, const uint8_t *frame, size_t len)
 {
-    uint8_t hdr[4] = {len >> 24, len >> 16, len >> 8, len};
-
-    g_assert(write(t->sock, hdr, 4) == 4);
-    g_assert(write(t->sock, frame, len) == (ssize_t)len);
+    qnet_sock_send(t->sock, frame, len);
 }
 
 static size_t make_frame(uint8_t *p, const uint8_t *dst, const uint8_t *src,
@@ -1120,35 +1083,22 @@ static void test_tap_offloads_mq(void)
     };
     uint8_t tap_mac[6], frame[200], got[2048];
     struct sockaddr_in to = {.sin_family = AF_INET};
-    int orig_ns, udp, ifd, sysfd;
+    g_autofree char *why = NULL;
+    int orig_ns, udp, ifd;
     uint16_t pairs;
     uint32_t head, len;
     uint64_t addr;
     VNet *t;
 
-    if (geteuid() != 0) {
-        QTEST_SKIP("tap: needs root to make a network namespace and a TAP");
-    }
-    if (access("/dev/net/tun", R_OK | W_OK) != 0) {
-        QTEST_SKIP("tap: no /dev/net/tun (%s)", strerror(errno));
-    }
-    orig_ns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-    g_assert(orig_ns >= 0);
-    if (unshare(CLONE_NEWNET) != 0) {
-        close(orig_ns);
-        QTEST_SKIP("tap: cannot make a network namespace: %s", strerror(errno));
-    }
-    sysfd = open("/proc/sys/net/ipv6/conf/default/disable_ipv6", O_WRONLY);
-    if (sysfd >= 0) {
-        g_assert(write(sysfd, "1", 1) == 1);
-        close(sysfd);
+    orig_ns = qnet_netns_enter(&why);
+    if (orig_ns < 0) {
+        QTEST_SKIP("tap: %s", why);
     }
     t = vnet_start_netdev("tap,ifname=vtap0,script=no,downscript=no,queues=2",
                           "mq=on", WANT_ALL);
     udp = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     ifd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    g_assert(setns(orig_ns, CLONE_NEWNET) == 0);
-    close(orig_ns);
+    qnet_netns_leave(orig_ns);
     g_assert(udp >= 0 && ifd >= 0);
     g_assert(tap_up(ifd, "vtap0", tap_mac));
     to.sin_port = htons(UDP_PORT);
