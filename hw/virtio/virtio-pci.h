@@ -28,6 +28,15 @@
  * properties show them: x-ioeventfd-active, x-irqfd-active, and
  * x-notify-exits (queue notifications that reached the device by a vCPU
  * exit after DRIVER_OK).  User documentation: docs/user/virtio.md.
+ *
+ * For vhost (VirtioTransportOps): the fast paths are started before the
+ * device's set_status sees DRIVER_OK, so vhost finds them in place;
+ * set_host_notifier and set_guest_notifiers are idempotent per queue (a
+ * queue already assigned or bound is left as it is).  Where the
+ * accelerator has no ioeventfd, an assigned host notifier is signalled by
+ * the transport's notify handlers instead; where it has no irqfd (or
+ * MSI-X is off), a bound guest notifier is read by the core, which calls
+ * the transport's notify.
  */
 #ifndef KEMU_HW_VIRTIO_VIRTIO_PCI_H
 #define KEMU_HW_VIRTIO_VIRTIO_PCI_H
