@@ -861,14 +861,8 @@ static void packed_setup(VNet *t, PackedQ *q, uint16_t index)
     qtest_memset(t->qts, q->desc, 0, 16 * q->size);
     qtest_writel(t->qts, q->driver, 0); /* interrupts wanted */
     qtest_writel(t->qts, q->device, 0);
-    q->notify_off = qvirtio_pci_common_readw(d, VIRTIO_PCI_COMMON_Q_NOFF);
-    qvirtio_pci_common_writel(d, VIRTIO_PCI_COMMON_Q_DESCLO, q->desc);
-    qvirtio_pci_common_writel(d, VIRTIO_PCI_COMMON_Q_DESCHI, q->desc >> 32);
-    qvirtio_pci_common_writel(d, VIRTIO_PCI_COMMON_Q_AVAILLO, q->driver);
-    qvirtio_pci_common_writel(d, VIRTIO_PCI_COMMON_Q_AVAILHI, q->driver >> 32);
-    qvirtio_pci_common_writel(d, VIRTIO_PCI_COMMON_Q_USEDLO, q->device);
-    qvirtio_pci_common_writel(d, VIRTIO_PCI_COMMON_Q_USEDHI, q->device >> 32);
-    qvirtio_pci_common_writew(d, VIRTIO_PCI_COMMON_Q_ENABLE, 1);
+    q->notify_off =
+        qvirtio_pci_queue_set_rings(d, index, q->desc, q->driver, q->device);
 }
 
 /* Make descriptor 0 (first lap: AVAIL=1, USED=0) available and notify. */
@@ -884,10 +878,7 @@ static void packed_add0(VNet *t, PackedQ *q, uint64_t addr, uint32_t len,
     qtest_writel(t->qts, q->desc + 8, len);
     qtest_writew(t->qts, q->desc + 12, 0x33); /* buffer id */
     qtest_writew(t->qts, q->desc + 14, flags);
-    qpci_io_writew(t->pdev->pdev, t->pdev->bar,
-                   t->pdev->notify_cfg +
-                       (uint64_t)q->notify_off * t->pdev->notify_off_multiplier,
-                   q->index);
+    qvirtio_pci_queue_notify(t->pdev, q->index, q->notify_off);
 }
 
 /* Wait until the device used descriptor 0; the length it wrote. */

@@ -257,15 +257,37 @@ static QVirtQueue *pci_virtqueue_setup(QVirtioDevice *vd,
                                   ring >> VIRTIO_PCI_QUEUE_ADDR_SHIFT);
         return vq;
     }
-    vqpci->notify_off = qvirtio_pci_common_readw(d, VIRTIO_PCI_COMMON_Q_NOFF);
-    qvirtio_pci_common_writel(d, VIRTIO_PCI_COMMON_Q_DESCLO, vq->desc);
-    qvirtio_pci_common_writel(d, VIRTIO_PCI_COMMON_Q_DESCHI, vq->desc >> 32);
-    qvirtio_pci_common_writel(d, VIRTIO_PCI_COMMON_Q_AVAILLO, vq->avail);
-    qvirtio_pci_common_writel(d, VIRTIO_PCI_COMMON_Q_AVAILHI, vq->avail >> 32);
-    qvirtio_pci_common_writel(d, VIRTIO_PCI_COMMON_Q_USEDLO, vq->used);
-    qvirtio_pci_common_writel(d, VIRTIO_PCI_COMMON_Q_USEDHI, vq->used >> 32);
-    qvirtio_pci_common_writew(d, VIRTIO_PCI_COMMON_Q_ENABLE, 1);
+    vqpci->notify_off =
+        qvirtio_pci_queue_set_rings(d, index, vq->desc, vq->avail, vq->used);
     return vq;
+}
+
+uint16_t qvirtio_pci_queue_set_rings(QVirtioPCIDevice *d, uint16_t index,
+                                     uint64_t desc, uint64_t driver,
+                                     uint64_t device)
+{
+    g_assert(d->modern);
+    qvirtio_pci_common_writew(d, VIRTIO_PCI_COMMON_Q_SELECT, index);
+    qvirtio_pci_common_writel(d, VIRTIO_PCI_COMMON_Q_DESCLO, desc);
+    qvirtio_pci_common_writel(d, VIRTIO_PCI_COMMON_Q_DESCHI, desc >> 32);
+    qvirtio_pci_common_writel(d, VIRTIO_PCI_COMMON_Q_AVAILLO, driver);
+    qvirtio_pci_common_writel(d, VIRTIO_PCI_COMMON_Q_AVAILHI, driver >> 32);
+    qvirtio_pci_common_writel(d, VIRTIO_PCI_COMMON_Q_USEDLO, device);
+    qvirtio_pci_common_writel(d, VIRTIO_PCI_COMMON_Q_USEDHI, device >> 32);
+    qvirtio_pci_common_writew(d, VIRTIO_PCI_COMMON_Q_ENABLE, 1);
+    return qvirtio_pci_common_readw(d, VIRTIO_PCI_COMMON_Q_NOFF);
+}
+
+void qvirtio_pci_queue_notify(QVirtioPCIDevice *d, uint16_t index,
+                              uint16_t notify_off)
+{
+    if (!d->modern) {
+        qvirtio_pci_common_writew(d, VIRTIO_PCI_QUEUE_NOTIFY, index);
+        return;
+    }
+    qpci_io_writew(
+        d->pdev, d->bar,
+        d->notify_cfg + (uint64_t)notify_off * d->notify_off_multiplier, index);
 }
 
 static void pci_virtqueue_cleanup(QVirtQueue *vq, QGuestAllocator *alloc)
@@ -282,17 +304,8 @@ static void pci_virtqueue_cleanup(QVirtQueue *vq, QGuestAllocator *alloc)
 
 static void pci_virtqueue_kick(QVirtioDevice *vd, QVirtQueue *vq)
 {
-    QVirtioPCIDevice *d = to_pci(vd);
-    QVirtQueuePCI *vqpci = (QVirtQueuePCI *)vq;
-
-    if (!d->modern) {
-        qvirtio_pci_common_writew(d, VIRTIO_PCI_QUEUE_NOTIFY, vq->index);
-        return;
-    }
-    qpci_io_writew(d->pdev, d->bar,
-                   d->notify_cfg +
-                       (uint64_t)vqpci->notify_off * d->notify_off_multiplier,
-                   vq->index);
+    qvirtio_pci_queue_notify(to_pci(vd), vq->index,
+                             ((QVirtQueuePCI *)vq)->notify_off);
 }
 
 static const QVirtioBus qvirtio_pci_bus = {

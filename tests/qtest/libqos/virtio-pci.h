@@ -89,6 +89,22 @@ void qvirtio_pci_set_msix_configuration_vector(QVirtioPCIDevice *d,
 void qvirtqueue_pci_msix_setup(QVirtioPCIDevice *d, QVirtQueuePCI *vq,
                                QGuestAllocator *alloc, uint16_t entry);
 
+/**
+ * qvirtio_pci_queue_set_rings - modern interface: give queue @index the
+ * descriptor area @desc, driver area @driver and device area @device (a
+ * split ring's avail/used rings, or a packed ring's event suppression
+ * structures) and enable it.  For rings the test lays out itself.
+ *
+ * Return: the queue's notify offset (for qvirtio_pci_queue_notify).
+ */
+uint16_t qvirtio_pci_queue_set_rings(QVirtioPCIDevice *d, uint16_t index,
+                                     uint64_t desc, uint64_t driver,
+                                     uint64_t device);
+/** qvirtio_pci_queue_notify - notify queue @index (legacy: @notify_off
+ *  is ignored). */
+void qvirtio_pci_queue_notify(QVirtioPCIDevice *d, uint16_t index,
+                              uint16_t notify_off);
+
 /* Register access on the interface in use (the common configuration on
  * modern, the legacy registers on legacy), for tests that poke directly. */
 uint8_t qvirtio_pci_common_readb(QVirtioPCIDevice *d, uint64_t off);
