@@ -45,9 +45,9 @@ static bool netdev_parse(DeviceState *dev, const Property *prop,
             return false;
         }
     }
-    memcpy(peers->ncs, ncs, queues * sizeof(ncs[0]));
-    memset(peers->ncs + queues, 0,
-           (MAX_QUEUE_NUM - queues) * sizeof(peers->ncs[0]));
+    for (int i = 0; i < MAX_QUEUE_NUM; i++) {
+        peers->ncs[i] = i < queues ? ncs[i] : NULL;
+    }
     peers->queues = queues;
     return true;
 }
