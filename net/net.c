@@ -214,6 +214,25 @@ ssize_t qemu_sendv_packet(NetClientState *nc, const struct iovec *iov,
     return qemu_sendv_packet_async(nc, iov, iovcnt, NULL);
 }
 
+ssize_t qemu_send_packet_raw(NetClientState *nc, const uint8_t *buf,
+                             size_t size)
+{
+    static const uint8_t zero_hdr[64];
+    NetClientState *peer = nc->peer;
+    int hdr = 0;
+    struct iovec iov[2];
+
+    if (peer && peer->info->get_vnet_hdr_len) {
+        hdr = peer->info->get_vnet_hdr_len(peer);
+    }
+    assert(hdr >= 0 && hdr <= (int)sizeof(zero_hdr));
+    iov[0].iov_base = (void *)zero_hdr;
+    iov[0].iov_len = hdr;
+    iov[1].iov_base = (void *)buf;
+    iov[1].iov_len = size;
+    return qemu_sendv_packet(nc, hdr ? iov : iov + 1, hdr ? 2 : 1);
+}
+
 ssize_t qemu_receive_packet(NetClientState *nc, const uint8_t *buf, size_t size)
 {
     struct iovec iov = {.iov_base = (void *)buf, .iov_len = size};
@@ -347,9 +366,14 @@ void *qemu_get_nic_opaque(NetClientState *nc)
 
 void qemu_format_nic_info_str(NetClientState *nc, const uint8_t macaddr[6])
 {
-    qemu_set_info_str(nc, "model=%s,macaddr=%02x:%02x:%02x:%02x:%02x:%02x",
-                      nc->model, macaddr[0], macaddr[1], macaddr[2], macaddr[3],
-                      macaddr[4], macaddr[5]);
+    NICState *nic = qemu_get_nic(nc);
+
+    for (int i = 0; i < nic->queues; i++) {
+        qemu_set_info_str(&nic->ncs[i],
+                          "model=%s,macaddr=%02x:%02x:%02x:%02x:%02x:%02x",
+                          nc->model, macaddr[0], macaddr[1], macaddr[2],
+                          macaddr[3], macaddr[4], macaddr[5]);
+    }
 }
 
 void qemu_macaddr_default_if_unset(NetState *ns, MACAddr *macaddr)
@@ -749,8 +773,8 @@ void qemu_announce_self(NetState *ns)
         }
         nic = qemu_get_nic(nc);
         if (nic->conf) {
-            qemu_send_packet(nc, buf,
-                             announce_build_rarp(buf, nic->conf->macaddr.a));
+            qemu_send_packet_raw(
+                nc, buf, announce_build_rarp(buf, nic->conf->macaddr.a));
         }
         if (nc->info->announce) {
             nc->info->announce(nc);

@@ -63,7 +63,9 @@ typedef void LinkStatusChanged(NetClientState *nc);
  * @cleanup: release the state (the struct itself is freed by the layer).
  * @link_status_changed: the link of this client or its peer went up/down.
  * The vnet-header hooks are the offloads of a backend (tap), reached by a
- * NIC through qemu_has_vnet_hdr() and friends on its peer.
+ * NIC through qemu_has_vnet_hdr() and friends on its peer;
+ * @get_vnet_hdr_len is the header length the backend expects on frames
+ * from its NIC now (0 unless using_vnet_hdr(true)).
  * @set_queue_enabled: attach/detach this queue of a multiqueue backend
  *           (tap: TUNSETQUEUE); see qemu_set_queue_enabled().
  * @get_vhost_fd, @get_backend_fd, @get_vhost_force, @set_backend_polling:
@@ -86,6 +88,7 @@ typedef struct NetClientInfo {
     void (*set_offload)(NetClientState *nc, int csum, int tso4, int tso6,
                         int ecn, int ufo);
     int (*set_vnet_hdr_len)(NetClientState *nc, int len);
+    int (*get_vnet_hdr_len)(NetClientState *nc);
     int (*set_queue_enabled)(NetClientState *nc, bool enable);
     int (*get_vhost_fd)(NetClientState *nc);
     int (*get_backend_fd)(NetClientState *nc);
@@ -157,6 +160,15 @@ ssize_t qemu_send_packet(NetClientState *nc, const uint8_t *buf, size_t size);
 /** qemu_sendv_packet - qemu_send_packet() for a scattered frame. */
 ssize_t qemu_sendv_packet(NetClientState *nc, const struct iovec *iov,
                           int iovcnt);
+
+/**
+ * qemu_send_packet_raw - qemu_send_packet() of a plain Ethernet frame the
+ * NIC built itself (an announcement): when the peer takes frames with a
+ * virtio-net header from this NIC (qemu_using_vnet_hdr), a zero header of
+ * the peer's length is put in front.
+ */
+ssize_t qemu_send_packet_raw(NetClientState *nc, const uint8_t *buf,
+                             size_t size);
 
 /**
  * qemu_receive_packet - hand @buf to @nc itself, as if its peer had sent
@@ -256,7 +268,10 @@ NICState *qemu_get_nic(NetClientState *nc);
 /** qemu_get_nic_opaque - the @opaque given to qemu_new_nic(). */
 void *qemu_get_nic_opaque(NetClientState *nc);
 
-/** qemu_format_nic_info_str - "model=e1000,macaddr=52:54:00:12:34:56". */
+/**
+ * qemu_format_nic_info_str - "model=e1000,macaddr=52:54:00:12:34:56" on
+ * every subqueue of NIC client @nc.
+ */
 void qemu_format_nic_info_str(NetClientState *nc, const uint8_t macaddr[6]);
 
 /**

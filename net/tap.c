@@ -205,6 +205,13 @@ static int tap_set_vnet_hdr_len(NetClientState *nc, int len)
     return 0;
 }
 
+static int tap_get_vnet_hdr_len(NetClientState *nc)
+{
+    TAPState *s = to_tap(nc);
+
+    return s->using_vnet_hdr ? s->host_vnet_hdr_len : 0;
+}
+
 static void tap_using_vnet_hdr(NetClientState *nc, bool enable)
 {
     TAPState *s = to_tap(nc);
@@ -315,6 +322,7 @@ static const NetClientInfo net_tap_info = {
     .using_vnet_hdr = tap_using_vnet_hdr,
     .set_offload = tap_set_offload,
     .set_vnet_hdr_len = tap_set_vnet_hdr_len,
+    .get_vnet_hdr_len = tap_get_vnet_hdr_len,
     .set_queue_enabled = tap_set_queue_enabled,
     .get_vhost_fd = tap_get_vhost_fd,
     .get_backend_fd = tap_get_backend_fd,
@@ -571,7 +579,7 @@ static bool tap_parse_args(KemuOpts *opts, TapArgs *a, Error **errp)
  * otherwise one warning and no vhost (every vfds[i] -1: the userspace data
  * path), as QEMU 7.2 does.
  */
-static bool tap_get_vhost_fds(const TapArgs *a, const char *dev,
+static bool tap_get_vhost_fds(const TapArgs *a, const char *id, const char *dev,
                               const int *passed, int n, int *vfds, Error **errp)
 {
     g_autofree char *why = NULL;
@@ -605,8 +613,9 @@ static bool tap_get_vhost_fds(const TapArgs *a, const char *dev,
         error_setg(errp, "%s: vhostforce=on, but %s", a->ctx, why);
         return false;
     }
-    warn_report("%s: %s; vhost is off, the data path stays in kemu", a->ctx,
-                why);
+    warn_report("vhost-net requested but could not be initialized: %s; the "
+                "data path stays in kemu (netdev '%s')",
+                why, id);
     return true;
 }
 
@@ -692,7 +701,8 @@ NetClientState *net_init_tap(NetState *ns, KemuOpts *opts, const char *id,
             }
         }
     }
-    if (!tap_get_vhost_fds(&a, ns->vhost_net_dev, passed_vfds, n, vfds, errp)) {
+    if (!tap_get_vhost_fds(&a, id, ns->vhost_net_dev, passed_vfds, n, vfds,
+                           errp)) {
         goto fail;
     }
 

@@ -80,6 +80,21 @@ static inline FakeNic *fake_nic_new(NetClientState *peer, const char *id)
     return f;
 }
 
+/* A NIC on every queue of netdev @netdev of @ns (its subqueue i on queue i). */
+static inline FakeNic *fake_nic_new_mq(NetState *ns, const char *netdev,
+                                       const char *id)
+{
+    FakeNic *f = g_new0(FakeNic, 1);
+
+    f->can_receive = true;
+    f->rx = g_ptr_array_new_with_free_func((GDestroyNotify)g_byte_array_unref);
+    f->conf.peers.queues = qemu_find_net_clients_except(
+        ns, netdev, f->conf.peers.ncs, NET_CLIENT_DRIVER_NIC, MAX_QUEUE_NUM);
+    f->nic = qemu_new_nic(&fake_nic_info, &f->conf, "fake", id, f);
+    f->nc = qemu_get_queue(f->nic);
+    return f;
+}
+
 static inline void fake_nic_free(FakeNic *f)
 {
     if (f->nic) {
