@@ -6,7 +6,8 @@
  * checked byte for byte, mergeable receive buffers, receive backpressure,
  * an MSI-X message landing in guest RAM, the control queue (receive
  * filter, MAC table, VLAN filter, errors), set_link and announce-self,
- * reset with traffic in flight, and a malformed transmit chain.
+ * reset with traffic in flight, a malformed transmit chain, the packed
+ * ring, and a tap with vnet headers and queues (offloads, multiqueue, load).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -1162,6 +1163,124 @@ static void test_tap_offloads_mq(void)
     vnet_stop(t);
 }
 
+/*
+ * Load through a tap: the host sends datagrams faster than the guest
+ * takes them while the guest sends too; nothing wedges: the last
+ * datagram still arrives and the guest's frames still reach the host.
+ */
+static void test_tap_load(void)
+{
+    g_autofree char *why = NULL;
+    uint8_t tap_mac[6], frame[200], got[2048];
+    struct sockaddr_in to = {.sin_family = AF_INET};
+    int orig_ns, udp, ifd, sent_tx = 0, got_tx = 0;
+    uint64_t bufs[128], at[256] = {0};
+    uint32_t heads[128];
+    bool end = false;
+    VNet *t;
+
+    orig_ns = qnet_netns_enter(&why);
+    if (orig_ns < 0) {
+        QTEST_SKIP("tap: %s", why);
+    }
+    t = vnet_start_netdev("tap,ifname=vtap1,script=no,downscript=no", NULL,
+                          WANT_ALL | F(VIRTIO_RING_F_EVENT_IDX));
+    udp = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    ifd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    qnet_netns_leave(orig_ns);
+    g_assert(tap_up(ifd, "vtap1", tap_mac));
+    to.sin_port = htons(UDP_PORT);
+    g_assert(bind(udp, (struct sockaddr *)&to, sizeof(to)) == 0);
+    to.sin_addr.s_addr = htonl(TAP_GUEST_IP);
+    to.sin_port = htons(UDP_PORT + 1);
+
+    for (int i = 0; i < 128; i++) {
+        bufs[i] = guest_alloc(&t->alloc, 2048);
+        heads[i] = qvirtqueue_add(t->qts, t->rx, bufs[i], 2048, true, false);
+        at[heads[i]] = bufs[i];
+        qvirtqueue_kick(t->qts, t->vdev, t->rx, heads[i]);
+    }
+    for (int round = 0; round < 400 && !end; round++) {
+        char data[1000];
+        uint32_t idx, len;
+
+        /* the host: a burst */
+        for (int k = 0; k < 20 && round < 300; k++) {
+            memset(data, round, sizeof(data));
+            if (round == 299 && k == 19) {
+                memcpy(data, "END", 4);
+            }
+            sendto(udp, data, sizeof(data), 0, (struct sockaddr *)&to,
+                   sizeof(to));
+        }
+        /* the guest: take a few, give them back, send one */
+        for (int k = 0; k < 8 && qvirtqueue_get_buf(t->qts, t->rx, &idx, &len);
+             k++) {
+            qtest_memread(t->qts, at[idx] + len - 1000, data, 4);
+            if (!memcmp(data, "END", 4)) {
+                end = true;
+            }
+            t->rx->num_free++;
+            heads[0] =
+                qvirtqueue_add(t->qts, t->rx, at[idx], 2048, true, false);
+            at[heads[0]] = at[idx];
+            qvirtqueue_kick(t->qts, t->vdev, t->rx, heads[0]);
+        }
+        if (round % 4 == 0 && t->tx->num_free > 1) {
+            size_t flen = make_udp(frame, tap_mac, "tx", 3);
+            uint64_t a = guest_alloc(&t->alloc, HDR_LEN + flen);
+            uint8_t hdr[HDR_LEN] = {VIRTIO_NET_HDR_F_NEEDS_CSUM};
+            uint32_t h;
+
+            hdr[6] = 34;
+            hdr[8] = 6;
+            qtest_memwrite(t->qts, a, hdr, HDR_LEN);
+            qtest_memwrite(t->qts, a + HDR_LEN, frame, flen);
+            h = qvirtqueue_add(t->qts, t->tx, a, HDR_LEN + flen, false, false);
+            qvirtqueue_kick(t->qts, t->vdev, t->tx, h);
+            sent_tx++;
+        }
+        while (qvirtqueue_get_buf(t->qts, t->tx, &idx, &len)) {
+            t->tx->num_free++;
+        }
+        while (recv(udp, got, sizeof(got), MSG_DONTWAIT) > 0) {
+            got_tx++;
+        }
+    }
+    /* drain what is left */
+    for (int i = 0; i < 2000 && !end; i++) {
+        uint32_t idx, len;
+        char data[4];
+
+        if (i % 100 == 0) {
+            char e[1000] = "END";
+
+            sendto(udp, e, sizeof(e), 0, (struct sockaddr *)&to, sizeof(to));
+        }
+        if (!qvirtqueue_get_buf(t->qts, t->rx, &idx, &len)) {
+            qtest_clock_step(t->qts, 100);
+            continue;
+        }
+        qtest_memread(t->qts, at[idx] + len - 1000, data, 4);
+        end = !memcmp(data, "END", 4);
+        t->rx->num_free++;
+        heads[0] = qvirtqueue_add(t->qts, t->rx, at[idx], 2048, true, false);
+        at[heads[0]] = at[idx];
+        qvirtqueue_kick(t->qts, t->vdev, t->rx, heads[0]);
+    }
+    /* every frame the guest sent reaches the host's socket */
+    while (got_tx < sent_tx && sock_read_ready(udp)) {
+        if (recv(udp, got, sizeof(got), MSG_DONTWAIT) > 0) {
+            got_tx++;
+        }
+    }
+    g_assert(end);
+    g_assert_cmpint(got_tx, ==, sent_tx);
+    close(udp);
+    close(ifd);
+    vnet_stop(t);
+}
+
 QTEST_SUITE(virtio_net, QTEST_CASE(test_features_config),
             QTEST_CASE(test_tx_frame), QTEST_CASE(test_rx_frame),
             QTEST_CASE(test_mergeable), QTEST_CASE(test_rx_too_big),
@@ -1170,4 +1289,4 @@ QTEST_SUITE(virtio_net, QTEST_CASE(test_features_config),
             QTEST_CASE(test_ctrl_errors), QTEST_CASE(test_set_link),
             QTEST_CASE(test_announce), QTEST_CASE(test_reset_active),
             QTEST_CASE(test_malformed_tx), QTEST_CASE(test_packed),
-            QTEST_CASE(test_tap_offloads_mq));
+            QTEST_CASE(test_tap_offloads_mq), QTEST_CASE(test_tap_load));
