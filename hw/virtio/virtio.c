@@ -968,6 +968,8 @@ void virtqueue_get_avail_bytes(VirtQueue *vq, unsigned int *in_bytes,
         packed_avail_bytes(vq, &in, &out, max_in_bytes, max_out_bytes);
         goto done;
     }
+    /* count up to the driver's index now, not as last read */
+    vq->shadow_avail_idx = vq->last_avail_idx;
     if (!split_avail_pending(vq)) {
         goto done;
     }

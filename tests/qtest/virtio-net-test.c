@@ -464,6 +464,41 @@ static void test_mergeable(void)
     vnet_stop(t);
 }
 
+/*
+ * A frame that needs more buffers than the driver has given waits for
+ * more, and goes out as soon as they are there (the device must count the
+ * buffers added since it last looked).
+ */
+static void test_mergeable_late_buffers(void)
+{
+    VNet *t = vnet_start(NULL);
+    uint8_t frame[3000], got[3000 + HDR_LEN];
+    uint64_t addr[4];
+    uint32_t head[4], len;
+    size_t off = 0;
+
+    for (int i = 0; i < 2; i++) {
+        addr[i] = rx_post(t, 1024, &head[i]);
+    }
+    make_frame(frame, our_mac, peer_mac, sizeof(frame), 33);
+    wire_send(t, frame, sizeof(frame));
+    for (int i = 0; i < 20; i++) {
+        qtest_clock_step(t->qts, 1000);
+    }
+    for (int i = 2; i < 4; i++) {
+        addr[i] = rx_post(t, 1024, &head[i]);
+    }
+    for (int i = 0; i < 3; i++) {
+        len = rx_wait(t, head[i]);
+        qtest_memread(t->qts, addr[i], got + off, len);
+        off += len;
+    }
+    g_assert_cmpuint(off, ==, sizeof(frame) + HDR_LEN);
+    g_assert_cmpuint(got[10], ==, 3); /* num_buffers */
+    g_assert(!memcmp(got + HDR_LEN, frame, sizeof(frame)));
+    vnet_stop(t);
+}
+
 /* Without mergeable buffers a frame larger than the buffer is dropped. */
 static void test_rx_too_big(void)
 {
@@ -1283,10 +1318,11 @@ static void test_tap_load(void)
 
 QTEST_SUITE(virtio_net, QTEST_CASE(test_features_config),
             QTEST_CASE(test_tx_frame), QTEST_CASE(test_rx_frame),
-            QTEST_CASE(test_mergeable), QTEST_CASE(test_rx_too_big),
-            QTEST_CASE(test_rx_backpressure), QTEST_CASE(test_msix),
-            QTEST_CASE(test_ctrl_filter), QTEST_CASE(test_ctrl_vlan),
-            QTEST_CASE(test_ctrl_errors), QTEST_CASE(test_set_link),
-            QTEST_CASE(test_announce), QTEST_CASE(test_reset_active),
-            QTEST_CASE(test_malformed_tx), QTEST_CASE(test_packed),
-            QTEST_CASE(test_tap_offloads_mq), QTEST_CASE(test_tap_load));
+            QTEST_CASE(test_mergeable), QTEST_CASE(test_mergeable_late_buffers),
+            QTEST_CASE(test_rx_too_big), QTEST_CASE(test_rx_backpressure),
+            QTEST_CASE(test_msix), QTEST_CASE(test_ctrl_filter),
+            QTEST_CASE(test_ctrl_vlan), QTEST_CASE(test_ctrl_errors),
+            QTEST_CASE(test_set_link), QTEST_CASE(test_announce),
+            QTEST_CASE(test_reset_active), QTEST_CASE(test_malformed_tx),
+            QTEST_CASE(test_packed), QTEST_CASE(test_tap_offloads_mq),
+            QTEST_CASE(test_tap_load));
