@@ -321,13 +321,19 @@ int msix_init(PCIDevice *dev, unsigned nentries, MemoryRegion *table_bar,
 int msix_init_exclusive_bar(PCIDevice *dev, unsigned nentries, uint8_t bar_nr,
                             Error **errp)
 {
+    /*
+     * QEMU's layout: one 4 KiB page, the table in the lower half and the
+     * PBA in the upper, until the table needs more; then the PBA right
+     * after the table, the BAR rounded up to a power of two.
+     */
     unsigned table_size = nentries * PCI_MSIX_ENTRY_SIZE;
-    unsigned pba_offset = ROUND_UP(table_size, 4096);
+    unsigned pba_offset = MAX(table_size, 4096 / 2);
+    unsigned pba_size = ROUND_UP(DIV_ROUND_UP(nentries, 8), 8);
     uint64_t bar_size = 4096;
     MemoryRegion *bar = g_new0(MemoryRegion, 1);
     int ret;
 
-    while (bar_size < pba_offset + 4096) {
+    while (bar_size < pba_offset + pba_size) {
         bar_size <<= 1;
     }
     memory_region_init(bar, dev, "msix", bar_size);

@@ -18,7 +18,7 @@
 #define NVECTORS       4
 #define MSIX_BAR       1
 #define BAR_ADDR       0xfe000000ull
-#define PBA_OFFSET     0x1000 /* msix_init_exclusive_bar: a page after */
+#define PBA_OFFSET     0x800 /* msix_init_exclusive_bar: QEMU's half page */
 
 static void test_msix_realize(PCIDevice *dev, Error **errp)
 {

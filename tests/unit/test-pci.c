@@ -362,10 +362,13 @@ static void test_msix(void)
 {
     uint8_t cap;
     uint64_t val;
-    pcibus_t bar;
+    pcibus_t bar, pba;
 
     fixture_setup(PCI_DEVFN(3, 0));
     cap = fx->dev->msix_cap;
+    /* The PBA where the capability says: BAR 2 (the BIR, bits 2:0) too. */
+    pba = cfg_read(cap + PCI_MSIX_PBA, 4) & ~7u;
+    CU_ASSERT_EQUAL(cfg_read(cap + PCI_MSIX_PBA, 4) & 7, 2);
     CU_ASSERT_EQUAL(cfg_read(cap + PCI_MSIX_FLAGS, 2) & PCI_MSIX_FLAGS_QSIZE,
                     TEST_MSIX_VECTORS - 1);
     CU_ASSERT_EQUAL(cfg_read(cap + PCI_MSIX_TABLE, 4), 2); /* BAR 2, off 0 */
@@ -388,7 +391,7 @@ static void test_msix(void)
     /* Masked vector: pending bit in the PBA, no message. */
     msix_notify(fx->dev, 1);
     CU_ASSERT_EQUAL(fx->msis, 0);
-    address_space_dispatch_io(&fx->as_mem, bar + 4096, &val, 4, false);
+    address_space_dispatch_io(&fx->as_mem, bar + pba, &val, 4, false);
     CU_ASSERT_EQUAL(val, 1 << 1);
     /* Unmask: the pending message goes out and the bit clears. */
     val = 0;
@@ -396,7 +399,7 @@ static void test_msix(void)
     CU_ASSERT_EQUAL_FATAL(fx->msis, 1);
     CU_ASSERT_EQUAL(fx->msi_addr[0], 0xfee01000);
     CU_ASSERT_EQUAL(fx->msi_data[0], 0x31);
-    address_space_dispatch_io(&fx->as_mem, bar + 4096, &val, 4, false);
+    address_space_dispatch_io(&fx->as_mem, bar + pba, &val, 4, false);
     CU_ASSERT_EQUAL(val, 0);
     /* The function mask holds everything back. */
     cfg_write(cap + PCI_MSIX_FLAGS,
