@@ -560,8 +560,96 @@ static void test_ioeventfd_off(void)
     fixture_teardown();
 }
 
+/*
+ * A hostile driver: random accesses of every size to config space, the
+ * legacy registers, BAR 4 and the MSI-X table, with a fixed seed.  Nothing
+ * may crash or touch memory it should not (the sanitizer build checks),
+ * the fakes' invariants hold throughout (an irqfd only on a live route,
+ * routes freed after their irqfd), and a status of 0 or an unplug still
+ * leaves nothing behind.
+ */
+static void test_random_accesses(void)
+{
+    GRand *rand = g_rand_new_with_seed(0x5eed);
+
+    fixture_setup();
+    cfg_write(PCI_BASE_ADDRESS_0 + 4 * VIRTIO_PCI_LEGACY_BAR, 0xc000, 4);
+    cfg_write(PCI_COMMAND,
+              PCI_COMMAND_IO | PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER, 2);
+    for (int i = 0; i < 20000; i++) {
+        unsigned size = 1u << g_rand_int_range(rand, 0, 3);
+        uint64_t val = g_rand_int(rand);
+        bool write = g_rand_boolean(rand);
+        hwaddr off;
+
+        if (i % 997 == 0) {
+            driver_start(); /* now and then, a working device again */
+        }
+        switch (g_rand_int_range(rand, 0, 6)) {
+        case 0: /* common configuration, mostly */
+            off = g_rand_int_range(rand, 0, 0x40) & ~(size - 1);
+            if (off == VIRTIO_PCI_COMMON_Q_SELECT && write) {
+                val %= NQUEUES + 1;
+            }
+            address_space_dispatch_io(&fx->as_mem, BAR4_ADDR + off, &val, size,
+                                      write);
+            break;
+        case 1: /* anywhere in BAR 4 */
+            off = g_rand_int_range(rand, 0, VIRTIO_PCI_MODERN_BAR_SIZE) &
+                  ~(size - 1);
+            address_space_dispatch_io(&fx->as_mem, BAR4_ADDR + off, &val, size,
+                                      write);
+            break;
+        case 2: /* the legacy registers */
+            off = g_rand_int_range(rand, 0, 32) & ~(size - 1);
+            address_space_dispatch_io(&fx->as_io, 0xc000 + off, &val, size,
+                                      write);
+            break;
+        case 3: /* the MSI-X table and PBA */
+            off = g_rand_int_range(rand, 0, 0x1000) & ~3u;
+            address_space_dispatch_io(&fx->as_mem, BAR1_ADDR + off, &val, 4,
+                                      write);
+            break;
+        case 4: /* a vector masked or unmasked */
+            msix_mask(g_rand_int_range(rand, 0, NQUEUES + 1), val & 1);
+            break;
+        default: /* capabilities, the PCI_CFG window, MSI-X flags */
+            off = g_rand_int_range(rand, 0x40, 0x100 - 4) & ~(size - 1);
+            if (write) {
+                cfg_write(off, val, size);
+            } else {
+                cfg_read(off, size);
+            }
+            break;
+        }
+        main_loop_wait(fx->ml, true);
+    }
+    /* It did reach the fast paths, more than once. */
+    CU_ASSERT_TRUE(fx->irqfd_adds > 20);
+    CU_ASSERT_TRUE(fx->irqfd_dels > 20);
+    /* The PCI part may have been turned off: decoding on again. */
+    cfg_write(PCI_COMMAND, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER, 2);
+    cfg_write(PCI_BASE_ADDRESS_0 + 4 * VIRTIO_PCI_MODERN_BAR,
+              (uint32_t)BAR4_ADDR, 4);
+    cfg_write(PCI_BASE_ADDRESS_0 + 4 * VIRTIO_PCI_MODERN_BAR + 4, 0, 4);
+    common_write(VIRTIO_PCI_COMMON_STATUS, 0, 1);
+    CU_ASSERT_EQUAL(common_read(VIRTIO_PCI_COMMON_STATUS, 1), 0);
+    CU_ASSERT_EQUAL(fx->nioeventfds, 0);
+    CU_ASSERT_EQUAL(irqfds_attached(), 0);
+    CU_ASSERT_EQUAL(routes(), 0);
+    driver_start();
+    qdev_unrealize(DEVICE(fx->dev));
+    object_unref(fx->dev);
+    fx->dev = NULL;
+    CU_ASSERT_EQUAL(fx->nioeventfds, 0);
+    CU_ASSERT_EQUAL(irqfds_attached(), 0);
+    CU_ASSERT_EQUAL(routes(), 0);
+    g_rand_free(rand);
+    fixture_teardown();
+}
+
 UNIT_SUITE(virtio_pci, NULL, NULL, UNIT_TEST(test_driver_ok_assigns),
            UNIT_TEST(test_kick_through_eventfd),
            UNIT_TEST(test_interrupt_through_irqfd), UNIT_TEST(test_mask_unmask),
            UNIT_TEST(test_msix_disabled), UNIT_TEST(test_unplug),
-           UNIT_TEST(test_ioeventfd_off))
+           UNIT_TEST(test_ioeventfd_off), UNIT_TEST(test_random_accesses))
