@@ -489,6 +489,7 @@ vnic_transfer() {
     echo "KEMU-GUEST: $VIF: downloaded $got"
     if [ "$got" != "$want" ]; then
         rm -f /tmp/vbig
+        vnic_debug
         fail "$VIF: download from $VSRV: $got, expected $want (bytes md5)"
         return
     fi
@@ -497,8 +498,23 @@ vnic_transfer() {
     rm -f /tmp/vbig
     VS2=$(host_get cgi-bin/vmmstat) VK2=$(vnic_kicks "$VIF") VI2=$(vnic_irqs "$VIF")
     echo "KEMU-GUEST: $VIF: host received $got"
-    [ "$got" = "$want" ] ||
+    [ "$got" = "$want" ] || {
+        vnic_debug
         fail "$VIF: upload to $VSRV: host got '$got', expected '$want'"
+    }
+}
+
+# vnic_debug: what a failed transfer leaves to look at: the NIC's counters
+# and queue statistics, its interrupts, the kernel log's last lines.
+vnic_debug() {
+    for c in rx_packets rx_bytes rx_dropped rx_errors tx_packets tx_bytes \
+        tx_dropped tx_errors; do
+        echo "KEMU-GUEST: debug: $VIF: $c $(cat "/sys/class/net/$VIF/statistics/$c")"
+    done
+    ethtool -S "$VIF" | grep -v ': 0$' | sed "s/^ */KEMU-GUEST: debug: $VIF: /"
+    grep "$(basename "$(readlink "/sys/class/net/$VIF/device")")-" /proc/interrupts |
+        sed "s/^ */KEMU-GUEST: debug: /"
+    dmesg | tail -n 15 | sed "s/^/KEMU-GUEST: debug: dmesg: /"
 }
 
 # delta NAME A B: NAME's growth from vmmstat line A to B (empty if either
@@ -536,7 +552,9 @@ vnic_ioeventfd() {
 # The virtio NICs the VMM was given bind to virtio_net through virtio-pci:
 # the interface has the MAC given, its PCI function is 1af4:1000
 # (transitional virtio-net) bound to virtio-pci, the modern interface was
-# negotiated (VIRTIO_F_VERSION_1, feature bit 32), and no virtio line in
+# negotiated (VIRTIO_F_VERSION_1, feature bit 32), the packed ring
+# (VIRTIO_F_RING_PACKED, bit 34) exactly on the NICs kemu.vpacked=MAC[,MAC]
+# names (run-checks: packed=on on the slirp NIC), and no virtio line in
 # dmesg says fail/error.
 modules_check_virtio_net="$VNIC_MODULES"
 check_virtio_net() {
@@ -560,6 +578,10 @@ check_virtio_net() {
         elif [ "$(echo "$feat" | cut -c33)" != 1 ]; then
             fail "$ifc: VIRTIO_F_VERSION_1 not negotiated (features $feat)"
         fi
+        packed=0
+        case ",$(kemu_arg vpacked)," in *",$mac,"*) packed=1 ;; esac
+        [ -n "$KEMU_WHY" ] || [ "$(echo "$feat" | cut -c35)" = "$packed" ] ||
+            fail "$ifc: VIRTIO_F_RING_PACKED is $(echo "$feat" | cut -c35), expected $packed (features $feat)"
         [ -z "$KEMU_WHY" ] || return 1
     done
     dmesg | grep -i virtio | sed 's/^/KEMU-GUEST: dmesg: /'

@@ -113,7 +113,8 @@ esac
 printf '%s\n%s\n' '{"execute": "qmp_capabilities"}' \
     "{\"execute\": \"human-monitor-command\", \"arguments\": {\"command-line\": \"$cmd\"}}" |
     socat -t 2 - UNIX-CONNECT:/run/kemu-net/qmp.sock 2>&1 |
-    sed -n 's/.*"return": "\(.*\)".*/\1/p' | sed 's/\\r//g; s/\\n/\n/g'
+    sed -n 's/.*"return": "\(.*\)".*/\1/p' |
+    sed 's/\\r//g; s/\\n/\n/g; s/\\"/"/g; s/\\\\/\\/g'
 EOS
 chmod 755 "$kemu_www/cgi-bin/"*
 

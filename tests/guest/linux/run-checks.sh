@@ -30,12 +30,15 @@ net_tap="--timeout 120 --l1-pre $here/l1-net-tap.sh --l1-bin socat \
     -- -netdev tap,id=n0,ifname=ktap0,script=no,downscript=no \
     -device e1000,netdev=n0,mac=52:54:00:ab:cd:02 \
     -qmp unix:$KEMU_NET_RUN/qmp.sock,server=on,wait=off"
-# The virtio-net setups (see the virtio-net section of checks.sh): slirp;
-# three taps, vhost off, on, and on with two queue pairs.
+# The virtio-net setups (see the virtio-net section of checks.sh): slirp
+# (on the packed ring); three taps, vhost off, on, and on with two queue
+# pairs (split rings).
 vnet_pre="--timeout 300 --l1-pre $here/l1-net-virtio.sh --l1-bin socat"
 vnet_qmp="-qmp unix:$KEMU_NET_RUN/qmp.sock,server=on,wait=off"
-vnet_user="$vnet_pre -- -netdev user,id=n0,hostfwd=tcp:127.0.0.1:5580-:80 \
-    -device virtio-net-pci,netdev=n0,mac=52:54:00:ab:cd:11,id=vu0 $vnet_qmp"
+vnet_user="$vnet_pre --append kemu.vpacked=52:54:00:ab:cd:11 \
+    -- -netdev user,id=n0,hostfwd=tcp:127.0.0.1:5580-:80 \
+    -device virtio-net-pci,netdev=n0,mac=52:54:00:ab:cd:11,id=vu0,packed=on \
+    $vnet_qmp"
 vnet_tap="$vnet_pre -- -smp 2 \
     -netdev tap,id=t0,ifname=ktap0,script=no,downscript=no,vhost=off \
     -device virtio-net-pci,netdev=t0,mac=52:54:00:ab:cd:21,id=vt0 \
