@@ -134,4 +134,49 @@ type_init(test_nic_register)
     devtest_free(t);
 }
 
-UNIT_SUITE(net_props, NULL, NULL, UNIT_TEST(test_netdev_property));
+/* netdev= on a netdev of three queues: one NIC subqueue per queue. */
+static void test_netdev_property_multiqueue(void)
+{
+    DevTest *t = devtest_new(0);
+    NetState *ns = net_state_new(t->ms->main_loop);
+    FakeBackend *be[3];
+    DeviceState *d0;
+    NICState *nic;
+    Error *err = NULL;
+    g_autofree char *printed = NULL;
+
+    t->ms->net = ns;
+    for (int i = 0; i < 3; i++) {
+        be[i] = fake_backend_new(ns, "mq");
+        be[i]->nc.queue_index = i;
+    }
+    d0 = devtest_add(t, &err, TYPE_TEST_NET_NIC, "netdev", "mq", NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(d0);
+    nic = TEST_NET_NIC(d0)->nic;
+    CU_ASSERT_EQUAL_FATAL(nic->queues, 3);
+    CU_ASSERT_EQUAL(TEST_NET_NIC(d0)->conf.peers.queues, 3);
+    for (int i = 0; i < 3; i++) {
+        CU_ASSERT_PTR_EQUAL(be[i]->nc.peer, qemu_get_subqueue(nic, i));
+        CU_ASSERT_PTR_EQUAL(qemu_get_subqueue(nic, i)->peer, &be[i]->nc);
+    }
+    printed = object_property_print(OBJECT(d0), "netdev", NULL);
+    CU_ASSERT_STRING_EQUAL(printed, "mq");
+
+    CU_ASSERT_PTR_NULL(
+        devtest_add(t, &err, TYPE_TEST_NET_NIC, "netdev", "mq", NULL));
+    CU_ASSERT_STRING_EQUAL(error_get_pretty(err),
+                           "Property 'test-net-nic.netdev' can't take value "
+                           "'mq', it's in use");
+    error_free(err);
+
+    qdev_unrealize(d0);
+    for (int i = 0; i < 3; i++) {
+        CU_ASSERT_PTR_NULL(be[i]->nc.peer);
+    }
+    net_state_free(ns);
+    t->ms->net = NULL;
+    devtest_free(t);
+}
+
+UNIT_SUITE(net_props, NULL, NULL, UNIT_TEST(test_netdev_property),
+           UNIT_TEST(test_netdev_property_multiqueue));
