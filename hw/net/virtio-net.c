@@ -820,7 +820,7 @@ static void virtio_net_vhost_start(VirtIONet *n)
     Error *err = NULL;
     int i;
 
-    if (n->vhost_started || n->vhost_failed || !n->vhost[0] ||
+    if (n->vhost_started || n->vhost_failed || !n->vhost[0] || !n->vm_running ||
         !virtio_net_link_up(n) || !virtio_net_started(n)) {
         return;
     }
@@ -838,6 +838,23 @@ static void virtio_net_vhost_start(VirtIONet *n)
         return;
     }
     n->vhost_started = true;
+}
+
+/* The machine stopped or runs again: the kernel's data path follows. */
+static void virtio_net_vm_notify(MachineNotifier *mn, MachineEvent event,
+                                 const char *reason, bool guest)
+{
+    VirtIONet *n = container_of(mn, VirtIONet, vm_notifier);
+
+    (void)reason;
+    (void)guest;
+    if (event == MACHINE_EVENT_STOP) {
+        n->vm_running = false;
+        virtio_net_vhost_stop(n);
+    } else if (event == MACHINE_EVENT_RESUME) {
+        n->vm_running = true;
+        virtio_net_vhost_start(n);
+    }
 }
 
 /*
@@ -1262,6 +1279,10 @@ bool virtio_net_realize(VirtIONet *n, DeviceState *owner, AddressSpace *dma_as,
     virtio_net_set_hdr_len(n, false, false);
     virtio_net_apply_offloads(n);
     virtio_net_update_peer_queues(n);
+    n->machine = ms;
+    n->vm_running = ms->runstate == RUN_STATE_RUNNING;
+    n->vm_notifier.notify = virtio_net_vm_notify;
+    machine_add_notifier(ms, &n->vm_notifier);
     if (peer && peer->info->type == NET_CLIENT_DRIVER_TAP) {
         Error *err = NULL;
 
@@ -1293,6 +1314,10 @@ void virtio_net_unrealize(VirtIONet *n)
     VirtIODevice *vdev = &n->parent_obj;
     int i;
 
+    if (n->machine) {
+        machine_remove_notifier(n->machine, &n->vm_notifier);
+        n->machine = NULL;
+    }
     virtio_net_vhost_stop(n);
     for (i = 0; i < VIRTIO_NET_MAX_QUEUE_PAIRS; i++) {
         if (n->vhost[i]) {

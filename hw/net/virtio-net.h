@@ -16,6 +16,7 @@
 #include "util/osdep.h"
 #include "util/error.h"
 #include "hw/virtio/virtio.h"
+#include "hw/core/machine.h"
 #include "hw/net/net-props.h"
 #include "net/net.h"
 #include <linux/virtio_net.h>
@@ -99,6 +100,10 @@ struct VirtIONet {
     VHostNetState *vhost[VIRTIO_NET_MAX_QUEUE_PAIRS];
     bool vhost_started;
     bool vhost_failed; /* warned once; userspace from now on */
+    /* vhost runs only while the machine does (stop/cont) */
+    MachineState *machine;
+    MachineNotifier vm_notifier;
+    bool vm_running;
 
     /* counters (`info` and tests) */
     uint64_t rx_dropped_too_big;
