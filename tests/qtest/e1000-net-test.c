@@ -116,22 +116,6 @@ static uint32_t get32(const uint8_t *p)
     return (uint32_t)get16(p) << 16 | get16(p + 2);
 }
 
-static uint32_t csum_add(uint32_t sum, const uint8_t *p, size_t len)
-{
-    for (size_t i = 0; i < len; i += 2) {
-        sum += p[i] << 8 | (i + 1 < len ? p[i + 1] : 0);
-    }
-    return sum;
-}
-
-static uint16_t csum_fold(uint32_t sum)
-{
-    while (sum >> 16) {
-        sum = (sum & 0xffff) + (sum >> 16);
-    }
-    return sum;
-}
-
 /* The TCP/UDP sum over the IPv4 pseudo-header and @len bytes at @l4. */
 static uint16_t l4_sum(uint32_t src, uint32_t dst, uint8_t proto,
                        const uint8_t *l4, size_t len)
@@ -143,7 +127,7 @@ static uint16_t l4_sum(uint32_t src, uint32_t dst, uint8_t proto,
     ph[8] = 0;
     ph[9] = proto;
     put16(ph + 10, len);
-    return csum_fold(csum_add(csum_add(0, ph, 12), l4, len));
+    return qnet_csum_fold(qnet_csum_add(qnet_csum_add(0, ph, 12), l4, len));
 }
 
 /* ---- Frames ---- */
@@ -170,7 +154,7 @@ static uint8_t *put_eth_ip(NetGuest *g, uint8_t *f, const uint8_t *dst_mac,
     ip[9] = proto;
     put32(ip + 12, src);
     put32(ip + 16, dst);
-    put16(ip + 10, ~csum_fold(csum_add(0, ip, IP_HDR)));
+    put16(ip + 10, ~qnet_csum_fold(qnet_csum_add(0, ip, IP_HDR)));
     return ip + IP_HDR;
 }
 
@@ -238,7 +222,7 @@ static bool parse_ipv4(Pkt *p)
     ihl = (ip[0] & 0xf) * 4;
     total = get16(ip + 2);
     CU_ASSERT_FATAL(ihl >= IP_HDR && total >= ihl && total <= p->len - ETH_HDR);
-    CU_ASSERT_EQUAL(csum_fold(csum_add(0, ip, ihl)), 0xffff);
+    CU_ASSERT_EQUAL(qnet_csum_fold(qnet_csum_add(0, ip, ihl)), 0xffff);
     p->src = get32(ip + 12);
     p->dst = get32(ip + 16);
     p->proto = ip[9];
@@ -881,7 +865,7 @@ static void test_tap_netns(void)
         for (size_t i = 8; i < sizeof(echo); i++) {
             icmp[i] = i;
         }
-        put16(icmp + 2, ~csum_fold(csum_add(0, icmp, sizeof(echo))));
+        put16(icmp + 2, ~qnet_csum_fold(qnet_csum_add(0, icmp, sizeof(echo))));
         memcpy(echo, icmp, sizeof(echo));
         guest_send(g, f, sizeof(f));
     }
@@ -889,7 +873,7 @@ static void test_tap_netns(void)
     CU_ASSERT_EQUAL(p->src, TAP_HOST);
     CU_ASSERT_EQUAL_FATAL(p->l4len, sizeof(echo));
     CU_ASSERT_EQUAL(p->l4[0], 0); /* echo reply */
-    CU_ASSERT_EQUAL(csum_fold(csum_add(0, p->l4, p->l4len)), 0xffff);
+    CU_ASSERT_EQUAL(qnet_csum_fold(qnet_csum_add(0, p->l4, p->l4len)), 0xffff);
     CU_ASSERT_EQUAL(memcmp(p->l4 + 4, echo + 4, sizeof(echo) - 4), 0);
 
     close(pfd);

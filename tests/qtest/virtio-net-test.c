@@ -1006,22 +1006,6 @@ static void put16(uint8_t *p, uint16_t v)
     p[1] = v;
 }
 
-static uint32_t csum_add(uint32_t sum, const uint8_t *p, size_t len)
-{
-    for (size_t i = 0; i < len; i += 2) {
-        sum += p[i] << 8 | (i + 1 < len ? p[i + 1] : 0);
-    }
-    return sum;
-}
-
-static uint16_t csum_fold(uint32_t sum)
-{
-    while (sum >> 16) {
-        sum = (sum & 0xffff) + (sum >> 16);
-    }
-    return sum;
-}
-
 /*
  * An Ethernet/IPv4/UDP frame from the guest to the tap's address; the UDP
  * checksum field holds the pseudo-header sum only (checksum offload).
@@ -1044,7 +1028,7 @@ static size_t make_udp(uint8_t *f, const uint8_t *dst_mac, const char *data,
     put16(ip + 14, TAP_GUEST_IP & 0xffff);
     put16(ip + 16, TAP_HOST_IP >> 16);
     put16(ip + 18, TAP_HOST_IP & 0xffff);
-    put16(ip + 10, ~csum_fold(csum_add(0, ip, 20)));
+    put16(ip + 10, ~qnet_csum_fold(qnet_csum_add(0, ip, 20)));
     put16(udp, 4000);
     put16(udp + 2, UDP_PORT);
     put16(udp + 4, ulen);
@@ -1053,7 +1037,7 @@ static size_t make_udp(uint8_t *f, const uint8_t *dst_mac, const char *data,
     ph[8] = 0;
     ph[9] = IPPROTO_UDP;
     put16(ph + 10, ulen);
-    put16(udp + 6, csum_fold(csum_add(0, ph, 12)));
+    put16(udp + 6, qnet_csum_fold(qnet_csum_add(0, ph, 12)));
     return 14 + 20 + ulen;
 }
 

@@ -60,6 +60,22 @@ void qnet_sock_send(int fd, const uint8_t *frame, size_t len)
     g_assert(write(fd, frame, len) == (ssize_t)len);
 }
 
+uint32_t qnet_csum_add(uint32_t sum, const uint8_t *p, size_t len)
+{
+    for (size_t i = 0; i < len; i += 2) {
+        sum += p[i] << 8 | (i + 1 < len ? p[i + 1] : 0);
+    }
+    return sum;
+}
+
+uint16_t qnet_csum_fold(uint32_t sum)
+{
+    while (sum >> 16) {
+        sum = (sum & 0xffff) + (sum >> 16);
+    }
+    return sum;
+}
+
 int qnet_netns_enter(char **why)
 {
     int orig_ns, fd;

@@ -2,8 +2,9 @@
 /*
  * The host side of a test's network: its end of a `-netdev socket,fd=N`
  * stream (a socketpair), where every frame goes with QEMU's 4-byte
- * big-endian length in front; and a network namespace of its own for a
- * `-netdev tap` that kemu creates there.
+ * big-endian length in front; a network namespace of its own for a
+ * `-netdev tap` that kemu creates there; and the Internet checksum for
+ * building and checking frames.
  */
 #ifndef KEMU_LIBQOS_NET_SOCKET_H
 #define KEMU_LIBQOS_NET_SOCKET_H
@@ -29,6 +30,15 @@ ssize_t qnet_sock_recv(int fd, uint8_t *buf, size_t max, int timeout_ms);
 
 /** qnet_sock_send - write @frame with its length prefix (all of it). */
 void qnet_sock_send(int fd, const uint8_t *frame, size_t len);
+
+/**
+ * qnet_csum_add - add @len bytes at @p to the one's-complement sum @sum as
+ * big-endian 16-bit words (RFC 1071; an odd last byte is padded).
+ */
+uint32_t qnet_csum_add(uint32_t sum, const uint8_t *p, size_t len);
+
+/** qnet_csum_fold - fold the carries of @sum into 16 bits (not inverted). */
+uint16_t qnet_csum_fold(uint32_t sum);
 
 /**
  * qnet_netns_enter - move the calling thread into a new network namespace
