@@ -1079,7 +1079,8 @@ static bool tap_up(int ifd, const char *name, uint8_t *mac)
  * With a tap that has vnet headers every offload is offered, checksum
  * offload crosses in both directions (a frame whose UDP checksum the
  * guest left to the host reaches a socket in the namespace; a datagram
- * from there arrives with VIRTIO_NET_HDR_F_NEEDS_CSUM), and the netdev's
+ * from there arrives with VIRTIO_NET_HDR_F_NEEDS_CSUM, or checksummed
+ * once the driver turns its offloads off), and the netdev's
  * queues become queue pairs (mq=on): VQ_PAIRS_SET within them, the
  * control queue after the last pair, or at index 2 without MQ.
  */
@@ -1171,6 +1172,36 @@ static void test_tap_offloads_mq(void)
     g_assert_cmpuint(got[10], ==, 1);      /* num_buffers */
     g_assert(!memcmp(got + HDR_LEN, our_mac, 6));
     g_assert(!memcmp(got + len - sizeof(msg), msg, sizeof(msg)));
+
+    /* GUEST_OFFLOADS_SET 0: the host now sums for the guest */
+    {
+        uint64_t none = 0, bad = F(VIRTIO_NET_F_HOST_TSO4);
+        uint8_t *ip, *udph, ph[12];
+
+        g_assert(t->features & F(VIRTIO_NET_F_CTRL_GUEST_OFFLOADS));
+        g_assert_cmpuint(ctrl_cmd(t, VIRTIO_NET_CTRL_GUEST_OFFLOADS,
+                                  VIRTIO_NET_CTRL_GUEST_OFFLOADS_SET, &bad, 8),
+                         ==, VIRTIO_NET_ERR);
+        g_assert_cmpuint(ctrl_cmd(t, VIRTIO_NET_CTRL_GUEST_OFFLOADS,
+                                  VIRTIO_NET_CTRL_GUEST_OFFLOADS_SET, &none, 8),
+                         ==, VIRTIO_NET_OK);
+        addr = rx_post(t, 2048, &head);
+        g_assert(sendto(udp, msg, sizeof(msg), 0, (struct sockaddr *)&to,
+                        sizeof(to)) == sizeof(msg));
+        len = rx_wait(t, head);
+        qtest_memread(t->qts, addr, got, len);
+        g_assert_cmpuint(got[0], ==, 0); /* no flags */
+        ip = got + HDR_LEN + 14;
+        udph = ip + 20;
+        memcpy(ph, ip + 12, 8);
+        ph[8] = 0;
+        ph[9] = IPPROTO_UDP;
+        memcpy(ph + 10, udph + 4, 2);
+        g_assert_cmphex(
+            qnet_csum_fold(qnet_csum_add(qnet_csum_add(0, ph, 12), udph,
+                                         len - HDR_LEN - 14 - 20)),
+            ==, 0xffff);
+    }
 
     /* a driver without MQ: one pair, the control queue at index 2 */
     vnet_free_queues(t);
