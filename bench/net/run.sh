@@ -14,6 +14,8 @@
 # Usage: bench/net/run.sh [--runs K] [--secs T] [--rows ROW,...]
 #                         [--base KEMU0] [--mode auto|direct|nested] [-v]
 #                         KEMU QEMU
+#        bench/net/run.sh [--secs T] --report CONSOLE  (the tables again
+#                         from a console kept with KEMU_BENCH_CONSOLE=FILE)
 # ROW: e1000-tap e1000-user virtio-tap virtio-user virtio-vhost (default:
 # all). The mode defaults to $KEMU_TESTBED_MODE, else auto: direct on
 # hardware KVM, nested everywhere else, including hosts with no /dev/kvm.
@@ -24,6 +26,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 
 all_rows="e1000-tap e1000-user virtio-tap virtio-user virtio-vhost"
 runs=3 secs=5 mode=${KEMU_TESTBED_MODE:-auto} rows=$all_rows verbose=0 base=""
+report_file=""
 while [ $# -gt 0 ]; do
     case "$1" in
     --runs) runs=$2; shift 2 ;;
@@ -31,16 +34,18 @@ while [ $# -gt 0 ]; do
     --mode) mode=$2; shift 2 ;;
     --rows) rows=${2//,/ }; shift 2 ;;
     --base) base=$2; shift 2 ;;
+    --report) report_file=$2; shift 2 ;;
     -v | --verbose) verbose=1; shift ;;
     -h | --help) break ;;
     -*) die "unknown option '$1'" ;;
     *) break ;;
     esac
 done
-if [ $# -ne 2 ] || ! [[ "$runs" =~ ^[1-9][0-9]*$ ]] ||
+if { [ $# -ne 2 ] && [ -z "$report_file" ]; } || ! [[ "$runs" =~ ^[1-9][0-9]*$ ]] ||
     ! [[ "$secs" =~ ^[1-9][0-9]*$ ]]; then
     echo "usage: bench/net/run.sh [--runs K] [--secs T] [--rows ROW,...]" \
         "[--base KEMU0] [--mode auto|direct|nested] [-v] KEMU QEMU" >&2
+    echo "       bench/net/run.sh [--secs T] --report CONSOLE" >&2
     echo "ROW: $all_rows" >&2
     exit 2
 fi
@@ -50,6 +55,128 @@ for r in $rows; do
     *) die "unknown row '$r' (rows: $all_rows)" ;;
     esac
 done
+# stats CFG ROW DIR: "MEDIAN MIN MAX N" of the Mbit/s figures.
+# cpustats CFG ROW DIR: the same of the VMM's CPU seconds per gigabit
+# moved (ticks / 100 / (Mbit/s * T / 1000)), and of the part that was
+# not the guest's own time.
+median() {
+    sort -g | awk '
+        function fmt(x) { return x >= 100 ? sprintf("%.0f", x) : sprintf("%.3g", x) }
+        { v[NR] = $1 }
+        END { if (NR) {
+            m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+            printf "%s %s %s %d\n", fmt(m), fmt(v[1]), fmt(v[NR]), NR } }'
+}
+stats() {
+    awk -v c="$1" -v r="$2" -v d="$3" '
+        $1 == "KEMU-BENCH:" && $2 == c && $3 == r && $5 == d { print $6 }' \
+        "$work/console" | median
+}
+cpustats() { # CFG ROW DIR FIELD (6: all of it, 7: without guest time)
+    awk -v c="$1" -v r="$2" -v d="$3" -v f="$4" -v t="$secs" '
+        $2 == c && $3 == r && $5 == d {
+            if ($1 == "KEMU-BENCH:") mb[$4] = $6
+            if ($1 == "KEMU-BENCH-CPU:") s[$4] = (f == 6 ? $6 : $6 - $7) / 100 }
+        END { for (i in mb) if ((i in s) && mb[i] > 0)
+            print s[i] / (mb[i] * t / 1000) }' "$work/console" | median
+}
+# ratios A B ROW DIR [FIELD]: "MIN-MAX" of A/B within each round, of
+# Mbit/s, or of CPU per gigabit with FIELD.
+ratios() {
+    awk -v a="$1" -v b="$2" -v r="$3" -v d="$4" -v f="${5:-}" '
+        $3 == r && $5 == d && ($2 == a || $2 == b) {
+            if ($1 == "KEMU-BENCH:") mb[$2 " " $4] = $6
+            if ($1 == "KEMU-BENCH-CPU:") s[$2 " " $4] = (f == 6 ? $6 : $6 - $7)
+            k[$4] = 1 }
+        function val(c, i) {
+            if (f == "") return mb[c " " i]
+            return mb[c " " i] > 0 ? s[c " " i] / mb[c " " i] : 0 }
+        END { for (i in k) if (val(b, i) > 0 && val(a, i) > 0) {
+                x = val(a, i) / val(b, i)
+                if (n++ == 0 || x < lo) lo = x
+                if (n == 1 || x > hi) hi = x }
+              if (n) printf "%.2f-%.2f", lo, hi }' "$work/console"
+}
+# table KIND: one line per row and direction; KIND mbits, cpu or vmmcpu.
+failed=0
+table() {
+    local kind=$1 row dir label cfg m lo hi n r cols pairs
+    local -A meds
+    for row in $rows; do
+        for dir in tx rx; do
+            label=guest-\>host
+            [ "$dir" = tx ] || label=host-\>guest
+            cols=()
+            meds=()
+            for cfg in $vmms; do
+                case "$kind" in
+                mbits) read -r m lo hi n <<<"$(stats "$cfg" "$row" "$dir")" ;;
+                cpu) read -r m lo hi n <<<"$(cpustats "$cfg" "$row" "$dir" 6)" ;;
+                vmmcpu) read -r m lo hi n <<<"$(cpustats "$cfg" "$row" "$dir" 7)" ;;
+                esac
+                if [ -n "$m" ]; then
+                    cols+=("$m ($lo-$hi, n=$n)")
+                    meds[$cfg]=$m
+                else
+                    cols+=(failed)
+                    failed=1
+                fi
+            done
+            pairs="kemu/qemu"
+            [ -z "$base" ] || pairs="kemu/base kemu/qemu"
+            r=""
+            for p in $pairs; do
+                local a=${p%/*} b=${p#*/} f=""
+                [ "$kind" = mbits ] || f=$([ "$kind" = cpu ] && echo 6 || echo 7)
+                if [ -n "${meds[$a]:-}" ] && [ -n "${meds[$b]:-}" ]; then
+                    r="$r $(awk -v x="${meds[$a]}" -v y="${meds[$b]}" \
+                        'BEGIN { printf "%.2f", (y > 0 ? x / y : 0) }')"
+                    r="$r ($(ratios "$a" "$b" "$row" "$dir" "$f"))"
+                else
+                    r="$r n/a"
+                fi
+            done
+            printf '%-13s %-12s' "$row" "$label"
+            printf ' %-24s' "${cols[@]}"
+            printf '%s\n' "$r"
+        done
+    done
+}
+hdr() {
+    printf '%-13s %-12s' row direction
+    for cfg in $vmms; do printf ' %-24s' "$cfg $1"; done
+    if [ -n "$base" ]; then
+        printf ' kemu/base, kemu/qemu (per round)\n'
+    else
+        printf ' kemu/qemu (per round)\n'
+    fi
+}
+# report: the tables from $work/console ($vmms, $rows, $secs, $base set).
+report() {
+    echo "Throughput, Mbit/s (higher is better):"
+    hdr Mbit/s
+    table mbits
+    echo "CPU time of the VMM process per gigabit moved, s/Gbit (lower is better):"
+    hdr s/Gbit
+    table cpu
+    echo "The same without the guest's own (vCPU) time:"
+    hdr s/Gbit
+    table vmmcpu
+}
+if [ -n "$report_file" ]; then
+    # Tables from a console kept with KEMU_BENCH_CONSOLE; no runs.
+    work=$(mktemp -d)
+    trap 'rm -rf "$work"' EXIT
+    cp "$report_file" "$work/console"
+    rows=$(awk '$1 == "KEMU-BENCH:" && !s[$3]++ { printf "%s ", $3 }' "$work/console")
+    vmms=$(awk '$1 == "KEMU-BENCH:" && !s[$2]++ { print $2 }' "$work/console" |
+        sort | awk '{ v[$1] = 1 } END { printf "kemu"; if ("base" in v) printf " base"; print " qemu" }')
+    base=""
+    case "$vmms" in *base*) base=base ;; esac
+    failed=0
+    report
+    exit 0
+fi
 kemu=$(realpath -s "$(command -v "$1")") || die "no such program '$1'"
 qemu=$(realpath -s "$(command -v "$2")") || die "no such program '$2'"
 vmms="kemu qemu"
@@ -180,7 +307,8 @@ bench() {
     echo "KEMU-L1: bench $cfg $row $i at $t0"
     "$@" </dev/null >"$tmp.fifo" 2>&1 &
     pid=$!
-    (sleep $((secs * 2 + 90)) && kill "$pid") 2>/dev/null &
+    (sleep $((secs * 2 + 90)) && kill "$pid" && sleep 10 &&
+        kill -9 "$pid") 2>/dev/null &
     dog=$!
     tr -d '\r' <"$tmp.fifo" | while IFS= read -r line; do
         echo "$line"
@@ -283,120 +411,23 @@ else
 fi
 [ -z "${KEMU_BENCH_CONSOLE:-}" ] || cp "$work/console" "$KEMU_BENCH_CONSOLE"
 grep -E '^KEMU-BENCH-(LOG|NOTE)' "$work/console" || true
+unfinished=0
 grep -q 'KEMU-L1: vmm exit 0' "$work/console" || {
+    # What did finish is still worth its tables.
     tail -n 40 "$work/console" | sed 's/^/  | /'
-    echo "FAIL: bench-net (the benchmark did not finish within $limit s)"
-    exit 1
+    echo "bench-net: the benchmark did not finish within $limit s;" \
+        "the figures below are the runs that did"
+    unfinished=1
 }
 
-# stats CFG ROW DIR: "MEDIAN MIN MAX N" of the Mbit/s figures.
-# cpustats CFG ROW DIR: the same of the VMM's CPU seconds per gigabit
-# moved (ticks / 100 / (Mbit/s * T / 1000)), and of the part that was
-# not the guest's own time.
-median() {
-    sort -g | awk '
-        function fmt(x) { return x >= 100 ? sprintf("%.0f", x) : sprintf("%.3g", x) }
-        { v[NR] = $1 }
-        END { if (NR) {
-            m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
-            printf "%s %s %s %d\n", fmt(m), fmt(v[1]), fmt(v[NR]), NR } }'
-}
-stats() {
-    awk -v c="$1" -v r="$2" -v d="$3" '
-        $1 == "KEMU-BENCH:" && $2 == c && $3 == r && $5 == d { print $6 }' \
-        "$work/console" | median
-}
-cpustats() { # CFG ROW DIR FIELD (6: all of it, 7: without guest time)
-    awk -v c="$1" -v r="$2" -v d="$3" -v f="$4" -v t="$secs" '
-        $2 == c && $3 == r && $5 == d {
-            if ($1 == "KEMU-BENCH:") mb[$4] = $6
-            if ($1 == "KEMU-BENCH-CPU:") s[$4] = (f == 6 ? $6 : $6 - $7) / 100 }
-        END { for (i in mb) if ((i in s) && mb[i] > 0)
-            print s[i] / (mb[i] * t / 1000) }' "$work/console" | median
-}
-# ratios A B ROW DIR [FIELD]: "MIN-MAX" of A/B within each round, of
-# Mbit/s, or of CPU per gigabit with FIELD.
-ratios() {
-    awk -v a="$1" -v b="$2" -v r="$3" -v d="$4" -v f="${5:-}" '
-        $3 == r && $5 == d && ($2 == a || $2 == b) {
-            if ($1 == "KEMU-BENCH:") mb[$2 " " $4] = $6
-            if ($1 == "KEMU-BENCH-CPU:") s[$2 " " $4] = (f == 6 ? $6 : $6 - $7)
-            k[$4] = 1 }
-        function val(c, i) {
-            if (f == "") return mb[c " " i]
-            return mb[c " " i] > 0 ? s[c " " i] / mb[c " " i] : 0 }
-        END { for (i in k) if (val(b, i) > 0 && val(a, i) > 0) {
-                x = val(a, i) / val(b, i)
-                if (n++ == 0 || x < lo) lo = x
-                if (n == 1 || x > hi) hi = x }
-              if (n) printf "%.2f-%.2f", lo, hi }' "$work/console"
-}
-# table KIND: one line per row and direction; KIND mbits, cpu or vmmcpu.
-failed=0
-table() {
-    local kind=$1 row dir label cfg m lo hi n r cols pairs
-    local -A meds
-    for row in $rows; do
-        for dir in tx rx; do
-            label=guest-\>host
-            [ "$dir" = tx ] || label=host-\>guest
-            cols=()
-            meds=()
-            for cfg in $vmms; do
-                case "$kind" in
-                mbits) read -r m lo hi n <<<"$(stats "$cfg" "$row" "$dir")" ;;
-                cpu) read -r m lo hi n <<<"$(cpustats "$cfg" "$row" "$dir" 6)" ;;
-                vmmcpu) read -r m lo hi n <<<"$(cpustats "$cfg" "$row" "$dir" 7)" ;;
-                esac
-                if [ -n "$m" ]; then
-                    cols+=("$m ($lo-$hi, n=$n)")
-                    meds[$cfg]=$m
-                else
-                    cols+=(failed)
-                    failed=1
-                fi
-            done
-            pairs="kemu/qemu"
-            [ -z "$base" ] || pairs="kemu/base kemu/qemu"
-            r=""
-            for p in $pairs; do
-                local a=${p%/*} b=${p#*/} f=""
-                [ "$kind" = mbits ] || f=$([ "$kind" = cpu ] && echo 6 || echo 7)
-                if [ -n "${meds[$a]:-}" ] && [ -n "${meds[$b]:-}" ]; then
-                    r="$r $(awk -v x="${meds[$a]}" -v y="${meds[$b]}" \
-                        'BEGIN { printf "%.2f", (y > 0 ? x / y : 0) }')"
-                    r="$r ($(ratios "$a" "$b" "$row" "$dir" "$f"))"
-                else
-                    r="$r n/a"
-                fi
-            done
-            printf '%-13s %-12s' "$row" "$label"
-            printf ' %-24s' "${cols[@]}"
-            printf '%s\n' "$r"
-        done
-    done
-}
 echo "bench-net: host load average $load0 at start," \
     "$(cut -d' ' -f1-3 /proc/loadavg) at end ($(nproc) CPUs; other work" \
     "on the host makes the runs noisy)"
-hdr() {
-    printf '%-13s %-12s' row direction
-    for cfg in $vmms; do printf ' %-24s' "$cfg $1"; done
-    if [ -n "$base" ]; then
-        printf ' kemu/base, kemu/qemu (per round)\n'
-    else
-        printf ' kemu/qemu (per round)\n'
-    fi
-}
-echo "Throughput, Mbit/s (higher is better):"
-hdr Mbit/s
-table mbits
-echo "CPU time of the VMM process per gigabit moved, s/Gbit (lower is better):"
-hdr s/Gbit
-table cpu
-echo "The same without the guest's own (vCPU) time:"
-hdr s/Gbit
-table vmmcpu
+report
+if [ "$unfinished" = 1 ]; then
+    echo "FAIL: bench-net (the benchmark did not finish within $limit s)"
+    exit 1
+fi
 if [ "$failed" = 1 ]; then
     echo "bench-net: some configurations failed: see KEMU-BENCH-LOG above"
     exit 1
