@@ -105,7 +105,9 @@ struct VirtIONet {
     MachineNotifier vm_notifier;
     bool vm_running;
 
-    /* counters (`info` and tests) */
+    /* frames dropped (virtio-net-pci's x-rx-dropped, x-rx-filtered and
+     * x-tx-dropped): too big for the driver's buffers or for any backend,
+     * or refused by the receive filter */
     uint64_t rx_dropped_too_big;
     uint64_t rx_filtered;
     uint64_t tx_dropped_too_big;

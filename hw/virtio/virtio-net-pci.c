@@ -49,6 +49,24 @@ static const Property virtio_net_pci_props[] = {
     DEFINE_PROP_END_OF_LIST(),
 };
 
+/* x-rx-dropped, x-rx-filtered, x-tx-dropped: frames the device dropped. */
+static char *prop_rx_dropped(Object *obj, ObjectProperty *prop, Error **errp)
+{
+    return g_strdup_printf("%" PRIu64,
+                           VIRTIO_NET_PCI(obj)->vdev.rx_dropped_too_big);
+}
+
+static char *prop_rx_filtered(Object *obj, ObjectProperty *prop, Error **errp)
+{
+    return g_strdup_printf("%" PRIu64, VIRTIO_NET_PCI(obj)->vdev.rx_filtered);
+}
+
+static char *prop_tx_dropped(Object *obj, ObjectProperty *prop, Error **errp)
+{
+    return g_strdup_printf("%" PRIu64,
+                           VIRTIO_NET_PCI(obj)->vdev.tx_dropped_too_big);
+}
+
 static void virtio_net_pci_class_init(ObjectClass *oc, void *data)
 {
     DeviceClass *dc = DEVICE_CLASS(oc);
@@ -65,6 +83,12 @@ static void virtio_net_pci_class_init(ObjectClass *oc, void *data)
     dc->categories |= 1ul << DEVICE_CATEGORY_NETWORK;
     dc->user_creatable = true;
     device_class_set_props(dc, virtio_net_pci_props);
+    object_class_property_add(oc, "x-rx-dropped", "uint64", prop_rx_dropped,
+                              NULL, NULL);
+    object_class_property_add(oc, "x-rx-filtered", "uint64", prop_rx_filtered,
+                              NULL, NULL);
+    object_class_property_add(oc, "x-tx-dropped", "uint64", prop_tx_dropped,
+                              NULL, NULL);
 }
 
 static const TypeInfo virtio_net_pci_types[] = {

@@ -286,6 +286,20 @@ static uint8_t ctrl_mac_table(VNet *t, const uint8_t (*uni)[6], uint32_t nuni,
                     off);
 }
 
+/* A counter of the device (x-rx-dropped, x-rx-filtered, x-tx-dropped). */
+static int64_t counter(VNet *t, const char *name)
+{
+    JsonObject *rsp = qtest_qmp_assert_success_ref(
+        t->qts,
+        "{'execute': 'qom-get', 'arguments': {'path': "
+        "'/machine/peripheral/nic0', 'property': %s}}",
+        name);
+    int64_t v = qdict_get_path_int(rsp, "return");
+
+    json_object_unref(rsp);
+    return v;
+}
+
 static uint8_t dev_status(VNet *t)
 {
     return qvirtio_get_status(t->vdev);
@@ -516,6 +530,32 @@ static void test_rx_too_big(void)
     g_assert_cmpuint(len, ==, HDR_LEN + sizeof(small));
     qtest_memread(t->qts, addr + HDR_LEN, got, sizeof(got));
     g_assert(!memcmp(got, small, sizeof(small)));
+    g_assert_cmpint(counter(t, "x-rx-dropped"), ==, 1);
+    vnet_stop(t);
+}
+
+/* A frame larger than any backend takes is completed, not sent. */
+static void test_tx_too_big(void)
+{
+    VNet *t = vnet_start(NULL);
+    size_t big = 70000; /* > NET_BUFSIZE (64 KiB + 4 KiB) */
+    uint64_t addr = guest_alloc(&t->alloc, HDR_LEN + big);
+    uint8_t frame[64], got[64];
+    uint32_t head, used = 0xdead;
+
+    qtest_memset(t->qts, addr, 0x5a, HDR_LEN + big);
+    qtest_memset(t->qts, addr, 0, HDR_LEN);
+    head = qvirtqueue_add(t->qts, t->tx, addr, HDR_LEN + big, false, false);
+    qvirtqueue_kick(t->qts, t->vdev, t->tx, head);
+    qvirtio_wait_used_elem(t->qts, t->vdev, t->tx, head, &used, TIMEOUT_US);
+    g_assert_cmpuint(used, ==, 0);
+    g_assert_cmpint(counter(t, "x-tx-dropped"), ==, 1);
+    /* the next frame is the first on the wire */
+    make_frame(frame, peer_mac, our_mac, sizeof(frame), 34);
+    tx_send(t, frame, sizeof(frame));
+    g_assert_cmpint(wire_recv(t, got, sizeof(got)), ==, sizeof(frame));
+    g_assert(!memcmp(got, frame, sizeof(frame)));
+    g_assert_cmpuint(dev_status(t) & VIRTIO_CONFIG_S_NEEDS_RESET, ==, 0);
     vnet_stop(t);
 }
 
@@ -605,6 +645,7 @@ static void test_ctrl_filter(void)
     make_frame(frames[1], mcast, peer_mac, 64, 12);
     make_frame(frames[2], our_mac, peer_mac, 64, 13);
     g_assert_cmpint(rx_first_accepted(t, frames, 3), ==, 2);
+    g_assert_cmpint(counter(t, "x-rx-filtered"), ==, 2);
     /* broadcast passes until NOBCAST */
     make_frame(frames[0], bcast_mac, peer_mac, 64, 14);
     g_assert_cmpint(rx_first_accepted(t, frames, 1), ==, 0);
@@ -1334,10 +1375,10 @@ static void test_tap_load(void)
 QTEST_SUITE(virtio_net, QTEST_CASE(test_features_config),
             QTEST_CASE(test_tx_frame), QTEST_CASE(test_rx_frame),
             QTEST_CASE(test_mergeable), QTEST_CASE(test_mergeable_late_buffers),
-            QTEST_CASE(test_rx_too_big), QTEST_CASE(test_rx_backpressure),
-            QTEST_CASE(test_msix), QTEST_CASE(test_ctrl_filter),
-            QTEST_CASE(test_ctrl_vlan), QTEST_CASE(test_ctrl_errors),
-            QTEST_CASE(test_set_link), QTEST_CASE(test_announce),
-            QTEST_CASE(test_reset_active), QTEST_CASE(test_malformed_tx),
-            QTEST_CASE(test_packed), QTEST_CASE(test_tap_offloads_mq),
-            QTEST_CASE(test_tap_load));
+            QTEST_CASE(test_rx_too_big), QTEST_CASE(test_tx_too_big),
+            QTEST_CASE(test_rx_backpressure), QTEST_CASE(test_msix),
+            QTEST_CASE(test_ctrl_filter), QTEST_CASE(test_ctrl_vlan),
+            QTEST_CASE(test_ctrl_errors), QTEST_CASE(test_set_link),
+            QTEST_CASE(test_announce), QTEST_CASE(test_reset_active),
+            QTEST_CASE(test_malformed_tx), QTEST_CASE(test_packed),
+            QTEST_CASE(test_tap_offloads_mq), QTEST_CASE(test_tap_load));
