@@ -30,7 +30,9 @@ static const NetBackend net_backends[] = {
     {"user", net_init_slirp,
      "user-mode network stack (libslirp): DHCP, "
      "DNS, hostfwd=, guestfwd="},
-    {"tap", net_init_tap, "a host TAP interface (ifname=, fd=, vnet_hdr=)"},
+    {"tap", net_init_tap,
+     "a host TAP interface (ifname=, fd=, fds=, queues=, vnet_hdr=, "
+     "vhost=)"},
     {"socket", net_init_socket,
      "length-prefixed frames on a stream socket (fd=, listen=, connect=)"},
     {"hubport", net_init_hubport, "a port of hub hubid= (netdev=)"},
