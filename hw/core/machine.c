@@ -144,7 +144,6 @@ void machine_print_help(FILE *out)
 
 /* ---- Machine properties ---- */
 
-const char *const on_off_auto_names[] = {"auto", "on", "off", NULL};
 static const char *const on_off_split_names[] = {"on", "off", "split", NULL};
 
 static void *machine_prop_ptr(Object *obj, const MachineProp *p)

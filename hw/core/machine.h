@@ -12,6 +12,7 @@
 #define KEMU_HW_MACHINE_H
 
 #include "hw/core/qdev.h"
+#include "hw/core/qdev-properties.h" /* OnOffAuto */
 #include "hw/core/sysbus.h"
 
 typedef struct MemoryRegion MemoryRegion;
@@ -106,13 +107,6 @@ typedef struct AccelOps {
     bool runs_guest_code;
 } AccelOps;
 
-/* QEMU's OnOffAuto, for machine properties. */
-typedef enum OnOffAuto {
-    ON_OFF_AUTO_AUTO,
-    ON_OFF_AUTO_ON,
-    ON_OFF_AUTO_OFF,
-} OnOffAuto;
-
 /* -machine kernel-irqchip= (QEMU's OnOffSplit). */
 typedef enum OnOffSplit {
     ON_OFF_SPLIT_ON,
@@ -149,7 +143,6 @@ typedef struct MachineProp {
 void machine_class_add_props(ObjectClass *oc, const MachineProp *props);
 /** machine_props_set_defaults - the defaults (the class's instance_init). */
 void machine_props_set_defaults(MachineState *ms, const MachineProp *props);
-extern const char *const on_off_auto_names[];
 
 typedef enum RunState {
     RUN_STATE_PRELAUNCH, /* -S: built, vCPUs not running */

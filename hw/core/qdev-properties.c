@@ -342,6 +342,19 @@ const PropertyInfo qdev_prop_losttickpolicy = {
     .enum_names = lost_tick_policy_names,
 };
 
+const char *const on_off_auto_names[] = {"auto", "on", "off", NULL};
+
+const PropertyInfo qdev_prop_on_off_auto = {
+    .name = "OnOffAuto",
+    .description = "on/off/auto",
+    .json = PROP_JSON_STRING,
+    .parse = enum_parse,
+    .print = enum_print,
+    .set_default = enum_set_default,
+    .print_default = enum_print_default,
+    .enum_names = on_off_auto_names,
+};
+
 /* ---- Glue into QOM ---- */
 
 void qdev_prop_set_after_realize(DeviceState *dev, const char *name,

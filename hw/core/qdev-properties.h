@@ -54,6 +54,17 @@ extern const PropertyInfo qdev_prop_size;
 extern const PropertyInfo qdev_prop_string;
 extern const PropertyInfo qdev_prop_macaddr;
 extern const PropertyInfo qdev_prop_losttickpolicy;
+extern const PropertyInfo qdev_prop_on_off_auto;
+
+/* QEMU's OnOffAuto, for device and machine properties. */
+typedef enum OnOffAuto {
+    ON_OFF_AUTO_AUTO,
+    ON_OFF_AUTO_ON,
+    ON_OFF_AUTO_OFF,
+} OnOffAuto;
+
+/* "auto", "on", "off": OnOffAuto's names, in the enum's order. */
+extern const char *const on_off_auto_names[];
 
 /*
  * QEMU's LostTickPolicy: what a timer does with ticks the guest could not
@@ -101,6 +112,9 @@ typedef enum LostTickPolicy {
 #define DEFINE_PROP_LOSTTICKPOLICY_UPTO(_n, _s, _f, _d, _last)                 \
     DEFINE_PROP(_n, _s, _f, qdev_prop_losttickpolicy, int, .defval = (_d),     \
                 .max = (_last))
+#define DEFINE_PROP_ON_OFF_AUTO(_n, _s, _f, _d)                                \
+    DEFINE_PROP(_n, _s, _f, qdev_prop_on_off_auto, OnOffAuto, .defval = (_d),  \
+                .max = ON_OFF_AUTO_OFF)
 #define DEFINE_PROP_END_OF_LIST()                                              \
     {                                                                          \
     }

@@ -869,55 +869,11 @@ static void virtio_pci_reset(DeviceState *dev)
 
 /* ---- Properties ---- */
 
-static bool on_off_auto_parse(DeviceState *dev, const Property *prop,
-                              const char *value, Error **errp)
-{
-    for (int i = 0; on_off_auto_names[i]; i++) {
-        if (!strcmp(value, on_off_auto_names[i])) {
-            *(OnOffAuto *)qdev_prop_ptr(dev, prop) = i;
-            return true;
-        }
-    }
-    error_setg(errp,
-               "Property '%s.%s' doesn't take value '%s' (on, off or "
-               "auto)",
-               object_get_typename(OBJECT(dev)), prop->name, value);
-    return false;
-}
-
-static char *on_off_auto_print(DeviceState *dev, const Property *prop)
-{
-    return g_strdup(on_off_auto_names[*(OnOffAuto *)qdev_prop_ptr(dev, prop)]);
-}
-
-static void on_off_auto_set_default(DeviceState *dev, const Property *prop)
-{
-    *(OnOffAuto *)qdev_prop_ptr(dev, prop) = prop->defval;
-}
-
-static char *on_off_auto_print_default(const Property *prop)
-{
-    return g_strdup_printf("\"%s\"", on_off_auto_names[prop->defval]);
-}
-
-/* QEMU's OnOffAuto device property (disable-legacy=). */
-static const PropertyInfo virtio_pci_prop_on_off_auto = {
-    .name = "OnOffAuto",
-    .description = "on/off/auto",
-    .json = PROP_JSON_STRING,
-    .parse = on_off_auto_parse,
-    .print = on_off_auto_print,
-    .set_default = on_off_auto_set_default,
-    .print_default = on_off_auto_print_default,
-    .enum_names = on_off_auto_names,
-};
-
 static const Property virtio_pci_props[] = {
     DEFINE_PROP_UINT32("vectors", VirtIOPCIProxy, nvectors,
                        DEV_NVECTORS_UNSPECIFIED),
-    DEFINE_PROP("disable-legacy", VirtIOPCIProxy, disable_legacy,
-                virtio_pci_prop_on_off_auto, OnOffAuto,
-                .defval = ON_OFF_AUTO_AUTO),
+    DEFINE_PROP_ON_OFF_AUTO("disable-legacy", VirtIOPCIProxy, disable_legacy,
+                            ON_OFF_AUTO_AUTO),
     DEFINE_PROP_BOOL("disable-modern", VirtIOPCIProxy, disable_modern, false),
     DEFINE_PROP_BOOL("ioeventfd", VirtIOPCIProxy, ioeventfd, true),
     DEFINE_PROP_END_OF_LIST(),
