@@ -1160,8 +1160,13 @@ void virtio_cleanup(VirtIODevice *vdev)
 
 void virtio_reset(VirtIODevice *vdev)
 {
-    /* the device stops its data path (vhost) first */
+    /*
+     * The device stops its data path (vhost) first, with the rings still
+     * set up; as for virtio_set_status, vdev->status already holds the new
+     * value when ops->set_status runs.
+     */
     if (vdev->status && vdev->ops && vdev->ops->set_status) {
+        vdev->status = 0;
         vdev->ops->set_status(vdev, 0);
     }
     vdev->status = 0;

@@ -87,7 +87,8 @@ typedef void (*VirtIOHandleOutput)(VirtIODevice *vdev, VirtQueue *vq);
  * @get_config / @set_config: fill / take the config_len bytes of the
  *                device-specific configuration (little-endian fields).
  * @set_status: the status byte changed (start and stop a data path such
- *              as vhost on DRIVER_OK); optional.
+ *              as vhost on DRIVER_OK); vdev->status already holds the new
+ *              value; optional.
  * @reset: back to the power-on state (the core has already reset the
  *         queues, features and status).
  * @guest_notifier_mask: vhost only: stop or restart sending queue @n's

@@ -107,6 +107,8 @@ static void dev_set_status(VirtIODevice *vdev, uint8_t status)
 {
     cur->set_status_calls++;
     cur->last_status = status;
+    /* the device reads the new status from vdev too (virtio-net does) */
+    CU_ASSERT_EQUAL(vdev->status, status);
 }
 
 static void dev_reset(VirtIODevice *vdev)
