@@ -667,7 +667,8 @@ check_virtio_offload() {
 
 # Multiqueue (tap queues=2, vhost=on, mq=on): ethtool -l offers 2
 # combined channels; `ethtool -L combined 2` (the control queue's
-# VIRTIO_NET_CTRL_MQ) makes 2 current; the transfers work; with 2 CPUs,
+# VIRTIO_NET_CTRL_MQ) makes 2 current; the test file goes down and up
+# whole (kemu-test.bin: vhost was proved on the other NIC); with 2 CPUs,
 # one transfer pinned to each CPU (XPS maps CPU N to queue N) puts packets
 # on both TX and both RX queues.
 modules_check_virtio_mq="$VNIC_MODULES"
@@ -685,7 +686,7 @@ check_virtio_mq() {
         fail "$VIF: $cur current combined channels after ethtool -L combined 2"
         return
     }
-    vnic_transfer || return
+    vnic_transfer small || return
     vnic_path_report
     if [ "$(nproc)" -ge 2 ]; then
         want=$(kemu_test_file | sum_of)
@@ -744,9 +745,13 @@ check_virtio_kvm() {
         vnic_up "$mac" || return
         n=$((n + 1))
         id=$(vnic_id "$mac")
+        q=/machine/peripheral/$id
+        host_get "cgi-bin/hmp?qom-get+$q+x-ioeventfd-active,qom-get+$q+x-irqfd-active,qom-get+$q+x-notify-exits" |
+            tr -d '\r' | grep -v '^$' >/tmp/qom
+        k=0
         for prop in x-ioeventfd-active x-irqfd-active x-notify-exits; do
-            v=$(host_get "cgi-bin/hmp?qom-get+/machine/peripheral/$id+$prop" |
-                tr -d '\r' | head -n 1)
+            k=$((k + 1))
+            v=$(sed -n "${k}p" /tmp/qom)
             echo "KEMU-GUEST: $ifc: qom-get $id $prop: $v"
             case "$prop" in
             x-notify-exits) want=0 ;;
@@ -816,14 +821,15 @@ vnic_check_get() {
     [ "$got" = "$want" ] || fail "$VIF $2: download: $got, expected $want"
 }
 
-# Resets during traffic leave the NICs working: on each NIC present
-# (slirp, tap, vhost), `ip link set down` and `up` while a download runs,
-# then a download works; then `rmmod virtio_net` while downloads run on
+# Resets during traffic leave the NICs working: on each NIC present but
+# the mq one (slirp, tap, vhost), `ip link set down` and `up` while a
+# download runs, then a download works; then `rmmod virtio_net` while downloads run on
 # all of them (the device is reset, vhost stopped) and `modprobe
 # virtio_net`: every NIC comes back with its MAC, gets its address again
 # (DHCP on slirp) and a download works; with vhost, still without the
 # VMM's read()s.
 modules_check_virtio_reset="$VNIC_MODULES"
+# shellcheck disable=SC2086 # $bgs, a list of pids
 check_virtio_reset() {
     macs=""
     for mac in $VNIC_USER $VNIC_TAP $VNIC_VHOST $VNIC_MQ; do
@@ -834,6 +840,8 @@ check_virtio_reset() {
         return
     }
     for mac in $macs; do
+        # The mq NIC is vhost again: its link flap adds time, not coverage.
+        [ "$mac" != "$VNIC_MQ" ] || continue
         vnic_up "$mac" || return
         vnic_bg_get
         if ! vnic_busy "$VIF"; then
@@ -843,11 +851,13 @@ check_virtio_reset() {
         fi
         ip link set "$VIF" down
         ip link set "$VIF" up
-        wait "$BG"
-        echo "KEMU-GUEST: $VIF: link down and up during a download (wget status $?)"
+        # The rest of that download is not the point (and costs time).
+        kill "$BG" 2>/dev/null
+        wait "$BG" 2>/dev/null
+        echo "KEMU-GUEST: $VIF: link down and up during a download"
         vnic_check_get "$mac" "after link down/up" || return
     done
-    bgs=""
+    bgs="" # a list of pids: split on purpose below
     for mac in $macs; do
         vnic_up "$mac" || return
         vnic_bg_get

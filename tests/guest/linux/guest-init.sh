@@ -31,6 +31,7 @@ for name in $names; do
         continue
     fi
     mods=$(eval echo "\${modules_$fn:-}")
+    read -r t0 _ </proc/uptime
     if [ -n "$mods" ] && ! modprobe -a $mods; then
         echo "KEMU-GUEST: check $name: FAIL cannot load modules: $mods"
     elif "$fn"; then
@@ -38,6 +39,8 @@ for name in $names; do
     else
         echo "KEMU-GUEST: check $name: FAIL ${KEMU_WHY:-(no reason given)}"
     fi
+    read -r t1 _ </proc/uptime
+    echo "KEMU-GUEST: check $name took $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') s (guest clock)"
 done
 
 case "$KEMU_END" in

@@ -19,8 +19,9 @@
 #              of its own read and write syscalls), KVM's exit counters for
 #              its VM (debugfs: exits to userspace for MMIO and port I/O),
 #              its /dev/vhost-net descriptors and vhost kernel threads
-#   hmp?CMD    an HMP command through QMP (/run/kemu-net/qmp.sock; '+' is a
-#              space; letters, digits, / . _ - only), its output
+#   hmp?CMD[,CMD...]  HMP commands through one QMP session
+#              (/run/kemu-net/qmp.sock; '+' is a space; letters, digits,
+#              / . _ - only), their outputs in order
 # The VMM's pid is kept in /run/kemu-net/vmm.pid (KEMU_VMM_PREFIX records
 # it, then execs nsenter, which execs the VMM: same pid).
 
@@ -39,6 +40,7 @@ cat >"$kemu_run/vmm-exec.sh" <<'EOS'
 echo $$ >/run/kemu-net/vmm.pid
 exec nsenter --net=/run/kemu-net/netns "$@"
 EOS
+# shellcheck disable=SC2034 # run.sh, sourced after this, reads it
 KEMU_VMM_PREFIX="sh $kemu_run/vmm-exec.sh"
 kemu_ns="nsenter --net=$kemu_run/netns"
 $kemu_ns ip link set lo up
@@ -103,16 +105,20 @@ EOS
 cat >"$kemu_www/cgi-bin/hmp" <<'EOS'
 #!/bin/sh
 printf 'Content-Type: text/plain\r\n\r\n'
-cmd=$(echo "$QUERY_STRING" | tr '+' ' ')
-case "$cmd" in
-*[!a-z0-9/.\ _-]*)
-    echo "bad command '$cmd'"
+cmds=$(echo "$QUERY_STRING" | tr '+' ' ')
+case "$cmds" in
+*[!a-z0-9/.,\ _-]*)
+    echo "bad command '$cmds'"
     exit 0
     ;;
 esac
-printf '%s\n%s\n' '{"execute": "qmp_capabilities"}' \
-    "{\"execute\": \"human-monitor-command\", \"arguments\": {\"command-line\": \"$cmd\"}}" |
-    socat -t 2 - UNIX-CONNECT:/run/kemu-net/qmp.sock 2>&1 |
+# One QMP session for all: socat waits 2 s for replies after its input ends.
+{
+    echo '{"execute": "qmp_capabilities"}'
+    echo "$cmds" | tr ',' '\n' | while read -r cmd; do
+        echo "{\"execute\": \"human-monitor-command\", \"arguments\": {\"command-line\": \"$cmd\"}}"
+    done
+} | socat -t 2 - UNIX-CONNECT:/run/kemu-net/qmp.sock 2>&1 |
     sed -n 's/.*"return": "\(.*\)".*/\1/p' |
     sed 's/\\r//g; s/\\n/\n/g; s/\\"/"/g; s/\\\\/\\/g'
 EOS

@@ -21,7 +21,9 @@ usage: testbed.sh --vmm PATH --check NAME[,NAME...] [options] [-- extra VMM args
   --vmm PATH          VMM binary (build/kemu-system-x86_64, qemu-system-x86_64)
   --check NAME        guest check (checks.sh): boot smp serial-input clock
                       poweroff reboot shell dmesg e1000 net-dhcp net-http
-                      net-hostfwd net-tap; a comma-separated list runs them
+                      net-hostfwd net-tap hotplug virtio-net virtio-offload
+                      virtio-tap virtio-vhost virtio-mq virtio-kvm
+                      virtio-reset; a comma-separated list runs them
                       in order in one boot, with one result line each
   --name NAME         name on the result line (default linux-CHECK; a
                       comma-separated list for a list of checks)
