@@ -82,19 +82,6 @@ static bool wait_rdh(E1000Test *t, uint32_t want)
 
 /* ---- Frames ---- */
 
-static size_t make_frame(uint8_t *p, const uint8_t *dst, const uint8_t *src,
-                         size_t len, uint8_t seed)
-{
-    memcpy(p, dst, 6);
-    memcpy(p + 6, src, 6);
-    p[12] = 0x88;
-    p[13] = 0xb5; /* local experimental EtherType */
-    for (size_t i = 14; i < len; i++) {
-        p[i] = seed + i * 13;
-    }
-    return len;
-}
-
 /* ---- Checksums for checking ---- */
 
 static uint16_t be16(const uint8_t *p)
@@ -312,7 +299,7 @@ static void test_tx_frame(void)
     ssize_t n;
 
     qe1000_driver_init(&t->d, 0);
-    make_frame(frame, peer_mac, our_mac, sizeof(frame), 1);
+    qnet_make_frame(frame, peer_mac, our_mac, sizeof(frame), 1);
     qtest_memwrite(t->d.qts, t->d.tx_buf, frame, sizeof(frame));
     qe1000_put_txd(&t->d, t->d.tx_buf,
                    sizeof(frame) | E1000_TXD_CMD_EOP | E1000_TXD_CMD_IFCS |
@@ -339,7 +326,7 @@ static void test_rx_frame(void)
     E1000RxDesc d;
 
     qe1000_driver_init(&t->d, 0);
-    make_frame(frame, our_mac, peer_mac, sizeof(frame), 2);
+    qnet_make_frame(frame, our_mac, peer_mac, sizeof(frame), 2);
     wire_send(t, frame, sizeof(frame));
     CU_ASSERT_TRUE(wait_rdh(t, 1));
     d = qe1000_get_rxd(&t->d, 0);
@@ -353,7 +340,7 @@ static void test_rx_frame(void)
     CU_ASSERT(qe1000_rd(&t->d, E1000_ICR) & E1000_ICR_RXT0);
     CU_ASSERT_EQUAL(qe1000_rd(&t->d, E1000_GPRC), 1);
     /* A frame for someone else is filtered out; a broadcast is not. */
-    make_frame(frame, peer_mac, peer_mac, 100, 3);
+    qnet_make_frame(frame, peer_mac, peer_mac, 100, 3);
     wire_send(t, frame, 100);
     memset(frame, 0xff, 6);
     wire_send(t, frame, 100);
@@ -372,7 +359,7 @@ static void test_multi_descriptor(void)
 
     /* 256-byte receive buffers: 600 + 4 bytes take three descriptors. */
     qe1000_driver_init(&t->d, E1000_RCTL_SZ_256);
-    make_frame(frame, our_mac, peer_mac, sizeof(frame), 4);
+    qnet_make_frame(frame, our_mac, peer_mac, sizeof(frame), 4);
     wire_send(t, frame, sizeof(frame));
     CU_ASSERT_TRUE(wait_rdh(t, 3));
     for (int i = 0; i < 3; i++) {
@@ -488,7 +475,7 @@ static void test_rx_backpressure(void)
     qe1000_driver_init(&t->d, 0);
     /* Take every descriptor back: RDT == RDH, the ring is full. */
     qe1000_wr(&t->d, E1000_RDT, 0);
-    make_frame(frame, our_mac, peer_mac, sizeof(frame), 5);
+    qnet_make_frame(frame, our_mac, peer_mac, sizeof(frame), 5);
     wire_send(t, frame, sizeof(frame));
     for (int i = 0; i < 50; i++) {
         CU_ASSERT_EQUAL(qe1000_rd(&t->d, E1000_RDH), 0);
@@ -511,7 +498,7 @@ static void test_outside_ram(void)
     JsonObject *rsp;
 
     qe1000_driver_init(&t->d, 0);
-    make_frame(frame, peer_mac, our_mac, sizeof(frame), 6);
+    qnet_make_frame(frame, peer_mac, our_mac, sizeof(frame), 6);
     qtest_memwrite(t->d.qts, t->d.tx_buf, frame, sizeof(frame));
     /* Buffers far past RAM and on the device's own registers. */
     qe1000_put_txd(&t->d, 0x4000000000ull,
@@ -529,7 +516,7 @@ static void test_outside_ram(void)
     CU_ASSERT(qe1000_rd(&t->d, E1000_STATUS) & E1000_STATUS_LU);
     /* A receive buffer outside RAM: the frame is dropped with RXE. */
     qe1000_put_rxd(&t->d, 0, 0x4000000000ull);
-    make_frame(frame, our_mac, peer_mac, sizeof(frame), 7);
+    qnet_make_frame(frame, our_mac, peer_mac, sizeof(frame), 7);
     wire_send(t, frame, sizeof(frame));
     CU_ASSERT_TRUE(wait_rdh(t, 1));
     CU_ASSERT(qe1000_get_rxd(&t->d, 0).errors & E1000_RXD_ERR_RXE);

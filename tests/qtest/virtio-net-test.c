@@ -166,19 +166,6 @@ static void wire_send(VNet *t, const uint8_t *frame, size_t len)
     qnet_sock_send(t->sock, frame, len);
 }
 
-static size_t make_frame(uint8_t *p, const uint8_t *dst, const uint8_t *src,
-                         size_t len, uint8_t seed)
-{
-    memcpy(p, dst, 6);
-    memcpy(p + 6, src, 6);
-    p[12] = 0x88;
-    p[13] = 0xb5; /* local experimental EtherType */
-    for (size_t i = 14; i < len; i++) {
-        p[i] = seed + i * 7;
-    }
-    return len;
-}
-
 /* ---- The guest's side of the queues ---- */
 
 /* Post one receive buffer of @len bytes; its guest address. */
@@ -404,7 +391,7 @@ static void test_tx_frame(void)
     VNet *t = vnet_start(NULL);
     uint8_t frame[100], got[200];
 
-    make_frame(frame, peer_mac, our_mac, sizeof(frame), 1);
+    qnet_make_frame(frame, peer_mac, our_mac, sizeof(frame), 1);
     tx_send(t, frame, sizeof(frame));
     g_assert_cmpint(wire_recv(t, got, sizeof(got)), ==, sizeof(frame));
     g_assert(!memcmp(got, frame, sizeof(frame)));
@@ -415,7 +402,7 @@ static void test_tx_frame(void)
         uint64_t a = guest_alloc(&t->alloc, 40), b = guest_alloc(&t->alloc, 60);
         uint32_t head, used;
 
-        make_frame(frame, bcast_mac, our_mac, sizeof(frame), 9);
+        qnet_make_frame(frame, bcast_mac, our_mac, sizeof(frame), 9);
         qtest_memset(t->qts, h, 0, HDR_LEN);
         qtest_memwrite(t->qts, a, frame, 40);
         qtest_memwrite(t->qts, b, frame + 40, 60);
@@ -435,7 +422,7 @@ static void test_rx_frame(void)
     VNet *t = vnet_start(NULL);
     uint8_t frame[200];
 
-    make_frame(frame, our_mac, peer_mac, sizeof(frame), 2);
+    qnet_make_frame(frame, our_mac, peer_mac, sizeof(frame), 2);
     rx_check_frame(t, frame, sizeof(frame), 1526);
     /* a runt is delivered as is in the default (promiscuous) mode */
     rx_check_frame(t, (const uint8_t *)"TEST", 5, 64);
@@ -456,7 +443,7 @@ static void test_mergeable(void)
     for (int i = 0; i < 4; i++) {
         addr[i] = rx_post(t, 1024, &head[i]);
     }
-    make_frame(frame, our_mac, peer_mac, sizeof(frame), 3);
+    qnet_make_frame(frame, our_mac, peer_mac, sizeof(frame), 3);
     wire_send(t, frame, sizeof(frame));
     for (int i = 0; i < 3; i++) {
         len[i] = rx_wait(t, head[i]);
@@ -472,7 +459,7 @@ static void test_mergeable(void)
     g_assert_cmpuint(num, ==, 3);
     g_assert(!memcmp(got + HDR_LEN, frame, sizeof(frame)));
     /* the fourth buffer is still the driver's: the next frame goes there */
-    make_frame(frame, our_mac, peer_mac, 80, 4);
+    qnet_make_frame(frame, our_mac, peer_mac, 80, 4);
     wire_send(t, frame, 80);
     g_assert_cmpuint(rx_wait(t, head[3]), ==, 80 + HDR_LEN);
     vnet_stop(t);
@@ -494,7 +481,7 @@ static void test_mergeable_late_buffers(void)
     for (int i = 0; i < 2; i++) {
         addr[i] = rx_post(t, 1024, &head[i]);
     }
-    make_frame(frame, our_mac, peer_mac, sizeof(frame), 33);
+    qnet_make_frame(frame, our_mac, peer_mac, sizeof(frame), 33);
     wire_send(t, frame, sizeof(frame));
     for (int i = 0; i < 20; i++) {
         qtest_clock_step(t->qts, 1000);
@@ -522,8 +509,8 @@ static void test_rx_too_big(void)
     uint64_t addr = rx_post(t, 200, &head);
     uint8_t got[64];
 
-    make_frame(big, our_mac, peer_mac, sizeof(big), 5);
-    make_frame(small, our_mac, peer_mac, sizeof(small), 6);
+    qnet_make_frame(big, our_mac, peer_mac, sizeof(big), 5);
+    qnet_make_frame(small, our_mac, peer_mac, sizeof(small), 6);
     wire_send(t, big, sizeof(big));
     wire_send(t, small, sizeof(small));
     len = rx_wait(t, head);
@@ -551,7 +538,7 @@ static void test_tx_too_big(void)
     g_assert_cmpuint(used, ==, 0);
     g_assert_cmpint(counter(t, "x-tx-dropped"), ==, 1);
     /* the next frame is the first on the wire */
-    make_frame(frame, peer_mac, our_mac, sizeof(frame), 34);
+    qnet_make_frame(frame, peer_mac, our_mac, sizeof(frame), 34);
     tx_send(t, frame, sizeof(frame));
     g_assert_cmpint(wire_recv(t, got, sizeof(got)), ==, sizeof(frame));
     g_assert(!memcmp(got, frame, sizeof(frame)));
@@ -567,8 +554,8 @@ static void test_rx_backpressure(void)
     uint32_t h1, h2;
     uint64_t a1, a2;
 
-    make_frame(f1, our_mac, peer_mac, sizeof(f1), 7);
-    make_frame(f2, our_mac, peer_mac, sizeof(f2), 8);
+    qnet_make_frame(f1, our_mac, peer_mac, sizeof(f1), 7);
+    qnet_make_frame(f2, our_mac, peer_mac, sizeof(f2), 8);
     wire_send(t, f1, sizeof(f1));
     wire_send(t, f2, sizeof(f2));
     /* let the device see them (each qtest command runs its main loop) */
@@ -600,7 +587,7 @@ static void test_msix(void)
     qvirtqueue_pci_msix_setup(t->pdev, rxp, &t->alloc, 1);
     qtest_writel(t->qts, rxp->msix_addr, 0);
     rx_post(t, 1526, &head);
-    make_frame(frame, our_mac, peer_mac, sizeof(frame), 9);
+    qnet_make_frame(frame, our_mac, peer_mac, sizeof(frame), 9);
     wire_send(t, frame, sizeof(frame));
     rx_wait(t, head);
     for (int i = 0;
@@ -635,42 +622,42 @@ static void test_ctrl_filter(void)
 
     g_assert(t->features & F(VIRTIO_NET_F_CTRL_RX));
     /* promiscuous (the default): a frame for someone else gets in */
-    make_frame(frames[0], other_mac, peer_mac, 64, 10);
+    qnet_make_frame(frames[0], other_mac, peer_mac, 64, 10);
     g_assert_cmpint(rx_first_accepted(t, frames, 1), ==, 0);
 
     g_assert_cmpuint(ctrl_rx(t, VIRTIO_NET_CTRL_RX_PROMISC, 0), ==,
                      VIRTIO_NET_OK);
     /* now it is dropped; ours gets in */
-    make_frame(frames[0], other_mac, peer_mac, 64, 11);
-    make_frame(frames[1], mcast, peer_mac, 64, 12);
-    make_frame(frames[2], our_mac, peer_mac, 64, 13);
+    qnet_make_frame(frames[0], other_mac, peer_mac, 64, 11);
+    qnet_make_frame(frames[1], mcast, peer_mac, 64, 12);
+    qnet_make_frame(frames[2], our_mac, peer_mac, 64, 13);
     g_assert_cmpint(rx_first_accepted(t, frames, 3), ==, 2);
     g_assert_cmpint(counter(t, "x-rx-filtered"), ==, 2);
     /* broadcast passes until NOBCAST */
-    make_frame(frames[0], bcast_mac, peer_mac, 64, 14);
+    qnet_make_frame(frames[0], bcast_mac, peer_mac, 64, 14);
     g_assert_cmpint(rx_first_accepted(t, frames, 1), ==, 0);
     g_assert_cmpuint(ctrl_rx(t, VIRTIO_NET_CTRL_RX_NOBCAST, 1), ==,
                      VIRTIO_NET_OK);
-    make_frame(frames[0], bcast_mac, peer_mac, 64, 15);
-    make_frame(frames[1], our_mac, peer_mac, 64, 16);
+    qnet_make_frame(frames[0], bcast_mac, peer_mac, 64, 15);
+    qnet_make_frame(frames[1], our_mac, peer_mac, 64, 16);
     g_assert_cmpint(rx_first_accepted(t, frames, 2), ==, 1);
 
     /* the MAC table lets other_mac and the multicast group in */
     g_assert_cmpuint(ctrl_mac_table(t, table_uni, 1, table_multi, 1), ==,
                      VIRTIO_NET_OK);
-    make_frame(frames[0], other_mac, peer_mac, 64, 17);
+    qnet_make_frame(frames[0], other_mac, peer_mac, 64, 17);
     g_assert_cmpint(rx_first_accepted(t, frames, 1), ==, 0);
-    make_frame(frames[0], mcast, peer_mac, 64, 18);
+    qnet_make_frame(frames[0], mcast, peer_mac, 64, 18);
     g_assert_cmpint(rx_first_accepted(t, frames, 1), ==, 0);
     /* ALLMULTI lets any group in */
-    make_frame(frames[0], (const uint8_t[6]){0x01, 0, 0x5e, 1, 2, 3}, peer_mac,
-               64, 19);
-    make_frame(frames[1], our_mac, peer_mac, 64, 20);
+    qnet_make_frame(frames[0], (const uint8_t[6]){0x01, 0, 0x5e, 1, 2, 3},
+                    peer_mac, 64, 19);
+    qnet_make_frame(frames[1], our_mac, peer_mac, 64, 20);
     g_assert_cmpint(rx_first_accepted(t, frames, 2), ==, 1);
     g_assert_cmpuint(ctrl_rx(t, VIRTIO_NET_CTRL_RX_ALLMULTI, 1), ==,
                      VIRTIO_NET_OK);
-    make_frame(frames[0], (const uint8_t[6]){0x01, 0, 0x5e, 1, 2, 3}, peer_mac,
-               64, 21);
+    qnet_make_frame(frames[0], (const uint8_t[6]){0x01, 0, 0x5e, 1, 2, 3},
+                    peer_mac, 64, 21);
     g_assert_cmpint(rx_first_accepted(t, frames, 1), ==, 0);
 
     /* MAC_ADDR_SET: the config follows, the old address is filtered */
@@ -684,8 +671,8 @@ static void test_ctrl_filter(void)
             mac[i] = qvirtio_config_readb(t->vdev, i);
         }
         g_assert(!memcmp(mac, peer_mac, 6));
-        make_frame(frames[0], our_mac, other_mac, 64, 22);
-        make_frame(frames[1], peer_mac, other_mac, 64, 23);
+        qnet_make_frame(frames[0], our_mac, other_mac, 64, 22);
+        qnet_make_frame(frames[1], peer_mac, other_mac, 64, 23);
         g_assert_cmpint(rx_first_accepted(t, frames, 2), ==, 1);
     }
     vnet_stop(t);
@@ -700,14 +687,14 @@ static void test_ctrl_vlan(void)
     g_assert(t->features & F(VIRTIO_NET_F_CTRL_VLAN));
     g_assert_cmpuint(ctrl_rx(t, VIRTIO_NET_CTRL_RX_PROMISC, 0), ==,
                      VIRTIO_NET_OK);
-    make_frame(frames[0], our_mac, peer_mac, 64, 30);
+    qnet_make_frame(frames[0], our_mac, peer_mac, 64, 30);
     frames[0][12] = 0x81; /* 802.1Q, VLAN 5 */
     frames[0][13] = 0x00;
     frames[0][14] = 0x00;
     frames[0][15] = 0x05;
     memcpy(frames[1], frames[0], 64);
     frames[1][20] ^= 0xff;
-    make_frame(frames[1], our_mac, peer_mac, 64, 31); /* untagged */
+    qnet_make_frame(frames[1], our_mac, peer_mac, 64, 31); /* untagged */
     g_assert_cmpint(rx_first_accepted(t, frames, 2), ==, 1);
     g_assert_cmpuint(
         ctrl_cmd(t, VIRTIO_NET_CTRL_VLAN, VIRTIO_NET_CTRL_VLAN_ADD, &vid, 2),
@@ -718,7 +705,7 @@ static void test_ctrl_vlan(void)
         ctrl_cmd(t, VIRTIO_NET_CTRL_VLAN, VIRTIO_NET_CTRL_VLAN_DEL, &vid, 2),
         ==, VIRTIO_NET_OK);
     frames[0][30] ^= 0x5a;
-    make_frame(frames[1], our_mac, peer_mac, 64, 32);
+    qnet_make_frame(frames[1], our_mac, peer_mac, 64, 32);
     g_assert_cmpint(rx_first_accepted(t, frames, 2), ==, 1);
     /* an id out of range */
     vid = 4096;
@@ -805,14 +792,14 @@ static void test_set_link(void)
     qvirtio_wait_config_isr(t->vdev, TIMEOUT_US);
     g_assert_cmpuint(cfg_status(t) & VIRTIO_NET_S_LINK_UP, ==, 0);
     /* a frame sent while down is completed, not put on the wire */
-    make_frame(frame, peer_mac, our_mac, sizeof(frame), 40);
+    qnet_make_frame(frame, peer_mac, our_mac, sizeof(frame), 40);
     tx_send(t, frame, sizeof(frame));
 
     qtest_qmp_assert_success(t->qts, "{'execute': 'set_link', 'arguments': "
                                      "{'name': 'nic0', 'up': true}}");
     qvirtio_wait_config_isr(t->vdev, TIMEOUT_US);
     g_assert_cmpuint(cfg_status(t) & VIRTIO_NET_S_LINK_UP, !=, 0);
-    make_frame(frame, peer_mac, our_mac, sizeof(frame), 41);
+    qnet_make_frame(frame, peer_mac, our_mac, sizeof(frame), 41);
     tx_send(t, frame, sizeof(frame));
     /* only the second frame crossed */
     g_assert_cmpint(wire_recv(t, got, sizeof(got)), ==, sizeof(frame));
@@ -857,13 +844,13 @@ static void test_reset_active(void)
     uint32_t head;
     uint64_t addr;
 
-    make_frame(f1, peer_mac, our_mac, sizeof(f1), 50);
+    qnet_make_frame(f1, peer_mac, our_mac, sizeof(f1), 50);
     tx_send(t, f1, sizeof(f1));
     g_assert_cmpint(wire_recv(t, got, sizeof(got)), ==, sizeof(f1));
     g_assert_cmpuint(ctrl_rx(t, VIRTIO_NET_CTRL_RX_PROMISC, 0), ==,
                      VIRTIO_NET_OK);
     /* a frame held (no buffers) while the driver resets */
-    make_frame(f2, our_mac, peer_mac, sizeof(f2), 51);
+    qnet_make_frame(f2, our_mac, peer_mac, sizeof(f2), 51);
     wire_send(t, f2, sizeof(f2));
     for (int i = 0; i < 20; i++) {
         qtest_clock_step(t->qts, 1000);
@@ -877,7 +864,7 @@ static void test_reset_active(void)
     qtest_memread(t->qts, addr + HDR_LEN, got, sizeof(f2));
     g_assert(!memcmp(got, f2, sizeof(f2)));
     /* promiscuous again: a frame for another MAC gets in */
-    make_frame(f3, other_mac, peer_mac, sizeof(f3), 52);
+    qnet_make_frame(f3, other_mac, peer_mac, sizeof(f3), 52);
     rx_check_frame(t, f3, sizeof(f3), 1526);
     tx_send(t, f1, sizeof(f1));
     g_assert_cmpint(wire_recv(t, got, sizeof(got)), ==, sizeof(f1));
@@ -909,7 +896,7 @@ static void test_malformed_tx(void)
     /* a reset brings it back */
     vnet_free_queues(t);
     vnet_bring_up(t, WANT_ALL);
-    make_frame(frame, peer_mac, our_mac, sizeof(frame), 60);
+    qnet_make_frame(frame, peer_mac, our_mac, sizeof(frame), 60);
     tx_send(t, frame, sizeof(frame));
     g_assert_cmpint(wire_recv(t, got, sizeof(got)), ==, sizeof(frame));
     g_assert(!memcmp(got, frame, sizeof(frame)));
@@ -1007,7 +994,7 @@ static void test_packed(void)
     /* host -> guest */
     rxbuf = guest_alloc(&t->alloc, 1526);
     packed_add0(t, &rx, rxbuf, 1526, true);
-    make_frame(frame, our_mac, peer_mac, sizeof(frame), 70);
+    qnet_make_frame(frame, our_mac, peer_mac, sizeof(frame), 70);
     wire_send(t, frame, sizeof(frame));
     g_assert_cmpuint(packed_wait0(t, &rx), ==, HDR_LEN + sizeof(frame));
     qtest_memread(t->qts, rxbuf, got, HDR_LEN + sizeof(frame));
@@ -1015,7 +1002,7 @@ static void test_packed(void)
     g_assert(!memcmp(got + HDR_LEN, frame, sizeof(frame)));
 
     /* guest -> host */
-    make_frame(frame, peer_mac, our_mac, sizeof(frame), 71);
+    qnet_make_frame(frame, peer_mac, our_mac, sizeof(frame), 71);
     txbuf = guest_alloc(&t->alloc, HDR_LEN + sizeof(frame));
     qtest_memset(t->qts, txbuf, 0, HDR_LEN);
     qtest_memwrite(t->qts, txbuf + HDR_LEN, frame, sizeof(frame));

@@ -68,6 +68,19 @@ uint32_t qnet_csum_add(uint32_t sum, const uint8_t *p, size_t len)
     return sum;
 }
 
+size_t qnet_make_frame(uint8_t *p, const uint8_t *dst, const uint8_t *src,
+                       size_t len, uint8_t seed)
+{
+    memcpy(p, dst, 6);
+    memcpy(p + 6, src, 6);
+    p[12] = 0x88;
+    p[13] = 0xb5;
+    for (size_t i = 14; i < len; i++) {
+        p[i] = seed + i * 7;
+    }
+    return len;
+}
+
 uint16_t qnet_csum_fold(uint32_t sum)
 {
     while (sum >> 16) {

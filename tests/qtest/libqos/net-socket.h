@@ -32,6 +32,14 @@ ssize_t qnet_sock_recv(int fd, uint8_t *buf, size_t max, int timeout_ms);
 void qnet_sock_send(int fd, const uint8_t *frame, size_t len);
 
 /**
+ * qnet_make_frame - an Ethernet frame of @len (>= 14) bytes at @p: @dst,
+ * @src, EtherType 0x88b5 (local experimental) and a payload derived from
+ * @seed, so that frames of different seeds differ.  Return: @len.
+ */
+size_t qnet_make_frame(uint8_t *p, const uint8_t *dst, const uint8_t *src,
+                       size_t len, uint8_t seed);
+
+/**
  * qnet_csum_add - add @len bytes at @p to the one's-complement sum @sum as
  * big-endian 16-bit words (RFC 1071; an odd last byte is padded).
  */
