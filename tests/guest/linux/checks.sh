@@ -826,8 +826,9 @@ vnic_check_get() {
 # download runs, then a download works; then `rmmod virtio_net` while downloads run on
 # all of them (the device is reset, vhost stopped) and `modprobe
 # virtio_net`: every NIC comes back with its MAC, gets its address again
-# (DHCP on slirp) and a download works; with vhost, still without the
-# VMM's read()s.
+# (DHCP on slirp) and a download works; then, with a vhost NIC, HMP stop
+# and cont, and the small file goes down and up still without the VMM's
+# read()s (vhost back in use after the reload and the stop).
 modules_check_virtio_reset="$VNIC_MODULES"
 # shellcheck disable=SC2086 # $bgs, a list of pids
 check_virtio_reset() {
@@ -904,6 +905,15 @@ check_virtio_reset() {
     case "$macs" in
     *"$VNIC_VHOST"*)
         vnic_up "$VNIC_VHOST" || return
+        # The monitor stops and resumes the VM (vhost is taken back and
+        # handed over again); the answer reaches us after cont.
+        st=$(host_get "cgi-bin/hmp?stop,info+status,cont,info+status" |
+            tr -d '\r' | grep -v '^$' | tr '\n' ';')
+        echo "KEMU-GUEST: stop, info status, cont, info status: $st"
+        [ "$st" = "VM status: paused;VM status: running;" ] || {
+            fail "HMP stop/cont: '$st', expected paused then running"
+            return
+        }
         vnic_transfer small || return
         vnic_path_report
         r=$(delta rchar "$VS0" "$VS1")
