@@ -22,14 +22,7 @@ $KEMU_VMM_PREFIX ip addr add 192.168.76.1/24 dev ktap0
 $KEMU_VMM_PREFIX ip link set ktap0 up
 seq 1 150000 >"$kemu_www/kemu-test.bin"
 
-cat >"$kemu_www/cgi-bin/upload" <<'EOS'
-#!/bin/sh
-printf 'Content-Type: text/plain\r\n\r\n'
-f=/run/kemu-net/upload.$$
-head -c "${CONTENT_LENGTH:-0}" >"$f"
-echo "$(wc -c <"$f") $(md5sum <"$f" | cut -d' ' -f1)"
-rm -f "$f"
-EOS
+kemu_cgi_upload "$kemu_www"
 
 cat >"$kemu_www/cgi-bin/linkflap" <<'EOS'
 #!/bin/sh
@@ -48,7 +41,7 @@ qmp() {
 ) >/run/kemu-net/www-tap/linkflap.log 2>&1 </dev/null &
 echo ok
 EOS
-chmod 755 "$kemu_www/cgi-bin/upload" "$kemu_www/cgi-bin/linkflap"
+chmod 755 "$kemu_www/cgi-bin/linkflap"
 if $KEMU_VMM_PREFIX httpd -p 192.168.76.1:8080 -h "$kemu_www"; then
     echo "KEMU-L1: net-tap: ktap0 192.168.76.1/24 and httpd in $kemu_run/netns"
 else

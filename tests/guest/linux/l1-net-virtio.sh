@@ -47,32 +47,9 @@ $kemu_ns ip link set lo up
 seq 1 150000 >"$kemu_www/kemu-test.bin"
 seq 1 600000 >"$kemu_www/kemu-big.bin"
 
-cat >"$kemu_www/cgi-bin/upload" <<'EOS'
-#!/bin/sh
-printf 'Content-Type: text/plain\r\n\r\n'
-f=/run/kemu-net/upload.$$
-head -c "${CONTENT_LENGTH:-0}" >"$f"
-echo "$(wc -c <"$f") $(md5sum <"$f" | cut -d' ' -f1)"
-rm -f "$f"
-EOS
+kemu_cgi_upload "$kemu_www"
 
-cat >"$kemu_www/cgi-bin/fetch" <<'EOS'
-#!/bin/sh
-printf 'Content-Type: text/plain\r\n\r\n'
-case "$QUERY_STRING" in
-'' | *[!0-9]*)
-    echo "bad port '$QUERY_STRING'"
-    exit 0
-    ;;
-esac
-f=/run/kemu-net/fetched.$$
-if timeout 30 wget -q -O "$f" "http://127.0.0.1:$QUERY_STRING/kemu-test.bin"; then
-    echo "$(wc -c <"$f") $(md5sum <"$f" | cut -d' ' -f1)"
-else
-    echo "wget http://127.0.0.1:$QUERY_STRING/kemu-test.bin failed"
-fi
-rm -f "$f"
-EOS
+kemu_cgi_fetch "$kemu_www"
 
 cat >"$kemu_www/cgi-bin/vmmstat" <<'EOS'
 #!/bin/sh
