@@ -70,6 +70,7 @@ if [ "$TESTBED_MODE" = nested ]; then
     timeout_s=${EXITS_TIMEOUT:-600}
     exec "$root/tests/guest/linux/nested-run.sh" --name bench-exits \
         --timeout $((120 + runs * 2 * (n + 1) * (timeout_s + 5))) \
+        --silence $((timeout_s + 60)) \
         --bin "$a" --bin "$b" --file "$self" \
         --file "$root/tests/guest/linux/lib.sh" "${files[@]}" \
         --env KEMU_TESTBED_MODE=direct --env EXITS_DIR="$dir" \

@@ -142,13 +142,20 @@ run_nested() {
         [ ! -f "$dir/$image" ] || files+=(--file "$dir/$image")
     done
     out=$(mktemp)
-    "$root/tests/guest/linux/nested-run.sh" --name bare-guests \
-        --timeout "$total" --bin "$vmm_path" --file "$self" \
-        --file "$root/tests/guest/linux/lib.sh" "${files[@]}" \
-        --env KEMU_TESTBED_MODE=direct --env BARE_GUEST_DIR="$dir" \
-        --env BARE_TIMEOUT="$timeout_s" \
-        -- bash "$self" "$vmm_path" "${only[@]}" | tee "$out"
-    rc=${PIPESTATUS[0]}
+    for attempt in 1 2; do
+        "$root/tests/guest/linux/nested-run.sh" --name bare-guests \
+            --timeout "$total" --bin "$vmm_path" --file "$self" \
+            --file "$root/tests/guest/linux/lib.sh" "${files[@]}" \
+            --env KEMU_TESTBED_MODE=direct --env BARE_GUEST_DIR="$dir" \
+            --env BARE_TIMEOUT="$timeout_s" \
+            -- bash "$self" "$vmm_path" "${only[@]}" | tee "$out"
+        rc=${PIPESTATUS[0]}
+        # A stalled L1 (nested-run.sh's 126: its console went silent, a
+        # known intermittent fault of the nested bed, docs/devel/testing.md)
+        # is booted once more, and said so; a second one fails.
+        [ "$rc" = 126 ] && [ "$attempt" = 1 ] || break
+        echo "RETRY: bare-guests (L1 went silent; booting it once more)"
+    done
     if ! grep -qE '^bare-guests: [0-9]+ passed' "$out"; then
         echo "FAIL: bare-guests (the run in L1 ended with status $rc, no summary)"
         echo "bare-guests: 0 passed, $n failed, 0 skipped"
