@@ -846,38 +846,73 @@ static MemoryRegionIoeventfd *flatview_ioeventfds(const FlatView *fv,
 }
 
 /*
+ * How two sorted arrays of an address space's registrations differ: @gone
+ * runs for each element only in the old array, all of them first (so a
+ * listener never holds two registrations of one address), @kept (if set)
+ * for each element in both, with the new one first, then @came for each
+ * element only in the new array.
+ */
+typedef struct SortedDiff {
+    size_t size;
+    int (*cmp)(const void *a, const void *b);
+    void (*gone)(AddressSpace *as, void *old);
+    void (*kept)(void *new, const void *old);
+    void (*came)(AddressSpace *as, void *new);
+} SortedDiff;
+
+static void sorted_diff(AddressSpace *as, const SortedDiff *d, void *old,
+                        unsigned old_nb, void *new, unsigned new_nb)
+{
+    char *o = old, *n = new;
+
+    for (int pass = 0; pass < 2; pass++) {
+        unsigned io = 0, in = 0;
+
+        while (io < old_nb || in < new_nb) {
+            char *oe = o + io * d->size;
+            char *ne = n + in * d->size;
+            int c = io == old_nb ? 1 : in == new_nb ? -1 : d->cmp(oe, ne);
+
+            if (pass == 0 && c < 0) {
+                d->gone(as, oe);
+            } else if (pass == 0 && c == 0 && d->kept) {
+                d->kept(ne, oe);
+            } else if (pass == 1 && c > 0) {
+                d->came(as, ne);
+            }
+            io += c <= 0;
+            in += c >= 0;
+        }
+    }
+}
+
+static void ioeventfd_gone(AddressSpace *as, void *ev)
+{
+    listener_eventfd_del_reverse(as->listeners, ev);
+}
+
+static void ioeventfd_came(AddressSpace *as, void *ev)
+{
+    listeners_eventfd_add(as, ev);
+}
+
+/*
  * Bring as->ioeventfds up to its FlatView and tell the listeners what
  * vanished (first) and what appeared.
  */
 static void address_space_update_ioeventfds(AddressSpace *as)
 {
-    unsigned nb, io = 0, in = 0;
+    static const SortedDiff diff = {
+        .size = sizeof(MemoryRegionIoeventfd),
+        .cmp = ioeventfd_cmp,
+        .gone = ioeventfd_gone,
+        .came = ioeventfd_came,
+    };
+    unsigned nb;
     MemoryRegionIoeventfd *new = flatview_ioeventfds(as->current_map, &nb);
-    MemoryRegionIoeventfd *old = as->ioeventfds;
 
-    for (io = 0, in = 0; io < as->ioeventfd_nb || in < nb;) {
-        int c = io == as->ioeventfd_nb ? 1
-                : in == nb             ? -1
-                                       : ioeventfd_cmp(&old[io], &new[in]);
-
-        if (c < 0) {
-            listener_eventfd_del_reverse(as->listeners, &old[io]);
-        }
-        io += c <= 0;
-        in += c >= 0;
-    }
-    for (io = 0, in = 0; io < as->ioeventfd_nb || in < nb;) {
-        int c = io == as->ioeventfd_nb ? 1
-                : in == nb             ? -1
-                                       : ioeventfd_cmp(&old[io], &new[in]);
-
-        if (c > 0) {
-            listeners_eventfd_add(as, &new[in]);
-        }
-        io += c <= 0;
-        in += c >= 0;
-    }
-    g_free(old);
+    sorted_diff(as, &diff, as->ioeventfds, as->ioeventfd_nb, new, nb);
+    g_free(as->ioeventfds);
     as->ioeventfds = new;
     as->ioeventfd_nb = nb;
 }
@@ -961,37 +996,38 @@ static CoalescedZone *flatview_coalesced(const FlatView *fv, unsigned *nb)
  * vanished (first) and what appeared.  A zone that stays keeps the section
  * it was reported with.
  */
+static void coalesced_gone(AddressSpace *as, void *z)
+{
+    listener_coalesced_del_reverse(as->listeners, z);
+}
+
+static void coalesced_kept(void *new, const void *old)
+{
+    CoalescedZone *n = new;
+    const CoalescedZone *o = old;
+
+    n->section = o->section;
+}
+
+static void coalesced_came(AddressSpace *as, void *z)
+{
+    listeners_coalesced_add(as, z);
+}
+
 static void address_space_update_coalesced(AddressSpace *as)
 {
-    unsigned nb, io, in;
+    static const SortedDiff diff = {
+        .size = sizeof(CoalescedZone),
+        .cmp = coalesced_zone_cmp,
+        .gone = coalesced_gone,
+        .kept = coalesced_kept,
+        .came = coalesced_came,
+    };
+    unsigned nb;
     CoalescedZone *new = flatview_coalesced(as->current_map, &nb);
-    CoalescedZone *old = as->coalesced;
 
-    for (io = 0, in = 0; io < as->coalesced_nb || in < nb;) {
-        int c = io == as->coalesced_nb ? 1
-                : in == nb             ? -1
-                                       : coalesced_zone_cmp(&old[io], &new[in]);
-
-        if (c < 0) {
-            listener_coalesced_del_reverse(as->listeners, &old[io]);
-        } else if (c == 0) {
-            new[in].section = old[io].section;
-        }
-        io += c <= 0;
-        in += c >= 0;
-    }
-    for (io = 0, in = 0; io < as->coalesced_nb || in < nb;) {
-        int c = io == as->coalesced_nb ? 1
-                : in == nb             ? -1
-                                       : coalesced_zone_cmp(&old[io], &new[in]);
-
-        if (c > 0) {
-            listeners_coalesced_add(as, &new[in]);
-        }
-        io += c <= 0;
-        in += c >= 0;
-    }
-    g_free(old);
+    sorted_diff(as, &diff, as->coalesced, as->coalesced_nb, new, nb);
+    g_free(as->coalesced);
     as->coalesced = new;
     as->coalesced_nb = nb;
 }
