@@ -23,11 +23,13 @@ static void virtio_net_pci_realize(VirtIOPCIProxy *proxy, Error **errp)
     VirtIONetPCI *s = VIRTIO_NET_PCI(proxy);
     PCIDevice *pd = PCI_DEVICE(proxy);
 
-    /* vectors= unset: rx, tx and config (ctrl shares), or one per queue
-     * of every pair plus ctrl and config with mq=on */
+    /*
+     * vectors= unset: QEMU 7.2's default, one per queue of every pair the
+     * netdev has, plus ctrl and config, mq=on or not (4 for one pair: so
+     * Linux gives rx and tx a vector each instead of one shared by all).
+     */
     if (proxy->nvectors == DEV_NVECTORS_UNSPECIFIED) {
-        proxy->nvectors =
-            s->vdev.f_mq ? 2 * virtio_net_max_queue_pairs(&s->vdev) + 2 : 3;
+        proxy->nvectors = 2 * MAX(s->vdev.nic_conf.peers.queues, 1) + 2;
     }
     virtio_net_realize(&s->vdev, DEVICE(proxy), pci_dma_as(pd), errp);
 }

@@ -583,7 +583,7 @@ static void test_msix(void)
     uint32_t head;
 
     qvirtio_pci_msix_enable(t->pdev);
-    g_assert_cmpuint(qpci_msix_table_size(t->pdev->pdev), ==, 3);
+    g_assert_cmpuint(qpci_msix_table_size(t->pdev->pdev), ==, 4);
     qvirtqueue_pci_msix_setup(t->pdev, rxp, &t->alloc, 1);
     qtest_writel(t->qts, rxp->msix_addr, 0);
     rx_post(t, 1526, &head);
@@ -599,10 +599,15 @@ static void test_msix(void)
     qvirtio_pci_msix_disable(t->pdev);
     vnet_stop(t);
 
-    /* vectors= is the table size; mq=on defaults to 2 per pair + 2 */
+    /* vectors= is the table size; unset, 2 per netdev queue + 2 */
     t = vnet_start("vectors=7");
     qvirtio_pci_msix_enable(t->pdev);
     g_assert_cmpuint(qpci_msix_table_size(t->pdev->pdev), ==, 7);
+    qvirtio_pci_msix_disable(t->pdev);
+    vnet_stop(t);
+    t = vnet_start(NULL);
+    qvirtio_pci_msix_enable(t->pdev);
+    g_assert_cmpuint(qpci_msix_table_size(t->pdev->pdev), ==, 4);
     qvirtio_pci_msix_disable(t->pdev);
     vnet_stop(t);
     t = vnet_start("mq=on");

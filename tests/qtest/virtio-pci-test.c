@@ -186,7 +186,7 @@ static void test_transitional_layout(void)
     CU_ASSERT_EQUAL(qpci_config_readb(p, pos), CAP_ID_MSIX);
     CU_ASSERT_EQUAL(qpci_config_readw(p, pos + QPCI_MSIX_FLAGS) &
                         QPCI_MSIX_FLAGS_QSIZE,
-                    3 - 1); /* virtio-net's default: 3 vectors */
+                    4 - 1); /* virtio-net's default: 4 vectors */
     pos = qpci_config_readb(p, pos + 1);
     for (size_t i = 0; i < G_N_ELEMENTS(caps); i++) {
         CU_ASSERT_EQUAL_FATAL(pos, caps[i].pos);
@@ -599,7 +599,7 @@ static void test_msix(void)
     qvirtqueue_pci_msix_setup(n->dev, tx, &n->alloc, 2);
     /* A vector past the table reads NO_VECTOR. */
     qvirtio_pci_common_writew(n->dev, VIRTIO_PCI_COMMON_Q_SELECT, RX_QUEUE);
-    qvirtio_pci_common_writew(n->dev, VIRTIO_PCI_COMMON_Q_MSIX, 3);
+    qvirtio_pci_common_writew(n->dev, VIRTIO_PCI_COMMON_Q_MSIX, 4);
     CU_ASSERT_EQUAL(qvirtio_pci_common_readw(n->dev, VIRTIO_PCI_COMMON_Q_MSIX),
                     VIRTIO_MSI_NO_VECTOR);
     qvirtio_set_driver_ok(d);
