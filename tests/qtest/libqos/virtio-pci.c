@@ -119,19 +119,29 @@ static void pci_config_writeb(QVirtioDevice *vd, uint64_t off, uint8_t v)
 
 /* ---- Features and status ---- */
 
-static uint64_t pci_get_features(QVirtioDevice *vd)
+/*
+ * A 64-bit feature word: the legacy register @legacy (32 bits), or the
+ * modern window @win read at select 0 and 1 through @sel.
+ */
+static uint64_t read_features(QVirtioPCIDevice *d, unsigned legacy,
+                              unsigned sel, unsigned win)
 {
-    QVirtioPCIDevice *d = to_pci(vd);
     uint64_t lo, hi;
 
     if (!d->modern) {
-        return qvirtio_pci_common_readl(d, VIRTIO_PCI_HOST_FEATURES);
+        return qvirtio_pci_common_readl(d, legacy);
     }
-    qvirtio_pci_common_writel(d, VIRTIO_PCI_COMMON_DFSELECT, 0);
-    lo = qvirtio_pci_common_readl(d, VIRTIO_PCI_COMMON_DF);
-    qvirtio_pci_common_writel(d, VIRTIO_PCI_COMMON_DFSELECT, 1);
-    hi = qvirtio_pci_common_readl(d, VIRTIO_PCI_COMMON_DF);
+    qvirtio_pci_common_writel(d, sel, 0);
+    lo = qvirtio_pci_common_readl(d, win);
+    qvirtio_pci_common_writel(d, sel, 1);
+    hi = qvirtio_pci_common_readl(d, win);
     return hi << 32 | lo;
+}
+
+static uint64_t pci_get_features(QVirtioDevice *vd)
+{
+    return read_features(to_pci(vd), VIRTIO_PCI_HOST_FEATURES,
+                         VIRTIO_PCI_COMMON_DFSELECT, VIRTIO_PCI_COMMON_DF);
 }
 
 static void pci_set_features(QVirtioDevice *vd, uint64_t features)
@@ -150,17 +160,8 @@ static void pci_set_features(QVirtioDevice *vd, uint64_t features)
 
 static uint64_t pci_get_guest_features(QVirtioDevice *vd)
 {
-    QVirtioPCIDevice *d = to_pci(vd);
-    uint64_t lo, hi;
-
-    if (!d->modern) {
-        return qvirtio_pci_common_readl(d, VIRTIO_PCI_GUEST_FEATURES);
-    }
-    qvirtio_pci_common_writel(d, VIRTIO_PCI_COMMON_GFSELECT, 0);
-    lo = qvirtio_pci_common_readl(d, VIRTIO_PCI_COMMON_GF);
-    qvirtio_pci_common_writel(d, VIRTIO_PCI_COMMON_GFSELECT, 1);
-    hi = qvirtio_pci_common_readl(d, VIRTIO_PCI_COMMON_GF);
-    return hi << 32 | lo;
+    return read_features(to_pci(vd), VIRTIO_PCI_GUEST_FEATURES,
+                         VIRTIO_PCI_COMMON_GFSELECT, VIRTIO_PCI_COMMON_GF);
 }
 
 static uint8_t pci_get_status(QVirtioDevice *vd)
